@@ -1,0 +1,1 @@
+"""Global Readiness Dashboard: the domain package. It never imports streamlit."""

@@ -1,0 +1,144 @@
+"""SQLModel tables. The schema itself is owned by Alembic (readiness/migrations)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Company(SQLModel, table=True):
+    __tablename__ = "company"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    biz_no: str | None = Field(default=None, max_length=10, unique=True)
+    ksic: str = Field(max_length=3, index=True)
+    employees: int
+    size_band: str = Field(max_length=8, index=True)
+    revenue_band: str | None = Field(default=None, max_length=16)
+    region: str | None = Field(default=None, max_length=2, index=True)
+    export_share: float | None = None
+    markets: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    roles: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    products: str = Field(default="", max_length=300)
+    consent_suggest: bool = False
+    consent_named: bool = False
+    synthetic: bool = Field(default=False, index=True)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Workshop(SQLModel, table=True):
+    __tablename__ = "workshop"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=6, unique=True)
+    title: str = Field(max_length=200)
+    held_on: date
+    lang: str = Field(default="ko", max_length=2)
+    status: str = Field(default="open", max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Assessment(SQLModel, table=True):
+    __tablename__ = "assessment"
+    __table_args__ = (
+        sa.Index("ix_assessment_wave_status", "wave", "status"),
+        sa.CheckConstraint("mode in ('full', 'quick')", name="ck_assessment_mode"),
+        sa.CheckConstraint("status in ('draft', 'submitted')", name="ck_assessment_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    wave: int
+    mode: str = Field(default="full", max_length=5)
+    status: str = Field(default="draft", max_length=9)
+    bank_version: str = Field(max_length=16)
+    workshop_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("workshop.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+    goal: float | None = None
+    overall: float | None = None
+    stage: str | None = Field(default=None, max_length=10)
+    completeness: float | None = None
+    norm_eligible: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+
+
+class Answer(SQLModel, table=True):
+    """One answer; level None means "not applicable"."""
+
+    __tablename__ = "answer"
+    __table_args__ = (sa.CheckConstraint("level between 0 and 5", name="ck_answer_level"),)
+
+    assessment_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("assessment.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    item_id: str = Field(max_length=8, primary_key=True)
+    level: int | None = None
+
+
+class PillarScoreRow(SQLModel, table=True):
+    """A pillar's score, computed once at submission and stored beside the answers."""
+
+    __tablename__ = "pillar_score"
+
+    assessment_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("assessment.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    pillar: str = Field(max_length=4, primary_key=True)
+    score: float | None = None
+    completeness: float
+    weakest_level: int | None = None
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=200)
+    display_name: str = Field(default="", max_length=120)
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained: `hash` covers this row's content and `prev_hash`."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=254)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: str = Field(default="", max_length=64)
+    detail: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

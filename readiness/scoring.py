@@ -1,0 +1,155 @@
+"""The published scoring method (DESIGN.md, "Scoring"), as pure functions.
+
+Answers map item id -> level 0..5, or None for "not applicable". An item missing from the map is
+unanswered. N/A counts as answered for completeness but is left out of numerator and denominator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from readiness.bank import Bank, Item
+
+MAX_LEVEL = 5
+Answers = Mapping[str, int | None]
+
+
+class AnswerError(ValueError):
+    """An answer set that does not fit the bank (unknown item, level out of range)."""
+
+
+@dataclass(frozen=True)
+class PillarScore:
+    score: float | None
+    completeness: float
+    weakest_level: int | None
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Result:
+    bank_version: str
+    overall: float | None
+    stage: str | None
+    pillars: dict[str, PillarScore] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "bank_version": self.bank_version,
+            "overall": self.overall,
+            "stage": self.stage,
+            "pillars": {
+                pid: {
+                    "score": p.score,
+                    "completeness": p.completeness,
+                    "weakest_level": p.weakest_level,
+                }
+                for pid, p in self.pillars.items()
+            },
+        }
+
+
+def validate_answers(bank: Bank, answers: Answers) -> None:
+    """Raise AnswerError naming the first unknown item id or out-of-range level."""
+    known = set(bank.item_ids())
+    for item_id, level in answers.items():
+        if item_id not in known:
+            raise AnswerError(f"unknown item id {item_id!r}")
+        if level is None:
+            continue
+        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_LEVEL:
+            raise AnswerError(f"{item_id}: level must be an integer 0..5 or null, got {level!r}")
+
+
+def weighted_score(items: Iterable[Item], answers: Answers) -> float | None:
+    """100 x sum(w L) / (5 x sum(w)) over items answered with a level; None if there are none."""
+    num = den = 0.0
+    for item in items:
+        level = answers.get(item.id)
+        if level is None:
+            continue
+        num += item.weight * level
+        den += item.weight * MAX_LEVEL
+    return 100.0 * num / den if den else None
+
+
+def score_pillar(items: list[Item], answers: Answers) -> PillarScore:
+    answered = sum(1 for i in items if i.id in answers)
+    critical = [answers[i.id] for i in items if i.critical and answers.get(i.id) is not None]
+    return PillarScore(
+        score=weighted_score(items, answers),
+        completeness=answered / len(items) if items else 0.0,
+        weakest_level=min(critical) if critical else None,  # type: ignore[type-var]
+        answered=answered,
+        total=len(items),
+    )
+
+
+def overall_score(bank: Bank, pillar_scores: Mapping[str, float | None]) -> float | None:
+    """Weighted mean of the pillar scores that exist; None if no pillar has a score."""
+    num = den = 0.0
+    for pillar in bank.pillars:
+        value = pillar_scores.get(pillar.id)
+        if value is None:
+            continue
+        num += pillar.weight * value
+        den += pillar.weight
+    return num / den if den else None
+
+
+def stage_for(
+    bank: Bank, overall: float | None, pillar_scores: Mapping[str, float | None]
+) -> str | None:
+    """The stage of an overall score, after the gate.
+
+    The gate keeps a company below `gate.stage` while any pillar scores under the gate's minimum; a
+    pillar without a score (all N/A or unanswered) cannot show it clears the gate, so it holds too.
+    """
+    if overall is None:
+        return None
+    reached = [s for s in bank.stages if overall >= s.min]
+    stage_index = len(reached) - 1
+    gate_index = [s.id for s in bank.stages].index(bank.gate.stage)
+    gate_open = all(
+        pillar_scores.get(p.id) is not None and pillar_scores[p.id] >= bank.gate.min_pillar_score
+        for p in bank.pillars
+    )
+    if stage_index >= gate_index and not gate_open:
+        stage_index = gate_index - 1
+    return bank.stages[stage_index].id
+
+
+def score_assessment(bank: Bank, answers: Answers, *, mode: str = "full") -> Result:
+    """Score one answer set. In quick mode only quick-scan items count towards completeness."""
+    validate_answers(bank, answers)
+    quick_only = mode == "quick"
+    pillars = {
+        p.id: score_pillar(bank.items_of(p.id, quick_only=quick_only), answers)
+        for p in bank.pillars
+    }
+    by_pillar = {pid: ps.score for pid, ps in pillars.items()}
+    overall = overall_score(bank, by_pillar)
+    return Result(
+        bank_version=bank.version,
+        overall=overall,
+        stage=stage_for(bank, overall, by_pillar),
+        pillars=pillars,
+    )
+
+
+def dimension_scores(bank: Bank, answers: Answers) -> dict[tuple[str, str], float | None]:
+    """Score per (pillar, dimension), by the same weighted formula."""
+    out: dict[tuple[str, str], float | None] = {}
+    for pillar in bank.pillars:
+        for dim in pillar.dimensions:
+            items = [i for i in bank.items_of(pillar.id) if i.dimension == dim.id]
+            out[(pillar.id, dim.id)] = weighted_score(items, answers)
+    return out
+
+
+def is_straight_lined(answers: Answers, *, min_items: int = 8) -> bool:
+    """True when every level given is the same across at least `min_items` answers (no signal)."""
+    levels = [v for v in answers.values() if v is not None]
+    return len(levels) >= min_items and len(set(levels)) == 1

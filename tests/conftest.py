@@ -1,0 +1,87 @@
+"""Fixtures shared by the whole suite: database URLs and environment isolation.
+
+`db_url` runs a test once on SQLite and once on PostgreSQL. The PostgreSQL server comes from
+TEST_POSTGRES_URL (scripts/test.sh starts a throwaway one and sets it); each test gets a fresh
+database on it, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+POSTGRES_URL_ENV = "TEST_POSTGRES_URL"
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _libpq_conninfo(sqlalchemy_url: str, database: str) -> str:
+    """The SQLAlchemy URL rewritten for psycopg itself (no '+driver'), pointing at `database`."""
+    url = make_url(sqlalchemy_url).set(drivername="postgresql", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_database_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach the developer's own database through DATABASE_URL."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """URL of a SQLite file that does not exist yet, private to this test."""
+    return f"sqlite:///{tmp_path / 'readiness.db'}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The SQLAlchemy URL in TEST_POSTGRES_URL; skips (fails under CI) when it is not set."""
+    url = os.environ.get(POSTGRES_URL_ENV, "").strip()
+    if url:
+        return url
+    message = (
+        f"{POSTGRES_URL_ENV} is not set: no PostgreSQL server to test against "
+        "(scripts/test.sh starts one)"
+    )
+    if running_in_ci():
+        pytest.fail(f"{message}; CI must test PostgreSQL", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """URL of a new, empty PostgreSQL database private to this test; dropped afterwards."""
+    name = f"readiness_t_{uuid.uuid4().hex[:16]}"
+    admin_conninfo = _libpq_conninfo(postgres_server_url, "postgres")
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+            # FORCE: a test that leaked a pooled connection must not block the drop.
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database: the test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
