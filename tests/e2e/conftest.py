@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -175,8 +175,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of app.py on a fresh SQLite file with a small synthetic demo membership."""
+def app_server(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[str]:
+    """Base URL of app.py on a fresh SQLite file with a small synthetic demo membership.
+
+    The first visit seeds the demo data, so one visit is made here, with the startup timeout,
+    before any test measures its own waits.
+    """
     workdir = tmp_path_factory.mktemp("app-server")
     proc, url = start_streamlit(
         REPO_ROOT / "app.py",
@@ -184,6 +188,12 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log_path=workdir / "streamlit.log",
     )
     try:
+        warm_up = browser.new_page()
+        try:
+            warm_up.goto(url)
+            wait_for_idle(warm_up, timeout=STARTUP_TIMEOUT_S * 1000)
+        finally:
+            warm_up.close()
         yield url
     finally:
         stop_streamlit(proc)

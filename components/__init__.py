@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces and pure Plotly figure builders."""

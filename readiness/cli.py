@@ -1,0 +1,239 @@
+"""The `readiness` command line (also `python -m readiness`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from readiness.bank import BankError, load_bank
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _read_json(path: str) -> tuple[Any, str | None]:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        return None, f"{path}: cannot read: {exc.strerror or exc}"
+    except UnicodeDecodeError:
+        return None, f"{path}: not UTF-8 text"
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202
+    from readiness.db import make_engine, upgrade
+
+    engine = make_engine(args.database_url)
+    upgrade(engine)
+    return engine
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_bank_check(args: argparse.Namespace) -> int:
+    try:
+        bank = load_bank(args.path)
+    except BankError as exc:
+        return _fail(f"the question bank is malformed:\n{exc}")
+    quick = len(bank.item_ids(quick_only=True))
+    counts = f"{len(bank.pillars)} pillars, {len(bank.items)} items, {quick} quick"
+    print(f"ok: bank {bank.version}: {counts}")
+    return 0
+
+
+def cmd_bank_show(args: argparse.Namespace) -> int:
+    try:
+        bank = load_bank(args.path)
+    except BankError as exc:
+        return _fail(f"the question bank is malformed:\n{exc}")
+    if args.json:
+        print(bank.to_json())
+        return 0
+    for pillar in bank.pillars:
+        print(f"{pillar.id}  {pillar.name.ko} / {pillar.name.en}  (weight {pillar.weight:g})")
+        for item in bank.items_of(pillar.id):
+            flags = "".join(f for f, on in (("Q", item.quick), ("C", item.critical)) if on)
+            print(f"  {item.id} [{flags:2}] w={item.weight:g}  {item.text.ko}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from readiness.scoring import AnswerError, score_assessment
+
+    data, error = _read_json(args.file)
+    if error:
+        return _fail(error)
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return _fail(f'{args.file}: expected an object {{"answers": {{"EXP01": 3, ...}}}}')
+    mode = data.get("mode", "full")
+    if mode not in ("full", "quick"):
+        return _fail(f"{args.file}: mode must be 'full' or 'quick'")
+    try:
+        bank = load_bank(args.bank)
+        result = score_assessment(bank, data["answers"], mode=mode)
+    except BankError as exc:
+        return _fail(f"the question bank is malformed:\n{exc}")
+    except AnswerError as exc:
+        return _fail(f"{args.file}: {exc}")
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from readiness.db import database_url
+
+    _engine(args)
+    print(f"ok: schema at the newest revision ({_redact(args.database_url or database_url())})")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from readiness import synth
+    from readiness.bank import default_bank
+
+    if args.companies < 1 or args.waves < 1:
+        return _fail("--companies and --waves must be at least 1", 2)
+    engine = _engine(args)
+    start = time.perf_counter()
+    counts = synth.seed_demo(
+        engine=engine,
+        bank=default_bank(),
+        companies=args.companies,
+        waves=args.waves,
+        seed=args.seed,
+    )
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"seconds": round(elapsed, 2), **counts}, ensure_ascii=False))
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from readiness import audit
+    from readiness.db import read_session
+
+    engine = _engine(args)
+    with read_session(engine) as session:
+        report = audit.verify(session)
+    if report.ok:
+        print(f"ok: audit chain intact ({report.checked} events)")
+        return 0
+    return _fail(
+        f"audit chain broken at event {report.first_bad_id}: {report.reason} "
+        f"({report.checked} events before it are intact)"
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the SQLite database, safe while the app writes to it."""
+    import sqlalchemy as sa
+
+    from readiness.db import database_url
+
+    url = sa.make_url(args.database_url or database_url())
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return _fail("backup copies the embedded SQLite database; for PostgreSQL use pg_dump")
+    source_path = Path(url.database)
+    if not source_path.exists():
+        return _fail(f"no database at {source_path}")
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        return _fail(f"{out} exists; pass --force to overwrite")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=15)
+    dst = sqlite3.connect(tmp)
+    try:
+        src.backup(dst, pages=4096)
+        dst.execute("PRAGMA journal_mode = DELETE")
+        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        dst.close()
+        src.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        return _fail(f"the copy failed its integrity check: {ok}")
+    tmp.replace(out)
+    print(f"ok: backup written to {out} ({out.stat().st_size:,} bytes)")
+    return 0
+
+
+def _redact(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+# --- parser --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readiness", description="Global Readiness Dashboard: question bank, scores, data."
+    )
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL (default: $DATABASE_URL or the embedded SQLite file)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    bank = sub.add_parser("bank", help="validate or print the question bank")
+    bank_sub = bank.add_subparsers(dest="bank_command", required=True)
+    check = bank_sub.add_parser("check", help="validate a bank folder (default: data/bank/v1)")
+    check.add_argument("path", nargs="?")
+    check.set_defaults(func=cmd_bank_check)
+    show = bank_sub.add_parser("show", help="print the bank")
+    show.add_argument("path", nargs="?")
+    show.add_argument("--json", action="store_true", help="the whole bank as JSON")
+    show.set_defaults(func=cmd_bank_show)
+
+    score = sub.add_parser("score", help='score {"answers": {...}} from a JSON file (- for stdin)')
+    score.add_argument("file")
+    score.add_argument("--bank", help="bank folder (default: data/bank/v1)")
+    score.set_defaults(func=cmd_score)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="migrate the schema to the newest revision")
+    up.set_defaults(func=cmd_db_upgrade)
+
+    seed = sub.add_parser("seed", help="add deterministic synthetic members (flagged synthetic)")
+    seed.add_argument("--companies", type=int, default=2000)
+    seed.add_argument("--waves", type=int, default=3)
+    seed.add_argument("--seed", type=int, default=20261129)
+    seed.set_defaults(func=cmd_seed)
+
+    aud = sub.add_parser("audit", help="the hash-chained audit log")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    verify = aud_sub.add_parser("verify", help="check the chain; names the first altered event")
+    verify.set_defaults(func=cmd_audit_verify)
+
+    backup = sub.add_parser("backup", help="consistent copy of the SQLite database")
+    backup.add_argument("out")
+    backup.add_argument("--force", action="store_true", help="overwrite OUT")
+    backup.set_defaults(func=cmd_backup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:  # e.g. `readiness bank show | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
