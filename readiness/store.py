@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from readiness.models import Answer, Assessment, Company, PillarScoreRow, utcnow
 from readiness.profile import CompanyProfile
 from readiness.scoring import (
     AnswerError,
+    Answers,
     Result,
     is_straight_lined,
     score_assessment,
@@ -217,6 +219,11 @@ def overall_completeness(result: Result) -> float:
     return answered / total if total else 0.0
 
 
+def is_norm_eligible(result: Result, answers: Answers) -> bool:
+    """Whether a scored assessment may count in peer norms: complete enough, not straight-lined."""
+    return overall_completeness(result) >= NORM_MIN_COMPLETENESS and not is_straight_lined(answers)
+
+
 def submit_assessment(
     *, engine: sa.Engine, bank: Bank, assessment_id: int, actor: str = "self"
 ) -> Result:
@@ -236,9 +243,7 @@ def submit_assessment(
         assessment.overall = result.overall
         assessment.stage = result.stage
         assessment.completeness = completeness
-        assessment.norm_eligible = completeness >= NORM_MIN_COMPLETENESS and not is_straight_lined(
-            answers
-        )
+        assessment.norm_eligible = is_norm_eligible(result, answers)
         assessment.submitted_at = assessment.updated_at = utcnow()
         session.add(assessment)
         session.add_all(_score_rows(assessment_id, result))
@@ -301,41 +306,148 @@ def is_empty(*, engine: sa.Engine) -> bool:
 
 # --- bulk loading (synthetic members, imports) ---------------------------------------------------
 
+RowBatch = Mapping[type[SQLModel], Sequence[dict[str, Any]]]
+RowSource = RowBatch | Iterable[RowBatch] | Callable[[dict[str, int]], Iterable[RowBatch]]
+BULK_LOCK_KEY = 724202  # pg_advisory_xact_lock key that serialises bulk loads on PostgreSQL
+
+
+def _next_ids(session: Any) -> dict[str, int]:
+    company = session.exec(select(func.max(Company.id))).one() or 0
+    assessment = session.exec(select(func.max(Assessment.id))).one() or 0
+    return {"company": int(company) + 1, "assessment": int(assessment) + 1}
+
 
 def next_ids(*, engine: sa.Engine) -> dict[str, int]:
-    """The next free primary key of company and assessment, for loaders that assign ids."""
+    """The next free primary key of company and assessment, for loaders that assign ids.
+
+    Read outside any write transaction, so a concurrent writer may take them first; a loader that
+    must not clash passes a callable to `bulk_insert`, which reads them inside its transaction.
+    """
     with read_session(engine) as session:
-        company = session.exec(select(func.max(Company.id))).one() or 0
-        assessment = session.exec(select(func.max(Assessment.id))).one() or 0
-    return {"company": int(company) + 1, "assessment": int(assessment) + 1}
+        return _next_ids(session)
+
+
+def _row_writer(conn: sa.Connection, table: sa.Table) -> Callable[[Sequence[dict[str, Any]]], None]:
+    """A function that inserts a chunk of row dicts into `table` by the fastest path available.
+
+    SQLite: the driver's executemany on tuples; PostgreSQL (psycopg): COPY. Values pass through
+    each column type's bind processor first, exactly as SQLAlchemy would. Other dialects: Core.
+    """
+    dialect = conn.dialect
+    columns = list(table.columns)
+    names = [c.name for c in columns]
+    driver = conn.connection.driver_connection
+    if dialect.name not in ("sqlite", "postgresql") or dialect.driver not in (
+        "pysqlite",
+        "psycopg",
+    ):
+
+        def write_core(part: Sequence[dict[str, Any]]) -> None:
+            conn.execute(table.insert(), list(part))
+
+        return write_core
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    pick = operator.itemgetter(*names)
+
+    def as_tuples(part: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        tuples = [pick(row) for row in part]
+        if len(names) == 1:
+            tuples = [(value,) for value in tuples]
+        if not any(processors):
+            return tuples
+        return [
+            tuple(v if f is None else f(v) for f, v in zip(processors, t, strict=True))
+            for t in tuples
+        ]
+
+    if dialect.name == "sqlite":
+        sql = str(table.insert().compile(dialect=dialect))
+
+        def write_sqlite(part: Sequence[dict[str, Any]]) -> None:
+            cursor = driver.cursor()
+            try:
+                cursor.executemany(sql, as_tuples(part))
+            finally:
+                cursor.close()
+
+        return write_sqlite
+    quote = dialect.identifier_preparer
+    copy_sql = (
+        f"COPY {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) FROM STDIN"
+    )
+
+    def write_copy(part: Sequence[dict[str, Any]]) -> None:
+        with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for values in as_tuples(part):
+                copy.write_row(values)
+
+    return write_copy
+
+
+def _advance_sequences(conn: sa.Connection, tables: Iterable[sa.Table]) -> None:
+    """On PostgreSQL, move serial sequences past ids that were inserted explicitly."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        conn.execute(
+            sa.select(
+                sa.func.setval(
+                    sa.func.pg_get_serial_sequence(table.fullname, column.name),
+                    sa.select(sa.func.max(column)).scalar_subquery(),
+                )
+            )
+        )
 
 
 def bulk_insert(
     *,
     engine: sa.Engine,
-    rows: dict[type[SQLModel], Sequence[dict[str, Any]]],
+    rows: RowSource,
     actor: str,
     action: str,
     detail: dict[str, Any] | None = None,
     chunk: int = 20_000,
-) -> None:
+) -> dict[str, int]:
     """Insert many rows of several tables in one transaction (all or nothing), audited once.
 
-    Tables are written in the order given, so parents come before children. Rows are plain dicts
-    with every column set, ids included.
+    `rows` is one batch (a mapping model -> row dicts), an iterable of such batches (streamed, so a
+    large load need not sit in memory at once), or a callable that receives the next free ids (as
+    `next_ids`, but read inside this transaction) and returns the batches. Within a batch, tables
+    are written in the order given, so parents come before children. Rows are plain dicts with
+    every column set, ids included. Returns the number of rows written per table name.
+
+    Concurrent bulk loads are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock
+    taken first), so a callable sees every earlier load; it may raise to abort and roll back.
     """
+    counts: dict[str, int] = {}
     with write_session(engine) as session:
         conn = session.connection()
-        for model, table_rows in rows.items():
-            table = model.__table__  # type: ignore[attr-defined]
-            for start in range(0, len(table_rows), chunk):
-                part = table_rows[start : start + chunk]
-                if part:
-                    conn.execute(table.insert(), list(part))
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(BULK_LOCK_KEY)))
+        if callable(rows):
+            rows = rows(_next_ids(session))
+        batches: Iterable[RowBatch] = [rows] if isinstance(rows, Mapping) else rows
+        writers: dict[sa.Table, Callable[[Sequence[dict[str, Any]]], None]] = {}
+        for batch in batches:
+            for model, table_rows in batch.items():
+                table = model.__table__  # type: ignore[attr-defined]
+                name = table.name
+                counts[name] = counts.get(name, 0) + len(table_rows)
+                if table not in writers:
+                    writers[table] = _row_writer(conn, table)
+                for start in range(0, len(table_rows), chunk):
+                    part = table_rows[start : start + chunk]
+                    if part:
+                        writers[table](part)
+        _advance_sequences(conn, [t for t in writers if counts.get(t.name)])
         audit.append(
             session,
             actor=actor,
             action=action,
             entity="bulk",
-            detail={**(detail or {}), **{m.__tablename__: len(r) for m, r in rows.items()}},  # type: ignore[attr-defined]
+            detail={**(detail or {}), **counts},
         )
+    return counts

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from readiness import audit
+from readiness.db import read_session, write_session
+from readiness.models import AuditEvent
+
+
+def _append(engine: sa.Engine, n: int, actor: str = "tester") -> None:
+    for i in range(n):
+        with write_session(engine) as session:
+            audit.append(
+                session,
+                actor=actor,
+                action="test.event",
+                entity="thing",
+                entity_id=i,
+                detail={"n": i, "name": "한빛"},
+            )
+
+
+def _verify(engine: sa.Engine) -> audit.ChainReport:
+    with read_session(engine) as session:
+        return audit.verify(session)
+
+
+def test_intact_chain_verifies(engine: sa.Engine) -> None:
+    _append(engine, 5)
+    report = _verify(engine)
+    assert report.ok and report.checked == 5
+
+
+def test_an_altered_row_is_named(engine: sa.Engine) -> None:
+    _append(engine, 5)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(AuditEvent.__table__)
+            .where(AuditEvent.__table__.c.id == 3)
+            .values(actor="mallory")
+        )
+    report = _verify(engine)
+    assert not report.ok and report.first_bad_id == 3 and report.checked == 2
+    assert "content" in report.reason
+
+
+def test_a_rehashed_row_still_breaks_the_link_to_the_next(engine: sa.Engine) -> None:
+    _append(engine, 4)
+    with read_session(engine) as session:
+        row = session.exec(select(AuditEvent).where(AuditEvent.id == 2)).one()
+        row.detail = '{"n": 99}'
+        new_hash = audit.content_hash(row, row.prev_hash)
+    with engine.begin() as conn:
+        table = AuditEvent.__table__
+        conn.execute(
+            sa.update(table).where(table.c.id == 2).values(detail='{"n": 99}', hash=new_hash)
+        )
+    report = _verify(engine)
+    assert not report.ok and report.first_bad_id == 3 and "link" in report.reason
+
+
+def test_a_deleted_row_is_named(engine: sa.Engine) -> None:
+    _append(engine, 4)
+    with engine.begin() as conn:
+        conn.execute(sa.delete(AuditEvent.__table__).where(AuditEvent.__table__.c.id == 2))
+    report = _verify(engine)
+    assert not report.ok and report.first_bad_id == 3 and "missing" in report.reason
+
+
+def test_concurrent_appends_keep_one_chain(engine: sa.Engine) -> None:
+    threads = [threading.Thread(target=_append, args=(engine, 10, f"w{i}")) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    report = _verify(engine)
+    assert report.ok and report.checked == 40

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from readiness import store
+from readiness.bank import default_bank
+from readiness.cli import main
+from readiness.db import make_engine, upgrade
+from readiness.profile import CompanyProfile
+from readiness.scoring import score_assessment
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_score_prints_unrounded_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = {"EXP01": 3, "EXP02": None, "EXP03": 4, "SRV01": 1, "AI01": 2, "COL01": 5}
+    (tmp_path / "a.json").write_text(json.dumps({"answers": answers}), encoding="utf-8")
+    code, out, _ = run(capsys, "score", str(tmp_path / "a.json"))
+    assert code == 0
+    data = json.loads(out)
+    expected = score_assessment(default_bank(), answers)
+    assert data["overall"] == expected.overall
+    assert data["stage"] == expected.stage
+    assert data["bank_version"] == default_bank().version
+    assert set(data["pillars"]) == {"EXP", "SRV", "AI", "COL"}
+    assert data["pillars"]["EXP"] == {
+        "score": expected.pillars["EXP"].score,
+        "completeness": expected.pillars["EXP"].completeness,
+        "weakest_level": expected.pillars["EXP"].weakest_level,
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"answers": {"EXP99": 1}}', "unknown item id 'EXP99'"),
+        ('{"answers": {"EXP01": 9}}', "EXP01: level must be an integer 0..5"),
+        ('{"answers": [1, 2]}', "expected an object"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_score_rejects_bad_files_with_a_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "score", str(path))
+    assert code != 0 and out == ""
+    assert message in err
+
+
+def test_score_of_a_missing_file_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "score", "/nonexistent/answers.json")
+    assert code != 0 and "cannot read" in err
+
+
+def test_bank_show_json_prints_the_whole_bank(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "bank", "show", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [p["id"] for p in data["pillars"]] == ["EXP", "SRV", "AI", "COL"]
+    assert all("weight" in p for p in data["pillars"])
+    assert [s["min"] for s in data["stages"]] == [0, 25, 50, 75]
+    assert data["gate"] == {"stage": "champion", "min_pillar_score": 50}
+    item = data["items"][0]
+    for field in ("id", "pillar", "dimension", "weight", "quick", "critical", "text", "help"):
+        assert field in item
+    assert len(item["levels"]) == 6 and len(item["actions"]) == 5
+    assert item["text"]["ko"] and item["text"]["en"]
+
+
+def test_bank_check_names_the_broken_item(
+    tiny_bank_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "bank", "check", str(tiny_bank_dir))[0] == 0
+    path = tiny_bank_dir / "items_XB.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("weight: 2.0", "weight: zero"))
+    code, _, err = run(capsys, "bank", "check", str(tiny_bank_dir))
+    assert code == 1 and "items_XB.yaml: item XB02, field weight" in err
+
+
+def _engine_with_history(url: str) -> sa.Engine:
+    engine = make_engine(url)
+    upgrade(engine)
+    bank = default_bank()
+    company, _ = store.create_company(
+        engine=engine, profile=CompanyProfile(name="가람정밀", ksic="C25", employees=12)
+    )
+    draft = store.start_assessment(
+        engine=engine, company_id=company.id, wave=2026, mode="quick", bank=bank
+    )
+    store.save_answer(engine=engine, bank=bank, assessment_id=draft.id, item_id="EXP01", level=2)
+    store.submit_assessment(engine=engine, bank=bank, assessment_id=draft.id)
+    return engine
+
+
+def test_audit_verify_exit_codes(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    engine = _engine_with_history(sqlite_url)
+    code, out, _ = run(capsys, "--database-url", sqlite_url, "audit", "verify")
+    assert code == 0 and "2 events" in out
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE audit_event SET actor = 'mallory' WHERE id = 1")
+    code, _, err = run(capsys, "--database-url", sqlite_url, "audit", "verify")
+    assert code == 1 and "event 1" in err
+
+
+def test_backup_is_a_consistent_copy(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _engine_with_history(sqlite_url)
+    out_path = tmp_path / "copy.sqlite3"
+    code, _, _ = run(capsys, "--database-url", sqlite_url, "backup", str(out_path))
+    assert code == 0
+    with sqlite3.connect(out_path) as conn:
+        assert conn.execute("select count(*) from company").fetchone() == (1,)
+        assert conn.execute("select count(*) from audit_event").fetchone() == (2,)
+    code, _, err = run(capsys, "--database-url", sqlite_url, "backup", str(out_path))
+    assert code == 1 and "--force" in err
+
+
+def test_backup_refuses_postgres(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql+psycopg://u@127.0.0.1:1/db"
+    code, _, err = run(capsys, "--database-url", url, "backup", "/tmp/x")
+    assert code == 1 and "pg_dump" in err
+
+
+def test_python_dash_m_and_console_script_work() -> None:
+    for argv in ([sys.executable, "-m", "readiness", "bank", "check"], ["readiness", "--help"]):
+        exe = Path(sys.executable).parent / "readiness" if argv[0] == "readiness" else None
+        if exe is not None:
+            argv = [str(exe), *argv[1:]]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
