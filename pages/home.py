@@ -14,6 +14,12 @@ facts = summary(database_url())
 st.title(t("app.title", lang))
 st.caption(t("app.tagline", lang))
 st.write(t("home.intro", lang))
+st.page_link(
+    "pages/start.py",
+    label=t("home.cta", lang),
+    icon=":material/play_circle:",
+    query_params={"lang": lang},
+)
 
 st.subheader(t("home.data_title", lang))
 if facts.submitted:
@@ -45,14 +51,13 @@ for col, role, icon in zip(
     strict=True,
 ):
     with col.container(border=True):
-        st.markdown(f"**{t(f'home.who_{role}_title', lang)}**")
+        st.markdown(f"{icon} **{t(f'home.who_{role}_title', lang)}**")
         st.caption(t(f"home.who_{role}", lang))
-        st.markdown(icon)
 
 st.subheader(t("home.pillars_title", lang))
 for col, pillar in zip(st.columns(len(qbank.pillars)), qbank.pillars, strict=True):
     with col.container(border=True):
-        st.markdown(f"**{pillar.id} · {pillar.name.get(lang)}**")
+        st.markdown(f"**{pillar.name.get(lang)}**")
         st.caption(pillar.description.get(lang))
         items = qbank.items_of(pillar.id)
         quick = qbank.items_of(pillar.id, quick_only=True)

@@ -149,6 +149,22 @@ class Bank(_Strict):
     def _item_index(self) -> dict[str, Item]:
         return {i.id: i for i in self.items}
 
+    @cached_property
+    def known_item_ids(self) -> frozenset[str]:
+        return frozenset(self._item_index)
+
+    @cached_property
+    def _scopes(self) -> dict[tuple[str, bool], list[Item]]:
+        return {
+            (p.id, quick): self.items_of(p.id, quick_only=quick)
+            for p in self.pillars
+            for quick in (False, True)
+        }
+
+    def scope(self, pillar_id: str, quick_only: bool) -> list[Item]:
+        """The items of a pillar that count in a full assessment or a quick scan (computed once)."""
+        return self._scopes[(pillar_id, quick_only)]
+
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2)
 

@@ -53,7 +53,7 @@ class Result:
 
 def validate_answers(bank: Bank, answers: Answers) -> None:
     """Raise AnswerError naming the first unknown item id or out-of-range level."""
-    known = set(bank.item_ids())
+    known = bank.known_item_ids
     for item_id, level in answers.items():
         if item_id not in known:
             raise AnswerError(f"unknown item id {item_id!r}")
@@ -125,10 +125,7 @@ def score_assessment(bank: Bank, answers: Answers, *, mode: str = "full") -> Res
     """Score one answer set. In quick mode only quick-scan items count towards completeness."""
     validate_answers(bank, answers)
     quick_only = mode == "quick"
-    pillars = {
-        p.id: score_pillar(bank.items_of(p.id, quick_only=quick_only), answers)
-        for p in bank.pillars
-    }
+    pillars = {p.id: score_pillar(bank.scope(p.id, quick_only), answers) for p in bank.pillars}
     by_pillar = {pid: ps.score for pid, ps in pillars.items()}
     overall = overall_score(bank, by_pillar)
     return Result(

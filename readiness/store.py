@@ -49,9 +49,17 @@ def hash_token(token: str) -> str:
 
 
 def create_company(
-    *, engine: sa.Engine, profile: CompanyProfile, actor: str = "self", synthetic: bool = False
+    *,
+    engine: sa.Engine,
+    profile: CompanyProfile,
+    actor: str = "self",
+    synthetic: bool = False,
+    first: NewAssessment | None = None,
 ) -> tuple[Company, str]:
-    """Create a member; returns it with its private-link token (shown once, stored hashed)."""
+    """Create a member, and its first draft when `first` is given, in one transaction.
+
+    Returns the company with its private-link token (shown once, stored hashed).
+    """
     token = new_token()
     company = Company(
         **profile.model_dump(),
@@ -66,6 +74,8 @@ def create_company(
                 raise StoreError("a member with this business registration number already exists")
         session.add(company)
         session.flush()
+        if first is not None:
+            session.add(first.row(company.id))  # type: ignore[arg-type]
         audit.append(
             session, actor=actor, action="company.create", entity="company", entity_id=company.id
         )
@@ -122,6 +132,29 @@ def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
 # --- assessments ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewAssessment:
+    """What to open for a company: the wave, quick or full, and the company's own goal."""
+
+    wave: int
+    mode: str
+    bank: Bank
+    workshop_id: int | None = None
+    goal: float | None = None
+
+    def row(self, company_id: int) -> Assessment:
+        if self.mode not in ("full", "quick"):
+            raise StoreError(f"unknown mode {self.mode!r}")
+        return Assessment(
+            company_id=company_id,
+            wave=self.wave,
+            mode=self.mode,
+            bank_version=self.bank.version,
+            workshop_id=self.workshop_id,
+            goal=self.goal,
+        )
+
+
 def start_assessment(
     *,
     engine: sa.Engine,
@@ -132,21 +165,23 @@ def start_assessment(
     workshop_id: int | None = None,
     goal: float | None = None,
 ) -> Assessment:
-    if mode not in ("full", "quick"):
-        raise StoreError(f"unknown mode {mode!r}")
-    assessment = Assessment(
-        company_id=company_id,
-        wave=wave,
-        mode=mode,
-        bank_version=bank.version,
-        workshop_id=workshop_id,
-        goal=goal,
-    )
+    assessment = NewAssessment(wave, mode, bank, workshop_id, goal).row(company_id)
     with write_session(engine) as session:
         if session.get(Company, company_id) is None:
             raise StoreError("no such company")
         session.add(assessment)
     return assessment
+
+
+def open_draft(*, engine: sa.Engine, company_id: int) -> Assessment | None:
+    """The company's newest assessment still in draft, if any."""
+    with read_session(engine) as session:
+        return session.exec(
+            select(Assessment)
+            .where(Assessment.company_id == company_id, Assessment.status == "draft")
+            .order_by(Assessment.id.desc())  # type: ignore[union-attr]
+            .limit(1)
+        ).first()
 
 
 def get_assessment(*, engine: sa.Engine, assessment_id: int) -> Assessment | None:
@@ -349,16 +384,17 @@ def _row_writer(conn: sa.Connection, table: sa.Table) -> Callable[[Sequence[dict
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     pick = operator.itemgetter(*names)
 
-    def as_tuples(part: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        tuples = [pick(row) for row in part]
+    def as_tuples(part: Sequence[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
         if len(names) == 1:
-            tuples = [(value,) for value in tuples]
+            return [(row[names[0]],) for row in part]
+        tuples = [pick(row) for row in part]
         if not any(processors):
             return tuples
-        return [
-            tuple(v if f is None else f(v) for f, v in zip(processors, t, strict=True))
-            for t in tuples
+        columns = [
+            values if f is None else list(map(f, values))
+            for f, values in zip(processors, zip(*tuples, strict=True), strict=True)
         ]
+        return zip(*columns, strict=True)
 
     if dialect.name == "sqlite":
         sql = str(table.insert().compile(dialect=dialect))
@@ -451,3 +487,82 @@ def bulk_insert(
             detail={**(detail or {}), **counts},
         )
     return counts
+
+
+# --- peers ---------------------------------------------------------------------------------------
+
+NORM_COLUMNS = (
+    "assessment_id",
+    "company_id",
+    "ksic",
+    "size_band",
+    "region",
+    "mode",
+    "synthetic",
+    "overall",
+)
+
+
+def norm_rows(
+    *, engine: sa.Engine, wave: int, pillars: Sequence[str]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and rows of the assessments that count in the norms of `wave`.
+
+    One row per company: its latest submission in the wave (by submitted_at, then id), kept only
+    when that submission is norm-eligible, so a company never counts with a superseded answer.
+    Columns are NORM_COLUMNS, then one score per pillar id (None where the pillar has no score).
+    """
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    c = Company.__table__  # type: ignore[attr-defined]
+    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
+    ranked = (
+        sa.select(
+            a.c.id,
+            a.c.company_id,
+            a.c.mode,
+            a.c.overall,
+            a.c.norm_eligible,
+            sa.func.row_number()
+            .over(
+                partition_by=a.c.company_id,
+                order_by=(a.c.submitted_at.desc(), a.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(a.c.wave == wave, a.c.status == "submitted")
+        .subquery("latest")
+    )
+    scores = {pid: ps.alias(f"score_{n}") for n, pid in enumerate(pillars)}
+    joined = ranked.join(c, c.c.id == ranked.c.company_id)
+    for pid, alias in scores.items():
+        joined = joined.outerjoin(
+            alias, sa.and_(alias.c.assessment_id == ranked.c.id, alias.c.pillar == pid)
+        )
+    query = (
+        sa.select(
+            ranked.c.id.label("assessment_id"),
+            ranked.c.company_id,
+            c.c.ksic,
+            c.c.size_band,
+            c.c.region,
+            ranked.c.mode,
+            c.c.synthetic,
+            ranked.c.overall,
+            *(alias.c.score.label(pid) for pid, alias in scores.items()),
+        )
+        .select_from(joined)
+        .where(ranked.c.rank == 1, ranked.c.norm_eligible)
+        .order_by(ranked.c.company_id)
+    )
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return list(result.keys()), [tuple(row) for row in result]
+
+
+def latest_wave(*, engine: sa.Engine) -> int | None:
+    """The newest wave that has a submitted assessment, or None when there is none."""
+    with engine.connect() as conn:
+        wave = conn.execute(
+            sa.select(sa.func.max(Assessment.wave)).where(Assessment.status == "submitted")
+        ).scalar()
+    return None if wave is None else int(wave)

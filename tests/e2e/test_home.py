@@ -1,4 +1,4 @@
-"""A visitor opens the product, reads what it is in Korean, switches to English; desktop and phone."""
+"""A visitor reads what the product is in Korean, switches to English; desktop and phone."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_home_reads_in_korean_then_english(
     expect(page.get_by_text("합성 데모 데이터")).to_be_visible()
     shot(page, f"home-ko-{size}")
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("radio", name="English").click()
     expect(page.get_by_role("heading", name="Global Readiness")).to_be_visible()
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"lang=en"))

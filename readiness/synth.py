@@ -1,0 +1,659 @@
+"""Deterministic synthetic members: a demo membership that looks like the real one.
+
+Everything is drawn from one numpy generator seeded by `seed`, in a fixed order and vectorised over
+the whole data set, so the same seed and sizes give identical rows however they are batched.
+
+Answers come from a latent-capability model. Each company has a capability on the 0-5 level scale
+that rises with size and export activity, a per-pillar offset (AI clearly lower: most adopters sit
+at the basic smart-factory level; export readiness higher for exporters; servitization higher in
+machinery), and a modest yearly improvement. An item's level is the company's capability in that
+pillar, less the item's difficulty, plus noise, rounded and clipped to 0..5. Scores are computed by
+`scoring.score_assessment`, exactly as a real submission is.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from itertools import accumulate
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+
+from readiness import reference, store
+from readiness.bank import Bank
+from readiness.models import Answer, Assessment, Company, PillarScoreRow
+from readiness.scoring import score_assessment
+
+DEMO_SEED = 20261129
+DEFAULT_DEMO_COMPANIES = 2000
+DEFAULT_DEMO_WAVES = 3
+ACTOR = "demo"
+BATCH_COMPANIES = 2000
+
+# --- the shape of the membership --------------------------------------------------------------
+
+# Relative share of members per KSIC division (innovative manufacturing SMEs: machinery, metal
+# working, electronics, plastics, electrical equipment, chemicals, food and auto parts lead).
+KSIC_WEIGHTS = {
+    "C10": 6.0, "C11": 1.0, "C12": 0.25, "C13": 2.0, "C14": 1.5, "C15": 1.0, "C16": 0.8,
+    "C17": 1.8, "C18": 1.0, "C19": 0.3, "C20": 6.5, "C21": 3.0, "C22": 7.5, "C23": 2.5,
+    "C24": 3.0, "C25": 11.0, "C26": 10.0, "C27": 5.0, "C28": 7.0, "C29": 15.0, "C30": 6.0,
+    "C31": 1.5, "C32": 1.5, "C33": 2.0, "C34": 1.2,
+}  # fmt: skip
+REGION_WEIGHTS = {
+    "11": 7.0, "26": 5.0, "27": 5.0, "28": 7.0, "29": 2.5, "30": 3.5, "31": 2.5, "36": 0.6,
+    "41": 36.0, "51": 1.5, "43": 5.0, "44": 6.0, "52": 2.0, "46": 1.5, "47": 5.5, "48": 8.0,
+    "50": 0.4,
+}  # fmt: skip
+# Head count is log-normal around a median of 30: many 10-49, few 300+.
+EMPLOYEES_MEDIAN = 30
+EMPLOYEES_SIGMA = 1.2
+EMPLOYEES_MAX = 3000
+# Revenue per employee, KRW 100 million (억 원), log-normal; band edges in the same unit.
+REVENUE_PER_EMPLOYEE = 3.0
+REVENUE_SIGMA = 0.5
+REVENUE_EDGES = (10, 50, 100, 500, 1500)
+# Log-odds of being an exporter: base, per log head count, and per division.
+EXPORT_BASE = -0.3
+EXPORT_PER_LOG_SIZE = 0.55
+EXPORT_DIVISION = {
+    "C26": 0.7, "C29": 0.5, "C27": 0.5, "C20": 0.4, "C21": 0.3, "C28": 0.3, "C30": 0.3,
+    "C22": 0.1, "C10": -0.3, "C11": -0.4, "C12": -0.5, "C16": -0.8, "C18": -1.0, "C23": -0.6,
+    "C32": -0.5, "C34": -1.0,
+}  # fmt: skip
+MARKET_WEIGHTS = {
+    "CN": 20, "US": 18, "VN": 14, "JP": 14, "EU": 10, "IN": 5, "ASEAN": 8, "ME": 4, "LATAM": 3,
+    "OTHER": 4,
+}  # fmt: skip
+MACHINERY = ("C27", "C28", "C29", "C34")
+CONSENT_SUGGEST = 0.6
+CONSENT_NAMED = 0.4
+
+# --- the latent-capability model (level units, 0..5) ------------------------------------------
+
+BASE_CAPABILITY = 2.0
+SIZE_EFFECT = 0.32  # per log head count above the median
+EXPORT_EFFECT = 0.35
+EXPORT_SHARE_EFFECT = 0.5
+CAPABILITY_NOISE = 0.55
+PILLAR_OFFSET = {"EXP": -0.55, "SRV": -0.15, "AI": -0.8, "COL": -0.05}
+EXP_EXPORTER_OFFSET = 0.75
+EXP_SHARE_OFFSET = 0.9
+SRV_MACHINERY_OFFSET = 0.55
+PILLAR_NOISE = 0.35
+ITEM_DIFFICULTY = 0.3
+ANSWER_NOISE = 0.65
+GROWTH_PER_YEAR = 0.15
+GROWTH_NOISE = 0.08
+WAVE_NOISE = 0.12
+
+# --- who answers what -------------------------------------------------------------------------
+
+FIRST_WAVE_SHARE = 0.55  # members present from the first wave; the rest join in later years
+PARTICIPATION = 0.8  # chance of taking a wave after joining
+QUICK_SHARE = 0.15
+INCOMPLETE_SHARE = 0.05  # of full assessments: answered only in part (completeness < 0.8)
+STRAIGHT_SHARE = 0.01
+NA_SHARE = 0.03
+GOAL_SHARE = 0.5
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# --- names and products -----------------------------------------------------------------------
+
+NAME_WORDS = _words(
+    "가람 동해 한빛 세진 대성 성진 우진 태광 신흥 한울 보광 청림 새롬 다온 한결 누리 해솔 온누리 "
+    "서해 남해 동진 유진 영진 금강 백두 한라 소백 태백 무등 대원 삼원 세원 화신 극동 대명 명성 "
+    "진성 신성 일신 경신 범진 아름 다인 나래 미르 한솔 청운 은하 별빛 늘푸른 바른 으뜸 푸른솔 "
+    "새빛 참빛 해오름 마루 한길 동방 서광 대광 금성 태양 광명 중앙 대영 세광 동원 보성"
+)
+FIRST_SYLLABLES = _words(
+    "가 강 경 고 광 금 기 남 다 대 덕 동 두 명 문 미 민 백 범 보 부 삼 상 새 서 석 선 성 세 소 송 "
+    "수 승 신 아 안 영 예 오 용 우 원 유 윤 은 인 일 재 정 제 주 중 지 진 창 천 청 태 평 풍 하 한 "
+    "해 현 형 화 효 흥"
+)
+SECOND_SYLLABLES = _words(
+    "강 경 광 남 동 명 민 보 산 선 성 신 안 양 영 우 원 웅 일 인 전 정 진 창 천 태 하 한 해 현 "
+    "호 화 흥 림 솔 빛 율"
+)
+GENERIC_SUFFIXES = _words("산업 테크 코리아 글로벌 인더스트리 엔지니어링 이엔지")
+DIVISION_SUFFIXES = {
+    "C10": "식품 푸드 에프앤비 농산 제과",
+    "C11": "음료 주조 양조 베버리지",
+    "C12": "엽연초 산업",
+    "C13": "섬유 텍스타일 화섬 방직",
+    "C14": "어패럴 패션 니트 섬유",
+    "C15": "피혁 레더 제화",
+    "C16": "목재 우드 합판",
+    "C17": "제지 페이퍼 팩 지업",
+    "C18": "인쇄 프린팅 아트",
+    "C19": "에너지 유화 오일",
+    "C20": "화학 케미칼 켐 소재 머티리얼즈",
+    "C21": "제약 바이오 팜 메디텍",
+    "C22": "플라스틱 폴리머 고무 화성 프라텍",
+    "C23": "세라믹 요업 글라스 석재",
+    "C24": "금속 메탈 철강 주철 제강",
+    "C25": "정밀 금속 금형 메탈 정공 테크",
+    "C26": "전자 일렉트로닉스 반도체 시스템 디스플레이 테크",
+    "C27": "메디칼 옵틱스 계측 정밀 의료기",
+    "C28": "전기 일렉트릭 에너지 파워텍 전기산업",
+    "C29": "기계 정밀 로보틱스 오토메이션 기공 엔지니어링 테크",
+    "C30": "오토텍 모빌리티 오토 정공 산업",
+    "C31": "중공업 조선기자재 에어로 마린",
+    "C32": "가구 퍼니처 리빙 디자인",
+    "C33": "스포츠 토이 주얼리 디자인",
+    "C34": "엔지니어링 기전 설비 테크",
+}
+DIVISION_PRODUCTS = {
+    "C10": "김치|건강기능식품|소스·양념|냉동만두|떡·제과|원두커피|김 가공품|유제품",
+    "C11": "전통주|생수|음료 원액|커피 음료|수제 맥주",
+    "C12": "궐련 필터|전자담배 액상",
+    "C13": "산업용 부직포|기능성 원단|자동차 시트 원단|원사",
+    "C14": "작업복|아웃도어 의류|니트 의류|유니폼",
+    "C15": "가죽 가방|안전화|신발 밑창|가죽 소품",
+    "C16": "목재 팔레트|합판|원목 마루|목재 포장재",
+    "C17": "골판지 상자|종이컵|종이 빨대|위생용지|종이 포장재",
+    "C18": "포장 인쇄|라벨 인쇄|출판 인쇄",
+    "C19": "윤활유|재생 연료유|아스팔트 제품",
+    "C20": "화장품 원료|접착제|도료|산업용 세정제|2차전지 소재|기능성 코팅제",
+    "C21": "원료의약품|완제의약품|의료용 소독제|진단 시약",
+    "C22": "플라스틱 사출품|고무 패킹|포장 필름|플라스틱 빨대|자동차 내장 부품|PET 용기",
+    "C23": "세라믹 부품|특수 유리|내화물|콘크리트 제품",
+    "C24": "알루미늄 압출재|주물|특수강 선재|동 합금",
+    "C25": "금형|정밀 가공 부품|금속 프레스 부품|볼트·너트|판금 가공품|스프링",
+    "C26": "PCB|센서 모듈|LED 조명 모듈|반도체 부품|디스플레이 부품|IoT 단말기|카메라 모듈",
+    "C27": "의료기기|정밀 측정기|광학 렌즈|치과용 임플란트|분석 장비",
+    "C28": "배전반|2차전지 부품|전동기|변압기|EV 충전기|케이블",
+    "C29": "공작기계|산업용 로봇|포장 기계|식품 가공 기계|유압 부품|반도체 장비|커피 로스터기",
+    "C30": "자동차 부품|브레이크 부품|전장 부품|차체 부품|시트 부품",
+    "C31": "선박 부품|항공기 부품|철도차량 부품|드론",
+    "C32": "사무용 가구|주방 가구|침대|학교 가구",
+    "C33": "스포츠 용품|완구|주얼리|문구|악기",
+    "C34": "산업 설비 유지보수|공작기계 수리|발전설비 정비",
+}
+# Main value-chain role per division, with its weight; a second role is added for some members.
+DIVISION_ROLES = {
+    "C10": {"final_product": 7, "raw_material": 2, "packaging_design": 1},
+    "C11": {"final_product": 9, "packaging_design": 1},
+    "C12": {"final_product": 6, "raw_material": 4},
+    "C13": {"raw_material": 6, "components": 3, "final_product": 1},
+    "C14": {"final_product": 8, "components": 2},
+    "C15": {"final_product": 7, "components": 3},
+    "C16": {"raw_material": 6, "final_product": 4},
+    "C17": {"packaging_design": 6, "raw_material": 4},
+    "C18": {"packaging_design": 9, "platform_software": 1},
+    "C19": {"raw_material": 1},
+    "C20": {"raw_material": 8, "final_product": 2},
+    "C21": {"final_product": 6, "raw_material": 4},
+    "C22": {"components": 6, "packaging_design": 2, "raw_material": 1, "final_product": 1},
+    "C23": {"raw_material": 5, "components": 4, "final_product": 1},
+    "C24": {"raw_material": 9, "components": 1},
+    "C25": {"components": 17, "final_product": 3},
+    "C26": {"components": 7, "final_product": 2, "platform_software": 1},
+    "C27": {"final_product": 8, "components": 2},
+    "C28": {"components": 1, "final_product": 1},
+    "C29": {"final_product": 3, "components": 1},
+    "C30": {"components": 19, "final_product": 1},
+    "C31": {"components": 9, "final_product": 1},
+    "C32": {"final_product": 1},
+    "C33": {"final_product": 9, "packaging_design": 1},
+    "C34": {"after_sales": 1},
+}
+SECOND_ROLE_SHARE = 0.4
+NAME_FORMS = {"": 0.8, "(주)": 0.12, "주식회사 ": 0.08}
+SURVEY_START = (3, 2)  # a wave's survey opens on 2 March and runs for SURVEY_DAYS
+SURVEY_DAYS = 240
+KST = timezone(timedelta(hours=9))
+
+
+def _weights(keys: list[str], table: dict[str, float], default: float = 1.0) -> np.ndarray:
+    w = np.array([table.get(k, default) for k in keys], dtype=float)
+    return w / w.sum()
+
+
+def _covering_choice(rng: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:
+    """Category indices drawn with probabilities p, every category present when n allows."""
+    idx = rng.choice(len(p), size=n, p=p)
+    if n >= len(p):
+        idx[rng.permutation(n)[: len(p)]] = np.arange(len(p))
+    return idx
+
+
+def _one(rng: np.random.Generator, options: Sequence[str]) -> str:
+    return options[int(rng.integers(len(options)))]
+
+
+def _pick(rng: np.random.Generator, weights: Mapping[str, float]) -> str:
+    """One key, drawn with probability proportional to its weight."""
+    cumulative = list(accumulate(weights.values()))
+    return list(weights)[bisect_right(cumulative, rng.random() * cumulative[-1])]
+
+
+class _Names:
+    """Plausible, unique Korean SME names that fit the division."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def _stem(self) -> str:
+        if self.rng.random() < 0.3:
+            return _one(self.rng, NAME_WORDS)
+        first, second = _one(self.rng, FIRST_SYLLABLES), _one(self.rng, SECOND_SYLLABLES)
+        return f"{first}{second}" if first != second else f"{first}{second}{second}"
+
+    def new(self, ksic: str) -> str:
+        suffixes = DIVISION_SUFFIXES.get(ksic, "").split() or GENERIC_SUFFIXES
+        for attempt in range(100):
+            pool = GENERIC_SUFFIXES if self.rng.random() < 0.25 else suffixes
+            bare = f"{self._stem()}{_one(self.rng, pool)}"
+            if attempt >= 50:
+                bare = f"{self._stem()}{bare}"
+            if bare not in self.used:
+                break
+        else:  # pragma: no cover - needs far more companies than any demo
+            raise RuntimeError("ran out of distinct company names")
+        self.used.add(bare)
+        return f"{_pick(self.rng, NAME_FORMS)}{bare}"
+
+
+def _profiles(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    """Company attributes as arrays and lists, index-aligned."""
+    ksics = reference.ksic_codes()
+    regions = reference.region_codes()
+    ksic = _covering_choice(rng, n, _weights(ksics, KSIC_WEIGHTS))
+    region = _covering_choice(rng, n, _weights(regions, REGION_WEIGHTS))
+    employees = np.clip(
+        np.rint(rng.lognormal(np.log(EMPLOYEES_MEDIAN), EMPLOYEES_SIGMA, n)), 1, EMPLOYEES_MAX
+    ).astype(int)
+    revenue = employees * rng.lognormal(np.log(REVENUE_PER_EMPLOYEE), REVENUE_SIGMA, n)
+    revenue_band = np.digitize(revenue, REVENUE_EDGES)
+    log_size = np.log(employees / EMPLOYEES_MEDIAN)
+    division_bump = np.array([EXPORT_DIVISION.get(k, 0.0) for k in ksics])[ksic]
+    p_export = 1 / (1 + np.exp(-(EXPORT_BASE + EXPORT_PER_LOG_SIZE * log_size + division_bump)))
+    exporter = rng.random(n) < p_export
+    share = np.where(exporter, np.clip(rng.beta(1.6, 3.2, n), 0.02, 0.95), 0.0).round(2)
+    suggest = rng.random(n) < CONSENT_SUGGEST
+    named = suggest & (rng.random(n) < CONSENT_NAMED / CONSENT_SUGGEST)
+    return {
+        "ksic": [ksics[i] for i in ksic],
+        "region": [regions[i] for i in region],
+        "employees": employees,
+        "revenue_band": revenue_band,
+        "log_size": log_size,
+        "exporter": exporter,
+        "share": share,
+        "suggest": suggest,
+        "named": named,
+    }
+
+
+def _descriptions(rng: np.random.Generator, profiles: dict[str, Any]) -> list[dict[str, Any]]:
+    """Names, products, markets and value-chain roles, one Python pass over the companies."""
+    names = _Names(rng)
+    known_roles = reference.role_ids()
+    markets = list(MARKET_WEIGHTS)
+    market_p = _weights(markets, MARKET_WEIGHTS)
+    out = []
+    for i, ksic in enumerate(profiles["ksic"]):
+        products = DIVISION_PRODUCTS.get(ksic, "제조 제품").split("|")
+        count = min(len(products), 1 + int(rng.random() < 0.4))
+        chosen = rng.choice(len(products), size=count, replace=False)
+        main_role = _pick(rng, DIVISION_ROLES.get(ksic, {"final_product": 1}))
+        roles = [main_role]
+        if rng.random() < SECOND_ROLE_SHARE:
+            at = known_roles.index(main_role)
+            options = [known_roles[j] for j in (at - 1, at + 1) if 0 <= j < len(known_roles)]
+            if profiles["exporter"][i]:
+                options.append("distribution_export")
+            if ksic in MACHINERY:
+                options.append("after_sales")
+            options = [r for r in options if r != main_role]
+            roles.append(_one(rng, options))
+        picked: list[str] = []
+        if profiles["exporter"][i]:
+            count = 1 + min(3, int(rng.poisson(0.4 + 2.0 * profiles["share"][i])))
+            picked = [
+                markets[j] for j in rng.choice(len(markets), count, replace=False, p=market_p)
+            ]
+        out.append(
+            {
+                "name": names.new(ksic),
+                "products": ", ".join(products[j] for j in chosen),
+                "roles": roles,
+                "markets": picked,
+            }
+        )
+    return out
+
+
+def _plan(rng: np.random.Generator, n: int, waves: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which company takes which wave: (company index, wave index) per assessment, company-major."""
+    later = (1 - FIRST_WAVE_SHARE) / (waves - 1) if waves > 1 else 0.0
+    join = rng.choice(
+        waves, size=n, p=[FIRST_WAVE_SHARE if waves > 1 else 1.0] + [later] * (waves - 1)
+    )
+    takes = (rng.random((n, waves)) < PARTICIPATION) & (np.arange(waves) >= join[:, None])
+    takes[np.arange(n), join] = True
+    company, wave = np.nonzero(takes)
+    return company, wave
+
+
+def _levels(
+    rng: np.random.Generator,
+    bank: Bank,
+    profiles: dict[str, Any],
+    company: np.ndarray,
+    wave: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Answer levels per (assessment, item): -1 stands for N/A and -2 for unanswered.
+
+    Also returns the mode per assessment (True = quick).
+    """
+    n, a = len(profiles["ksic"]), len(company)
+    items = bank.items
+    pillar_ids = bank.pillar_ids
+    item_pillar = np.array([pillar_ids.index(i.pillar) for i in items])
+    quick_item = np.array([i.quick for i in items])
+
+    capability = (
+        BASE_CAPABILITY
+        + SIZE_EFFECT * np.clip(profiles["log_size"], -3, 4)
+        + EXPORT_EFFECT * profiles["exporter"]
+        + EXPORT_SHARE_EFFECT * profiles["share"]
+        + rng.normal(0, CAPABILITY_NOISE, n)
+    )
+    offsets = np.empty((n, len(pillar_ids)))
+    machinery = np.isin(profiles["ksic"], MACHINERY)
+    for k, pid in enumerate(pillar_ids):
+        offset = np.full(n, PILLAR_OFFSET.get(pid, 0.0))
+        if pid == "EXP":
+            offset += (
+                EXP_EXPORTER_OFFSET * profiles["exporter"] + EXP_SHARE_OFFSET * profiles["share"]
+            )
+        elif pid == "SRV":
+            offset += SRV_MACHINERY_OFFSET * machinery
+        offsets[:, k] = offset
+    offsets += rng.normal(0, PILLAR_NOISE, offsets.shape)
+    growth = rng.normal(GROWTH_PER_YEAR, GROWTH_NOISE, n)
+    difficulty = rng.normal(0, ITEM_DIFFICULTY, len(items))
+
+    latent = capability[company] + growth[company] * wave + rng.normal(0, WAVE_NOISE, a)
+    raw = (
+        latent[:, None]
+        + offsets[company][:, item_pillar]
+        - difficulty[None, :]
+        + rng.normal(0, ANSWER_NOISE, (a, len(items)))
+    )
+    levels = np.clip(np.rint(raw), 0, 5).astype(np.int8)
+
+    quick = rng.random(a) < QUICK_SHARE
+    incomplete = ~quick & (rng.random(a) < INCOMPLETE_SHARE / (1 - QUICK_SHARE))
+    straight = ~quick & ~incomplete & (rng.random(a) < STRAIGHT_SHARE / (1 - QUICK_SHARE))
+    flat = np.clip(np.rint(latent), 0, 5).astype(np.int8)
+    levels[straight] = flat[straight, None]
+    levels[rng.random((a, len(items))) < NA_SHARE] = -1
+    kept = rng.uniform(0.35, 0.75, a)
+    dropped = incomplete[:, None] & (rng.random((a, len(items))) > kept[:, None])
+    levels[dropped] = -2
+    levels[quick[:, None] & ~quick_item[None, :]] = -2
+    # A submission needs at least one level; give the rare all-N/A answer set its first item back.
+    empty = np.flatnonzero((levels < 0).all(axis=1))
+    first_item = np.where(quick[empty], np.argmax(quick_item), 0)
+    levels[empty, first_item] = flat[empty]
+    return levels, quick
+
+
+def _when(year: int, day: float, seconds: float) -> datetime:
+    """A moment of the survey period of `year`, `seconds` after midnight in Korea."""
+    start = datetime(year, *SURVEY_START, tzinfo=KST)
+    return start + timedelta(days=int(day), seconds=int(seconds))
+
+
+def generate(
+    bank: Bank,
+    *,
+    companies: int,
+    waves: int,
+    seed: int,
+    last_wave: int = 2026,
+    first_company_id: int,
+    first_assessment_id: int,
+    batch_companies: int = BATCH_COMPANIES,
+) -> Iterator[store.RowBatch]:
+    """Synthetic members and their submitted assessments, as row batches for store.bulk_insert.
+
+    Each batch holds `batch_companies` companies with all their rows (company, assessment, answer,
+    pillar score, parents first). The rows depend only on bank, sizes and seed (and the first ids),
+    not on the batch size.
+    """
+    if companies < 1 or waves < 1:
+        raise ValueError("companies and waves must be at least 1")
+    # One independent stream per part, so that changing how one part draws leaves the others be.
+    streams = np.random.SeedSequence(seed).spawn(5)
+    profile_rng, text_rng, plan_rng, answer_rng, rng = map(np.random.default_rng, streams)
+    profiles = _profiles(profile_rng, companies)
+    described = _descriptions(text_rng, profiles)
+    company, wave = _plan(plan_rng, companies, waves)
+    levels, quick = _levels(answer_rng, bank, profiles, company, wave)
+    a = len(company)
+    day = rng.uniform(0, SURVEY_DAYS, a)
+    seconds = rng.uniform(9 * 3600, 18 * 3600, a)
+    draft_minutes = rng.uniform(10, 14 * 24 * 60, a)
+    has_goal = rng.random(a) < GOAL_SHARE
+    goal_gain = rng.uniform(5, 20, a)
+    joined_days_before = rng.uniform(1, 60, companies)
+
+    item_ids = [i.id for i in bank.items]
+    first_wave_year = last_wave - waves + 1
+    revenue_bands = reference.revenue_band_ids()
+    # Assessments of company c are rows starts[c]:starts[c + 1] (the plan is company-major).
+    starts = np.searchsorted(company, np.arange(companies + 1))
+
+    for lo in range(0, companies, batch_companies):
+        hi = min(companies, lo + batch_companies)
+        a_lo, a_hi = int(starts[lo]), int(starts[hi])
+        company_rows: list[dict[str, Any]] = []
+        assessment_rows: list[dict[str, Any]] = []
+        answer_rows: list[dict[str, Any]] = []
+        score_rows: list[dict[str, Any]] = []
+        level_lists = levels[a_lo:a_hi].tolist()
+        for c in range(lo, hi):
+            first = int(starts[c])
+            created = _when(first_wave_year + int(wave[first]), day[first], seconds[first])
+            created -= timedelta(minutes=float(draft_minutes[first]))
+            created -= timedelta(days=float(joined_days_before[c]))
+            desc = described[c]
+            company_rows.append(
+                {
+                    "id": first_company_id + c,
+                    "name": desc["name"],
+                    "biz_no": None,
+                    "ksic": profiles["ksic"][c],
+                    "employees": int(profiles["employees"][c]),
+                    "size_band": reference.size_band_for(int(profiles["employees"][c])),
+                    "revenue_band": revenue_bands[int(profiles["revenue_band"][c])],
+                    "region": profiles["region"][c],
+                    "export_share": float(profiles["share"][c]),
+                    "markets": desc["markets"],
+                    "roles": desc["roles"],
+                    "products": desc["products"],
+                    "consent_suggest": bool(profiles["suggest"][c]),
+                    "consent_named": bool(profiles["named"][c]),
+                    "synthetic": True,
+                    "token_hash": None,
+                    "created_at": created,
+                }
+            )
+        for k in range(a_lo, a_hi):
+            assessment_id = first_assessment_id + k
+            answers = {
+                item: (None if level == -1 else level)
+                for item, level in zip(item_ids, level_lists[k - a_lo], strict=True)
+                if level != -2
+            }
+            mode = "quick" if quick[k] else "full"
+            result = score_assessment(bank, answers, mode=mode)
+            submitted = _when(first_wave_year + int(wave[k]), day[k], seconds[k])
+            goal = None
+            if has_goal[k]:
+                goal = float(min(100, 5 * math.ceil(((result.overall or 0) + goal_gain[k]) / 5)))
+            assessment_rows.append(
+                {
+                    "id": assessment_id,
+                    "company_id": first_company_id + int(company[k]),
+                    "wave": first_wave_year + int(wave[k]),
+                    "mode": mode,
+                    "status": "submitted",
+                    "bank_version": bank.version,
+                    "workshop_id": None,
+                    "goal": goal,
+                    "overall": result.overall,
+                    "stage": result.stage,
+                    "completeness": store.overall_completeness(result),
+                    "norm_eligible": store.is_norm_eligible(result, answers),
+                    "created_at": submitted - timedelta(minutes=float(draft_minutes[k])),
+                    "updated_at": submitted,
+                    "submitted_at": submitted,
+                }
+            )
+            answer_rows.extend(
+                {"assessment_id": assessment_id, "item_id": item, "level": level}
+                for item, level in answers.items()
+            )
+            score_rows.extend(
+                {
+                    "assessment_id": assessment_id,
+                    "pillar": pid,
+                    "score": p.score,
+                    "completeness": p.completeness,
+                    "weakest_level": p.weakest_level,
+                }
+                for pid, p in result.pillars.items()
+            )
+        yield {
+            Company: company_rows,
+            Assessment: assessment_rows,
+            Answer: answer_rows,
+            PillarScoreRow: score_rows,
+        }
+
+
+def seed_demo(
+    *,
+    engine: sa.Engine,
+    bank: Bank,
+    companies: int,
+    waves: int,
+    seed: int,
+    last_wave: int = 2026,
+    only_if_empty: bool = False,
+) -> dict[str, int]:
+    """Generate synthetic members and write them in one audited transaction ("demo.seed").
+
+    Ids follow the highest ids in the database, read inside the write transaction. With
+    `only_if_empty` the load is abandoned (DemoAlreadySeeded) when any company exists by then.
+    Returns the number of rows written per table.
+    """
+
+    def batches(ids: dict[str, int]) -> Iterator[store.RowBatch]:
+        if only_if_empty and ids["company"] != 1:  # next id 1 <=> no company row at all
+            raise DemoAlreadySeeded
+        return generate(
+            bank,
+            companies=companies,
+            waves=waves,
+            seed=seed,
+            last_wave=last_wave,
+            first_company_id=ids["company"],
+            first_assessment_id=ids["assessment"],
+        )
+
+    return store.bulk_insert(
+        engine=engine,
+        rows=batches,
+        actor=ACTOR,
+        action="demo.seed",
+        detail={
+            "synthetic": True,
+            "seed": seed,
+            "companies": companies,
+            "waves": waves,
+            "last_wave": last_wave,
+            "bank_version": bank.version,
+        },
+    )
+
+
+class DemoAlreadySeeded(Exception):
+    """Raised inside the seeding transaction when another session seeded first."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def demo_enabled() -> bool:
+    """False when READINESS_DEMO is 0/false/no/off."""
+    return os.environ.get("READINESS_DEMO", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def ensure_demo(
+    *,
+    engine: sa.Engine,
+    bank: Bank,
+    companies: int | None = None,
+    waves: int | None = None,
+    seed: int = DEMO_SEED,
+    lock_wait_seconds: float = 600.0,
+) -> bool:
+    """Seed the demo membership when the database has no company yet; True if this call seeded.
+
+    Sizes default to READINESS_DEMO_COMPANIES (2000) and READINESS_DEMO_WAVES (3); READINESS_DEMO=0
+    turns it off. Safe when several processes call it at once: emptiness is checked again inside
+    the write transaction, which bulk loads take one at a time. On SQLite a waiting process may
+    outlast the busy timeout while another seeds; it then retries until `lock_wait_seconds`.
+    """
+    if not demo_enabled():
+        return False
+    companies = companies or _env_int("READINESS_DEMO_COMPANIES", DEFAULT_DEMO_COMPANIES)
+    waves = waves or _env_int("READINESS_DEMO_WAVES", DEFAULT_DEMO_WAVES)
+    deadline = time.monotonic() + lock_wait_seconds
+    while True:
+        if not store.is_empty(engine=engine):
+            return False
+        try:
+            seed_demo(
+                engine=engine,
+                bank=bank,
+                companies=companies,
+                waves=waves,
+                seed=seed,
+                only_if_empty=True,
+            )
+        except DemoAlreadySeeded:
+            return False
+        except sa.exc.OperationalError as exc:
+            locked = engine.dialect.name == "sqlite" and "locked" in str(exc).lower()
+            if not locked or time.monotonic() > deadline:
+                raise
+            continue
+        return True
