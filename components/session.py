@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 import streamlit as st
 
@@ -9,6 +12,7 @@ from readiness import store, synth
 from readiness.bank import Bank, default_bank
 from readiness.db import database_url, make_engine, upgrade
 from readiness.i18n import DEFAULT_LANG, normalize_lang
+from readiness.models import Company
 
 
 @st.cache_resource(show_spinner="데이터를 준비하고 있습니다 · Preparing data…")
@@ -42,3 +46,82 @@ def current_lang() -> str:
 @st.cache_data(ttl=60, show_spinner=False)
 def summary(url: str) -> store.Summary:
     return store.summary(engine=_engine_for(url))
+
+
+TOKEN_PARAM = "c"
+
+
+def current_token() -> str | None:
+    """The private-link token from ?c=, else the one this session last used; kept in the URL."""
+    token = st.query_params.get(TOKEN_PARAM) or st.session_state.get("token")
+    if not token:
+        return None
+    st.session_state["token"] = token
+    if st.query_params.get(TOKEN_PARAM) != token:
+        st.query_params[TOKEN_PARAM] = token
+    return token
+
+
+@st.cache_data(ttl=120, show_spinner=False)
+def _norm_frame(url: str, wave: int):  # noqa: ANN202
+    from readiness import peers
+
+    return peers.norm_frame(engine=_engine_for(url), wave=wave)
+
+
+def norm_frame(wave: int):  # noqa: ANN201
+    """The wave's norm rows, shared by every session for two minutes."""
+    return _norm_frame(database_url(), wave)
+
+
+def public_base_url() -> str:
+    """The app's address as users reach it: READINESS_PUBLIC_URL, else the browser's own URL."""
+    configured = os.environ.get("READINESS_PUBLIC_URL", "").strip().rstrip("/")
+    if configured:
+        return configured
+    url = st.context.url or "http://localhost:8501/"
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    for page in ("start", "assess", "results", "home"):
+        if path.endswith(f"/{page}"):
+            path = path[: -len(page) - 1]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def private_link(token: str, lang: str) -> str:
+    return f"{public_base_url()}/assess?{TOKEN_PARAM}={token}&lang={lang}"
+
+
+ROUTED = "_routed_by_app"
+
+
+def mark_routed() -> None:
+    """Called by app.py on every run: the page that follows was chosen by the router."""
+    st.session_state[ROUTED] = True
+
+
+def require_router() -> None:
+    """Every page's first call: a page must never run without app.py around it.
+
+    Streamlit starts a fresh server in its old "pages/ folder" mode, where a deep link (say
+    /results) runs the page script directly, skipping app.py and its gating, until app.py has once
+    called st.navigation. A page reached that way switches the server to router mode and reruns.
+    """
+    if st.session_state.pop(ROUTED, False):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def company_from_link(lang: str) -> tuple[Company, str]:
+    """The company whose private link opened this page; anything else gets "link not valid"."""
+    from components.widgets import invalid_link
+
+    token = current_token()
+    company = store.company_by_token(engine=engine(), token=token) if token else None
+    if company is None:
+        invalid_link(lang)
+        st.stop()
+    return company, token  # type: ignore[return-value]

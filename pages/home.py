@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from components.session import bank, current_lang, summary
+from components.session import bank, current_lang, require_router, summary
 from components.widgets import synthetic_badge
 from readiness.db import database_url
 from readiness.i18n import t
 
+require_router()
 lang = current_lang()
 qbank = bank()
 facts = summary(database_url())
@@ -14,12 +15,8 @@ facts = summary(database_url())
 st.title(t("app.title", lang))
 st.caption(t("app.tagline", lang))
 st.write(t("home.intro", lang))
-st.page_link(
-    "pages/start.py",
-    label=t("home.cta", lang),
-    icon=":material/play_circle:",
-    query_params={"lang": lang},
-)
+if st.button(t("home.cta", lang), type="primary", icon=":material/play_circle:"):
+    st.switch_page("pages/start.py", query_params={"lang": lang})
 
 st.subheader(t("home.data_title", lang))
 if facts.submitted:

@@ -91,6 +91,73 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+PEERS_SHAPE = '{"profile": {"ksic": "C29", "employees": 45}, "answers": {...}, "wave": 2026}'
+
+
+def cmd_peers(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from readiness import peers, store
+    from readiness.profile import CompanyProfile
+    from readiness.scoring import AnswerError, score_assessment
+
+    data, error = _read_json(args.file)
+    if error:
+        return _fail(error)
+    if not isinstance(data, dict):
+        return _fail(f"{args.file}: expected an object {PEERS_SHAPE}")
+    for key in ("profile", "answers"):
+        if not isinstance(data.get(key), dict):
+            return _fail(f"{args.file}: {key!r} must be an object, as in {PEERS_SHAPE}")
+    try:
+        profile = CompanyProfile.model_validate({"name": "peers", **data["profile"]})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"profile.{'.'.join(str(part) for part in e['loc'])}: "
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        return _fail(f"{args.file}: {problems}")
+    mode = data.get("mode", "full")
+    if mode not in ("full", "quick"):
+        return _fail(f"{args.file}: mode must be 'full' or 'quick'")
+    wave, company_id = data.get("wave"), data.get("company_id")
+    for key, value in (("wave", wave), ("company_id", company_id)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return _fail(f"{args.file}: {key} must be a whole number, got {value!r}")
+    try:
+        result = score_assessment(load_bank(args.bank), data["answers"], mode=mode)
+    except BankError as exc:
+        return _fail(f"the question bank is malformed:\n{exc}")
+    except AnswerError as exc:
+        return _fail(f"{args.file}: answers: {exc}")
+    if result.overall is None:
+        return _fail(f"{args.file}: answers: no question is answered with a level")
+    engine = _engine(args)
+    if wave is None:
+        wave = store.latest_wave(engine=engine)
+        if wave is None:
+            return _fail("no submitted assessments in the database to compare with")
+    frame = peers.norm_frame(engine=engine, wave=wave, pillars=list(result.pillars))
+    if frame.empty:
+        return _fail(f"no norm-eligible assessments in wave {wave} to compare with")
+    bench = peers.benchmark(
+        frame,
+        ksic=profile.ksic,
+        size_band=profile.size_band,
+        scores=peers.scores_of(result),
+        exclude_company_id=company_id,
+    )
+    out = {
+        "group": bench.group.to_dict(),
+        "percentile": bench.percentile,
+        "median": bench.median,
+        "p75": bench.p75,
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from readiness.db import database_url
 
@@ -202,6 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("file")
     score.add_argument("--bank", help="bank folder (default: data/bank/v1)")
     score.set_defaults(func=cmd_score)
+
+    peer = sub.add_parser(
+        "peers", help="where a profile and answers stand among their peers (JSON file, - for stdin)"
+    )
+    peer.add_argument("file")
+    peer.add_argument("--bank", help="bank folder (default: data/bank/v1)")
+    peer.set_defaults(func=cmd_peers)
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -75,13 +75,26 @@ def weighted_score(items: Iterable[Item], answers: Answers) -> float | None:
     return 100.0 * num / den if den else None
 
 
+def weakest_critical(items: Iterable[Item], answers: Answers) -> tuple[Item, int] | None:
+    """The answered critical item with the lowest level (the heaviest among equals)."""
+    candidates = [
+        (level, -item.weight, n, item)
+        for n, item in enumerate(items)
+        if item.critical and (level := answers.get(item.id)) is not None
+    ]
+    if not candidates:
+        return None
+    level, _, _, item = min(candidates)
+    return item, int(level)
+
+
 def score_pillar(items: list[Item], answers: Answers) -> PillarScore:
     answered = sum(1 for i in items if i.id in answers)
-    critical = [answers[i.id] for i in items if i.critical and answers.get(i.id) is not None]
+    weakest = weakest_critical(items, answers)
     return PillarScore(
         score=weighted_score(items, answers),
         completeness=answered / len(items) if items else 0.0,
-        weakest_level=min(critical) if critical else None,  # type: ignore[type-var]
+        weakest_level=weakest[1] if weakest else None,
         answered=answered,
         total=len(items),
     )

@@ -14,6 +14,25 @@ from readiness.paths import ROOT
 APP = str(ROOT / "app.py")
 
 
+class _RouterModePages:
+    """Stands in for PagesManager where the script runner asks which mode it is in."""
+
+    uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def _router_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every AppTest run through app.py, as a server does once app.py has run.
+
+    AppTest resets Streamlit's old "pages/ folder" mode before each run, so every run would start
+    a page script directly; a real server leaves that mode for good at its first st.navigation
+    call (and components.session.require_router makes sure of it).
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    monkeypatch.setattr(script_runner, "PagesManager", _RouterModePages)
+
+
 @pytest.fixture(autouse=True)
 def _clean_caches() -> Iterator[None]:
     st.cache_data.clear()

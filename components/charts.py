@@ -1,0 +1,137 @@
+"""Pure Plotly figure builders: plain data in, go.Figure out, no Streamlit calls.
+
+Colours are Okabe-Ito (colour-blind safe), and every series also differs by line dash or marker
+shape, so colour never carries meaning alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#5b6573"
+FONT = "Pretendard, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', NanumGothic, sans-serif"
+
+
+def _base_layout(fig: go.Figure, *, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+        font={"family": FONT, "size": 14, "color": "#1b2430"},
+        paper_bgcolor="rgba(0,0,0,0)",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
+    )
+    return fig
+
+
+def wrap_label(label: str, width: int = 12) -> str:
+    """Break a long axis label into lines (HTML <br>) so it fits a phone-width chart."""
+    words, lines, line = label.split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def radar_figure(
+    axes: Sequence[str],
+    company: Sequence[float | None],
+    *,
+    names: tuple[str, str, str],
+    median: Sequence[float | None] | None = None,
+    p75: Sequence[float | None] | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """Company against the peer median and top quartile on 0-100 axes (missing values as 0)."""
+    labels = [wrap_label(a) for a in axes]
+    theta = [*labels, labels[0]]
+
+    def closed(values: Sequence[float | None]) -> list[float]:
+        vals = [v if v is not None else 0.0 for v in values]
+        return [*vals, vals[0]]
+
+    fig = go.Figure()
+    series = [
+        (p75, names[2], GREEN, "dot", "square"),
+        (median, names[1], ORANGE, "dash", "diamond"),
+        (company, names[0], BLUE, "solid", "circle"),
+    ]
+    for values, name, colour, dash, symbol in series:
+        if values is None:
+            continue
+        fig.add_trace(
+            go.Scatterpolar(
+                r=closed(values),
+                theta=theta,
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "dash": dash, "width": 3 if name == names[0] else 2},
+                marker={"symbol": symbol, "size": 9, "color": colour},
+                fill="toself" if name == names[0] else None,
+                fillcolor="rgba(0,114,178,0.12)" if name == names[0] else None,
+                hovertemplate="%{theta}: %{r:.0f}<extra>" + name + "</extra>",
+            )
+        )
+    fig.update_layout(
+        polar={
+            "radialaxis": {
+                "range": [0, 100],
+                "tickvals": [25, 50, 75],
+                "angle": 45,
+                "tickangle": 45,
+                "tickfont": {"size": 10, "color": GREY},
+            },
+            "angularaxis": {"direction": "clockwise", "tickfont": {"size": 13}},
+        },
+        showlegend=True,
+    )
+    fig = _base_layout(fig, height=height)
+    fig.update_layout(
+        margin={"l": 70, "r": 70, "t": 40, "b": 30}, legend={"traceorder": "reversed"}
+    )
+    return fig
+
+
+def distribution_figure(
+    values: Sequence[float],
+    company_value: float,
+    *,
+    x_title: str,
+    y_title: str,
+    company_label: str,
+    height: int = 300,
+) -> go.Figure:
+    """Histogram of peer scores in 10-point bins with the company marked by a line and label."""
+    fig = go.Figure(
+        go.Histogram(
+            x=list(values),
+            xbins={"start": 0, "end": 100, "size": 10},
+            marker={"color": "#b8c4d6", "line": {"color": "#ffffff", "width": 1}},
+            hovertemplate="%{x}: %{y}<extra></extra>",
+            name=y_title,
+        )
+    )
+    fig.add_vline(x=company_value, line={"color": BLUE, "width": 3})
+    fig.add_annotation(
+        x=company_value,
+        y=1,
+        yref="paper",
+        text=f"▼ {company_label} {company_value:.0f}",
+        showarrow=False,
+        yanchor="bottom",
+        font={"color": BLUE, "size": 14},
+    )
+    fig.update_layout(
+        xaxis={"range": [0, 100], "title": x_title, "dtick": 10},
+        yaxis={"title": y_title},
+        bargap=0.05,
+        showlegend=False,
+    )
+    fig = _base_layout(fig, height=height)
+    fig.update_layout(margin={"t": 40})
+    return fig

@@ -1,0 +1,157 @@
+"""Assessment: one step per pillar, every answer saved as it is given."""
+
+import streamlit as st
+
+from components.session import (
+    TOKEN_PARAM,
+    bank,
+    company_from_link,
+    current_lang,
+    engine,
+    require_router,
+)
+from components.widgets import plain, scroll_to_top
+from readiness import store
+from readiness.i18n import t
+
+require_router()
+NA = "na"
+lang = current_lang()
+qbank = bank()
+company, token = company_from_link(lang)
+
+draft = store.open_draft(engine=engine(), company_id=company.id)
+if draft is None:
+    st.switch_page("pages/results.py", query_params={TOKEN_PARAM: token, "lang": lang})
+
+quick_only = draft.mode == "quick"
+steps = [(p, qbank.items_of(p.id, quick_only=quick_only)) for p in qbank.pillars]
+scope = [item.id for _, items in steps for item in items]
+answers = store.answers_of(engine=engine(), assessment_id=draft.id)
+step_key = f"step_{draft.id}"
+if step_key not in st.session_state:
+    unfinished = [
+        n for n, (_, items) in enumerate(steps) if any(i.id not in answers for i in items)
+    ]
+    st.session_state[step_key] = unfinished[0] if unfinished else len(steps) - 1
+    if answers:
+        st.toast(t("assess.resume_note", lang), icon=":material/history:")
+
+
+def answer_key(item_id: str) -> str:
+    return f"a_{draft.id}_{item_id}"
+
+
+def save(item_id: str) -> None:
+    choice = st.session_state[answer_key(item_id)]
+    level = None if choice == NA else int(choice)
+    try:
+        store.save_answer(
+            engine=engine(), bank=qbank, assessment_id=draft.id, item_id=item_id, level=level
+        )
+    except store.StoreError:
+        st.toast(t("assess.already_submitted", lang), icon=":material/lock:")
+
+
+def go_to(step: int) -> None:
+    st.session_state[step_key] = step
+    st.session_state["scroll_top"] = True
+
+
+st.title(t("assess.title", lang))
+st.caption(f"{plain(company.name)} · {t(f'assess.mode_{draft.mode}', lang)} · {draft.wave}")
+answered = sum(1 for item_id in scope if item_id in answers)
+st.progress(
+    answered / len(scope), text=t("assess.progress", lang, answered=answered, total=len(scope))
+)
+
+step = st.session_state[step_key]
+
+
+def step_label(n: int) -> str:
+    pillar, items = steps[n]
+    done = all(i.id in answers for i in items)
+    return f"{n + 1}. {pillar.name.get(lang)}{' ✓' if done else ''}"
+
+
+chosen = st.segmented_control(
+    t("assess.step", lang, n=step + 1, total=len(steps), pillar=steps[step][0].name.get(lang)),
+    options=list(range(len(steps))),
+    format_func=step_label,
+    default=step,
+    key=f"stepper_{draft.id}_{step}",
+    required=True,
+)
+if chosen is not None and chosen != step:
+    go_to(chosen)
+    st.rerun()
+
+if st.session_state.pop("scroll_top", False):
+    scroll_to_top()
+
+pillar, items = steps[step]
+st.subheader(pillar.name.get(lang))
+st.caption(pillar.description.get(lang))
+options = [*range(6), NA]
+for item in items:
+    with st.container(border=True):
+        current = answers.get(item.id, "unanswered")
+        index = (
+            None if current == "unanswered" else options.index(NA if current is None else current)
+        )
+        st.radio(
+            f"**{item.id}** · {item.text.get(lang)}",
+            options=options,
+            index=index,
+            format_func=lambda v, item=item: (
+                t("common.not_applicable", lang)
+                if v == NA
+                else f"{t('common.level_n', lang, n=v)} · {item.level_text(v, lang)}"
+            ),
+            key=answer_key(item.id),
+            help=item.help.get(lang),
+            on_change=save,
+            args=(item.id,),
+        )
+
+if all(i.id in answers for i in items):
+    st.caption(f":material/check_circle: {t('assess.pillar_done', lang)}")
+
+last = step == len(steps) - 1
+missing = len(scope) - answered
+confirmed = True
+if last and missing:
+    st.warning(t("assess.unanswered_warning", lang, n=missing), icon=":material/info:")
+    confirmed = st.checkbox(t("assess.confirm_partial", lang), key=f"confirm_{draft.id}")
+
+left, right = st.columns(2)
+if step > 0:
+    left.button(
+        t("common.previous", lang),
+        icon=":material/arrow_back:",
+        on_click=go_to,
+        args=(step - 1,),
+        width="stretch",
+    )
+if not last:
+    right.button(
+        t("common.next", lang),
+        icon=":material/arrow_forward:",
+        type="primary",
+        on_click=go_to,
+        args=(step + 1,),
+        width="stretch",
+    )
+elif right.button(
+    t("assess.submit", lang),
+    icon=":material/task_alt:",
+    type="primary",
+    disabled=not confirmed,
+    width="stretch",
+):
+    try:
+        store.submit_assessment(engine=engine(), bank=qbank, assessment_id=draft.id)
+    except store.StoreError:
+        st.error(t("assess.nothing_answered", lang), icon=":material/error:")
+    else:
+        st.switch_page("pages/results.py", query_params={TOKEN_PARAM: token, "lang": lang})

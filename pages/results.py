@@ -1,0 +1,41 @@
+"""Results: score and stage, position among true peers, next steps, progress, report, history."""
+
+import streamlit as st
+
+from components import results_view as view
+from components.session import bank, company_from_link, current_lang, engine, require_router
+from components.widgets import plain
+from readiness import store
+from readiness.i18n import t
+from readiness.waves import current_wave
+
+require_router()
+lang = current_lang()
+qbank = bank()
+company, token = company_from_link(lang)
+
+history = store.assessments_of(engine=engine(), company_id=company.id)
+submitted = [a for a in history if a.status == "submitted"]
+draft = next((a for a in history if a.status == "draft"), None)
+
+st.title(t("results.title", lang))
+st.caption(f"{plain(company.name)} · {t('results.private_link_note', lang)}")
+
+if draft is not None:
+    view.draft_banner(draft, qbank, token, lang)
+if not submitted:
+    st.info(t("results.none_yet", lang), icon=":material/hourglass_empty:")
+    st.stop()
+
+current = view.choose_assessment(submitted, lang)
+facts = view.load_results(company, current, submitted, qbank, lang)
+
+view.headline(facts, qbank, lang)
+view.pillar_cards(facts, qbank, lang)
+view.peer_section(facts, qbank, lang)
+view.next_steps_section(facts, qbank, lang)
+view.progress_section(facts, qbank, lang)
+view.downloads(facts, qbank, lang)
+view.history_table(submitted, qbank, lang)
+if draft is None:
+    view.new_assessment_buttons(company.id, current_wave(), qbank, token, lang)

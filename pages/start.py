@@ -1,0 +1,62 @@
+"""Start: the company profile and the choice of quick scan or full assessment."""
+
+import streamlit as st
+from pydantic import ValidationError
+
+from components.profile_form import profile_form, profile_problems
+from components.session import TOKEN_PARAM, bank, current_lang, engine, private_link, require_router
+from readiness import store
+from readiness.i18n import t
+from readiness.profile import CompanyProfile
+from readiness.waves import current_wave
+
+require_router()
+lang = current_lang()
+qbank = bank()
+
+st.title(t("start.title", lang))
+
+created = st.session_state.get("created_token")
+if created:
+    # The private link, shown once: the token is stored only as a hash.
+    st.success(t("start.link_title", lang), icon=":material/key:")
+    st.write(t("start.link_body", lang))
+    st.code(private_link(created, lang), language=None, wrap_lines=True)
+    st.caption(t("start.link_copy_hint", lang))
+    if st.button(t("start.begin", lang), type="primary", icon=":material/play_arrow:"):
+        del st.session_state["created_token"]
+        st.session_state["token"] = created
+        st.switch_page("pages/assess.py", query_params={TOKEN_PARAM: created, "lang": lang})
+    st.stop()
+
+st.write(t("start.lead", lang))
+n_quick, n_full = len(qbank.item_ids(quick_only=True)), len(qbank.item_ids())
+mode = st.radio(
+    t("start.mode_label", lang),
+    options=["quick", "full"],
+    format_func=lambda m: t(f"start.mode_{m}", lang, n=n_quick if m == "quick" else n_full),
+    help=t("start.mode_help", lang),
+    key="start_mode",
+)
+
+values = profile_form(lang)
+if values is not None:
+    goal = values.pop("goal")
+    try:
+        profile = CompanyProfile(**values)
+    except ValidationError as exc:
+        st.error(
+            t("start.errors_title", lang)
+            + "\n\n"
+            + "\n".join(f"- {p}" for p in profile_problems(exc, lang)),
+            icon=":material/error:",
+        )
+    else:
+        first = store.NewAssessment(wave=current_wave(), mode=mode, bank=qbank, goal=goal)
+        try:
+            _, token = store.create_company(engine=engine(), profile=profile, first=first)
+        except store.StoreError:
+            st.error(t("err.biz_no_taken", lang), icon=":material/error:")
+        else:
+            st.session_state["created_token"] = token
+            st.rerun()

@@ -1,0 +1,218 @@
+"""Peer groups, percentiles and k-anonymity (DESIGN.md, "Peers").
+
+A company is compared with the norm-eligible assessments of its yearly wave (`norm_frame`): first
+those of its KSIC division and size band, and where fewer than MIN_GROUP remain, its division, then
+its size band, then everyone. No company-facing aggregate is given for fewer than K_ANONYMITY
+companies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from readiness import reference, store
+from readiness.bank import default_bank
+from readiness.scoring import Result
+
+MIN_GROUP = 10
+K_ANONYMITY = 5
+OVERALL = "overall"
+# Scores that agree this closely are ties: equal answers reach one score by different float paths.
+TIE_TOLERANCE = 1e-9
+
+Fallback = Literal["division_size", "division", "size_band", "all"]
+FALLBACKS: tuple[Fallback, ...] = ("division_size", "division", "size_band", "all")
+
+
+class PeerError(ValueError):
+    """A comparison that cannot be made as asked (unknown division or size band, unknown score)."""
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """The group a company was compared with.
+
+    `ksic` and `size_band` describe the group itself: None where the fallback level does not
+    restrict on it (e.g. size_band is None for "division").
+    """
+
+    ksic: str | None
+    size_band: str | None
+    fallback: Fallback
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ksic": self.ksic,
+            "size_band": self.size_band,
+            "fallback": self.fallback,
+            "n": self.n,
+        }
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A company's standing in its peer group, per score key ("overall" and each pillar id).
+
+    percentile, median, p75 and values are None for a key with fewer than `k` peer scores (then
+    `suppressed` is True) and percentile also where the company itself has no score for the key.
+    `scored` counts the peers with a score per key; it is for staff, who see n everywhere.
+    `synthetic` counts the synthetic demo members in the group, so that the figures can say so.
+    """
+
+    group: PeerGroup
+    k: int
+    suppressed: bool
+    percentile: dict[str, float | None]
+    median: dict[str, float | None]
+    p75: dict[str, float | None]
+    values: dict[str, tuple[float, ...] | None]
+    scored: dict[str, int]
+    synthetic: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group.to_dict(),
+            "k": self.k,
+            "suppressed": self.suppressed,
+            "percentile": dict(self.percentile),
+            "median": dict(self.median),
+            "p75": dict(self.p75),
+            "values": {key: None if v is None else list(v) for key, v in self.values.items()},
+            "scored": dict(self.scored),
+            "synthetic": self.synthetic,
+        }
+
+
+def norm_frame(
+    *, engine: sa.Engine, wave: int, pillars: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The norm-eligible assessments of one wave, one row per company.
+
+    Columns: assessment_id, company_id, ksic, size_band, region, mode, synthetic, overall, then one
+    score column per pillar id (NaN where a pillar has no score). Pillars default to the bank's.
+    """
+    pillar_ids = list(pillars) if pillars is not None else default_bank().pillar_ids
+    columns, rows = store.norm_rows(engine=engine, wave=wave, pillars=pillar_ids)
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    score_columns = [OVERALL, *pillar_ids]
+    frame[score_columns] = frame[score_columns].astype("float64")
+    return frame.astype({"assessment_id": "int64", "company_id": "int64", "synthetic": "bool"})
+
+
+def score_keys(frame: pd.DataFrame) -> list[str]:
+    """The score columns of a norm frame: overall, then one per pillar id."""
+    return [OVERALL, *(str(c) for c in frame.columns if c not in store.NORM_COLUMNS)]
+
+
+def scores_of(result: Result) -> dict[str, float | None]:
+    """The scores `benchmark` compares, from a scored assessment."""
+    return {OVERALL: result.overall, **{pid: p.score for pid, p in result.pillars.items()}}
+
+
+def _check_profile(ksic: str, size_band: str) -> None:
+    if ksic not in reference.ksic_codes():
+        raise PeerError(f"{ksic!r} is not a KSIC manufacturing division (C10-C34)")
+    if size_band not in reference.size_band_ids():
+        known = ", ".join(reference.size_band_ids())
+        raise PeerError(f"unknown size band {size_band!r} (one of {known})")
+
+
+def select_group(
+    frame: pd.DataFrame,
+    *,
+    ksic: str,
+    size_band: str,
+    exclude_company_id: int | None = None,
+    min_n: int = MIN_GROUP,
+) -> tuple[PeerGroup, pd.DataFrame]:
+    """The narrowest peer group with at least `min_n` assessments, and its rows.
+
+    Tries division x size band, division, size band, then all; "all" is returned whatever its n.
+    The company itself (`exclude_company_id`) is never its own peer.
+    """
+    _check_profile(ksic, size_band)
+    peer = np.ones(len(frame), dtype=bool)
+    if exclude_company_id is not None:
+        peer &= frame["company_id"].to_numpy() != exclude_company_id
+    same_division = peer & (frame["ksic"].to_numpy() == ksic)
+    same_size = peer & (frame["size_band"].to_numpy() == size_band)
+    levels: list[tuple[Fallback, np.ndarray, str | None, str | None]] = [
+        ("division_size", same_division & same_size, ksic, size_band),
+        ("division", same_division, ksic, None),
+        ("size_band", same_size, None, size_band),
+        ("all", peer, None, None),
+    ]
+    for fallback, mask, group_ksic, group_size in levels:
+        n = int(np.count_nonzero(mask))
+        if n >= min_n or fallback == "all":
+            return PeerGroup(group_ksic, group_size, fallback, n), frame[mask]
+    raise AssertionError("unreachable: the last level always returns")
+
+
+def mid_rank_percentile(values: np.ndarray, score: float) -> float:
+    """100 x (peers below + half the peers level with `score`) / peers."""
+    below = np.count_nonzero(values < score - TIE_TOLERANCE)
+    equal = np.count_nonzero(np.abs(values - score) <= TIE_TOLERANCE)
+    return 100.0 * (below + 0.5 * equal) / len(values)
+
+
+def _own_score(scores: Mapping[str, float | None], key: str) -> float | None:
+    value = scores.get(key)
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def benchmark(
+    frame: pd.DataFrame,
+    *,
+    ksic: str,
+    size_band: str,
+    scores: Mapping[str, float | None],
+    exclude_company_id: int | None = None,
+    k: int = K_ANONYMITY,
+) -> Benchmark:
+    """Where `scores` stand in the company's peer group (see `select_group`), k-anonymised."""
+    keys = score_keys(frame)
+    unknown = sorted(set(scores) - set(keys))
+    if unknown:
+        raise PeerError(f"unknown score key(s) {', '.join(unknown)}; expected {', '.join(keys)}")
+    group, rows = select_group(
+        frame, ksic=ksic, size_band=size_band, exclude_company_id=exclude_company_id
+    )
+    percentile: dict[str, float | None] = {}
+    median: dict[str, float | None] = {}
+    p75: dict[str, float | None] = {}
+    values: dict[str, tuple[float, ...] | None] = {}
+    scored: dict[str, int] = {}
+    for key in keys:
+        column = rows[key].to_numpy(dtype="float64")
+        ordered = np.sort(column[~np.isnan(column)])
+        scored[key] = len(ordered)
+        if len(ordered) < k:
+            percentile[key] = median[key] = p75[key] = values[key] = None
+            continue
+        own = _own_score(scores, key)
+        percentile[key] = None if own is None else mid_rank_percentile(ordered, own)
+        # Linear interpolation between order statistics, as pandas' Series.quantile does.
+        median[key], p75[key] = (float(q) for q in np.quantile(ordered, [0.5, 0.75]))
+        values[key] = tuple(ordered.tolist())
+    return Benchmark(
+        group=group,
+        k=k,
+        suppressed=any(n < k for n in scored.values()),
+        percentile=percentile,
+        median=median,
+        p75=p75,
+        values=values,
+        scored=scored,
+        synthetic=int(rows["synthetic"].sum()),
+    )

@@ -1,0 +1,145 @@
+"""The CEO's journey through AppTest: profile, answers saved as they go, submission, results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from readiness import store
+from readiness.bank import default_bank
+from readiness.db import make_engine
+from readiness.i18n import t
+
+BANK = default_bank()
+
+
+def _engine() -> sa.Engine:
+    import os
+
+    return make_engine(os.environ["DATABASE_URL"])
+
+
+def _fill_profile(at: AppTest, *, name: str = "한빛정밀", biz_no: str = "", mode: str = "quick"):
+    at.radio(key="start_mode").set_value(mode)
+    at.text_input[0].input(name)
+    at.selectbox[0].set_value("C29")
+    at.number_input[0].set_value(45)
+    at.selectbox[1].set_value("41")
+    if biz_no:
+        at.text_input[2].input(biz_no)
+    return at
+
+
+def _start(make_app: Callable[..., AppTest], lang: str = "ko", **kw) -> tuple[AppTest, str]:
+    at = make_app(lang).run()
+    at.switch_page("pages/start.py").run()
+    _fill_profile(at, **kw)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    link = at.code[0].value
+    token = re.search(r"[?&]c=([^&]+)", link).group(1)
+    return at, token
+
+
+def test_new_company_gets_a_private_link_and_a_draft(make_app: Callable[..., AppTest]) -> None:
+    at, token = _start(make_app)
+    assert at.success[0].value == t("start.link_title", "ko")
+    company = store.company_by_token(engine=_engine(), token=token)
+    assert company is not None and company.name == "한빛정밀" and company.size_band == "10-49"
+    draft = store.open_draft(engine=_engine(), company_id=company.id)
+    assert draft is not None and draft.mode == "quick"
+    assert company.token_hash != token
+
+
+def test_wrong_business_number_is_explained_and_nothing_is_written(
+    make_app: Callable[..., AppTest],
+) -> None:
+    at = make_app("en").run()
+    at.switch_page("pages/start.py").run()
+    _fill_profile(at, biz_no="124-81-00997")
+    before = store.summary(engine=_engine()).companies
+    at.button[0].click().run()
+    assert not at.code
+    errors = "\n".join(e.value for e in at.error)
+    assert t("err.biz_no_check", "en") in errors
+    assert store.summary(engine=_engine()).companies == before
+
+
+def test_missing_sector_and_name_are_named(make_app: Callable[..., AppTest]) -> None:
+    at = make_app("ko").run()
+    at.switch_page("pages/start.py").run()
+    at.button[0].click().run()
+    errors = "\n".join(e.value for e in at.error)
+    assert t("err.name", "ko") in errors and t("err.ksic", "ko") in errors
+
+
+def _answer_step(at: AppTest, level: int) -> None:
+    keys = [r.key for r in at.radio if r.key and r.key.startswith("a_")]
+    for key in keys:
+        at.radio(key=key).set_value(level).run()
+
+
+def test_quick_scan_saves_each_answer_and_submits(make_app: Callable[..., AppTest]) -> None:
+    at, token = _start(make_app)
+    at.button[0].click().run()  # begin → the script switches to the assess page
+    at.switch_page("pages/assess.py").run()  # AppTest reruns its own page: follow the switch
+    assert not at.exception
+    company = store.company_by_token(engine=_engine(), token=token)
+    draft = store.open_draft(engine=_engine(), company_id=company.id)
+    for step in range(4):
+        _answer_step(at, 2 + step % 3)
+        saved = store.answers_of(engine=_engine(), assessment_id=draft.id)
+        assert len(saved) == 3 * (step + 1)  # written as the user goes
+        if step < 3:
+            next(b for b in at.button if b.label == t("common.next", "ko")).click().run()
+    submit = next(b for b in at.button if b.label == t("assess.submit", "ko"))
+    submit.click().run()
+    assert not at.exception
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assessment = store.get_assessment(engine=_engine(), assessment_id=draft.id)
+    assert assessment.status == "submitted" and assessment.overall is not None
+    assert at.title[0].value == t("results.title", "ko")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("results.overall", "ko")] == f"{assessment.overall:.0f}"
+
+
+def test_a_new_session_with_the_link_resumes_where_it_stopped(
+    make_app: Callable[..., AppTest],
+) -> None:
+    at, token = _start(make_app, mode="full")
+    at.button[0].click().run()
+    at.switch_page("pages/assess.py").run()
+    _answer_step(at, 3)  # all of step 1 (export readiness)
+    company = store.company_by_token(engine=_engine(), token=token)
+    draft = store.open_draft(engine=_engine(), company_id=company.id)
+    first_pillar = BANK.items_of("EXP")
+    assert set(store.answers_of(engine=_engine(), assessment_id=draft.id)) == {
+        i.id for i in first_pillar
+    }
+
+    fresh = make_app("ko")  # the browser was closed: a new session, only the link
+    fresh.query_params["c"] = token
+    fresh.run()
+    fresh.switch_page("pages/assess.py").run()
+    assert not fresh.exception
+    shown = [r.key for r in fresh.radio if r.key and r.key.startswith("a_")]
+    assert shown and all(k.split("_")[-1].startswith("SRV") for k in shown)
+
+
+@pytest.mark.parametrize("page", ["pages/assess.py", "pages/results.py"])
+def test_tampered_link_shows_not_valid_and_no_data(
+    make_app: Callable[..., AppTest], page: str
+) -> None:
+    _, token = _start(make_app)
+    at = make_app("ko")
+    at.query_params["c"] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.error[0].value == t("common.invalid_link_title", "ko")
+    assert not at.metric and not at.radio

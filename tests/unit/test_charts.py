@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from components.charts import distribution_figure, radar_figure, wrap_label
+
+NAMES = ("Company", "Median", "P75")
+
+
+def test_radar_shows_three_series_told_apart_without_colour() -> None:
+    fig = radar_figure(
+        ["Export readiness", "Servitization", "AI", "Value-chain collaboration"],
+        [55, 40, None, 70],
+        names=NAMES,
+        median=[50, 45, 30, 60],
+        p75=[65, 60, 40, 72],
+    )
+    traces = {tr.name: tr for tr in fig.data}
+    assert set(traces) == set(NAMES)
+    assert len({tr.line.dash for tr in fig.data}) == 3
+    assert len({tr.marker.symbol for tr in fig.data}) == 3
+    company = traces["Company"]
+    assert list(company.r) == [55, 40, 0.0, 70, 55]  # closed polygon, a missing score drawn at 0
+    assert company.theta[3] == "Value-chain<br>collaboration"
+    assert fig.layout.polar.radialaxis.range == (0, 100)
+
+
+def test_radar_without_peer_figures_shows_only_the_company() -> None:
+    fig = radar_figure(["A", "B", "C"], [1, 2, 3], names=NAMES)
+    assert [tr.name for tr in fig.data] == ["Company"]
+
+
+def test_distribution_marks_the_company() -> None:
+    fig = distribution_figure(
+        [10, 20, 35, 35, 60], 42.4, x_title="x", y_title="y", company_label="Company"
+    )
+    assert list(fig.data[0].x) == [10, 20, 35, 35, 60]
+    assert fig.layout.shapes[0].x0 == 42.4
+    assert "Company 42" in fig.layout.annotations[0].text
+
+
+def test_wrap_label_keeps_short_labels_whole() -> None:
+    assert wrap_label("수출 준비도") == "수출 준비도"
+    assert wrap_label("AI and smart factory") == "AI and smart<br>factory"

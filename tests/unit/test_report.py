@@ -1,0 +1,310 @@
+"""The CEO's PDF report: parses, speaks the reader's language, embeds its Hangul font, hides small
+peer groups, survives long text and labels synthetic data."""
+
+from __future__ import annotations
+
+import ast
+import io
+import string
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from readiness import report
+from readiness.advice import next_steps
+from readiness.bank import Bank
+from readiness.paths import DATA_DIR
+from readiness.report import (
+    FALLBACKS,
+    NextStepRow,
+    PartnerRow,
+    PeerBlock,
+    PeerFigures,
+    PillarResult,
+    ProgressRow,
+    ReportData,
+    WeakLink,
+    build_report,
+    next_step_row,
+    report_words,
+    weak_link,
+)
+
+COMPANY = "한빛정밀㈜ 테스트"
+PILLAR_NAMES = {
+    "ko": ("수출 준비도", "제조의 서비스화", "AI·스마트공장", "가치사슬 협업"),
+    "en": (
+        "Export readiness",
+        "Servitization",
+        "AI and smart factory",
+        "Value-chain collaboration",
+    ),
+}
+PILLAR_IDS = ("EXP", "SRV", "AI", "COL")
+
+
+def sample(lang: str = "ko", **changes: object) -> ReportData:
+    """A full report: peers shown, three next steps, progress and partners."""
+    names = PILLAR_NAMES[lang]
+    ko = lang == "ko"
+    pillars = tuple(
+        PillarResult(
+            id=pid,
+            name=name,
+            score=score,
+            completeness=1.0,
+            weakest=WeakLink(text=f"{name} 핵심 문항" if ko else f"{name} key question", level=1),
+        )
+        for pid, name, score in zip(PILLAR_IDS, names, (58.0, 41.0, 23.0, 37.0), strict=True)
+    )
+    peers = PeerBlock(
+        group="C29 기타 기계 및 장비 × 50-299명 · 2025" if ko else "C29 Machinery × 50-299 · 2025",
+        n=37,
+        fallback="division_size",
+        overall_percentile=64.0,
+        pillars={
+            pid: PeerFigures(percentile=pct, median=med, p75=p75)
+            for pid, pct, med, p75 in zip(
+                PILLAR_IDS, (71, 52, 38, 47), (49, 39, 27, 35), (66, 52, 41, 49), strict=True
+            )
+        },
+    )
+    steps = tuple(
+        NextStepRow(
+            pillar=names[2],
+            dimension=f"영역 {n}" if ko else f"area {n}",
+            score=20.0,
+            target=41.0,
+            item_text="ERP·MES 등 정보시스템은 어떻게 연결돼 있습니까?" if ko else "How connected?",
+            level=1,
+            level_text="엑셀과 종이로 관리한다." if ko else "Excel and paper.",
+            action="클라우드 ERP를 도입한다." if ko else "Adopt a cloud ERP.",
+        )
+        for n in (1, 2, 3)
+    )
+    data = ReportData(
+        company=COMPANY,
+        division="C29 기타 기계 및 장비 제조업" if ko else "C29 Other machinery and equipment",
+        size_band="50-299명" if ko else "50-299 employees",
+        region="경기" if ko else "Gyeonggi",
+        wave=2025,
+        mode="full",
+        submitted=date(2025, 5, 12),
+        synthetic=False,
+        bank_version="1.0",
+        overall=39.75,
+        stage_id="promising",
+        stage_name="유망" if ko else "Promising",
+        stage_description="기본 체계는 있습니다." if ko else "The basics exist.",
+        pillars=pillars,
+        peers=peers,
+        next_steps=steps,
+        progress=tuple(
+            ProgressRow(pillar=name, previous=prev, current=p.score, previous_wave=2024)
+            for name, prev, p in zip(names, (50.0, 41.0, 30.0, 37.0), pillars, strict=True)
+        ),
+        partners=(
+            PartnerRow(name="수출대행사" if ko else "Export agent", fit=0.8, reasons=("a",)),
+        ),
+        stages=tuple(
+            report.StageBand(id=sid, name=sid, min=low)
+            for sid, low in (("beginner", 0), ("promising", 25), ("leading", 50), ("champion", 75))
+        ),
+    )
+    return replace(data, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def ko_pdf() -> bytes:
+    return build_report(sample("ko"), "ko")
+
+
+@pytest.fixture(scope="module")
+def en_pdf() -> bytes:
+    return build_report(sample("en"), "en")
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_korean_report_parses_with_the_company_name_and_korean_labels(ko_pdf: bytes) -> None:
+    pages = pages_text(ko_pdf)
+    text = "\n".join(pages)
+    assert 1 <= len(pages) <= 4
+    assert COMPANY in pages[0]
+    for label in ("종합 점수", "기둥별 점수", "동종 기업 비교", "다음 단계", "지난 진단 대비 변화"):
+        assert label in text
+    assert "Overall score" not in text and "Next steps" not in text
+
+
+def test_english_report_uses_english_labels(en_pdf: bytes) -> None:
+    pages = pages_text(en_pdf)
+    text = "\n".join(pages)
+    assert 1 <= len(pages) <= 4
+    assert COMPANY in pages[0]
+    for label in ("Overall score", "Scores by pillar", "Peer comparison", "Next steps", "Top 29%"):
+        assert label in text
+    assert "종합 점수" not in text and "다음 단계" not in text
+
+
+def test_every_page_is_numbered_out_of_the_total(en_pdf: bytes) -> None:
+    pages = pages_text(en_pdf)
+    for number, text in enumerate(pages, start=1):
+        assert f"{number} / {len(pages)}" in text
+        assert "Scores computed with the published method" in text
+
+
+def test_nanum_gothic_from_data_fonts_is_embedded(ko_pdf: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(ko_pdf))
+    embedded: set[str] = set()
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            if "/FontFile2" in descendant["/FontDescriptor"].get_object():
+                embedded.add(str(font["/BaseFont"]))
+    assert any(name.endswith("+NanumGothic") for name in embedded), embedded
+    assert any("NanumGothicBold" in name for name in embedded), embedded
+    assert report.FONT_DIR == DATA_DIR / "fonts"
+    for filename in (*report.FONT_FILES.values(), "OFL.txt", "README.md"):
+        assert (report.FONT_DIR / filename).is_file(), filename
+
+
+def test_suppressed_peer_group_prints_not_shown_instead_of_figures() -> None:
+    text = "\n".join(pages_text(build_report(sample("ko", peers=None), "ko")))
+    assert "n < 5, 표시하지 않음" in text
+    assert "비교 그룹:" not in text
+    assert "상위 29%" not in text
+
+
+def test_a_suppressed_figure_prints_not_shown_in_its_cells() -> None:
+    peers = sample("en").peers
+    assert peers is not None
+    figures = dict(peers.pillars) | {"AI": PeerFigures()}  # n < 5 for this pillar
+    data = sample("en", peers=replace(peers, pillars=figures, fallback="division"))
+    text = "\n".join(pages_text(build_report(data, "en")))
+    # bar value, radar legend (x2), bar legend (none: other pillars still show), table cells (x3)
+    assert text.count("n < 5, not shown") >= 5
+    assert "Peer group: C29 Machinery" in text
+    assert "compared with the whole industry" in text
+
+
+def test_very_long_company_name_and_item_texts_still_make_a_valid_pdf() -> None:
+    long_name = "한빛정밀㈜ 글로벌초정밀가공시스템솔루션 " * 12
+    base = sample("ko")
+    steps = tuple(
+        replace(s, item_text=s.item_text * 6, action=s.action * 8, level_text=s.level_text * 5)
+        for s in base.next_steps
+    )
+    pillars = tuple(
+        replace(p, name=p.name * 3, weakest=WeakLink(text="아주 긴 핵심 문항 " * 20, level=0))
+        for p in base.pillars
+    )
+    data = replace(base, company=long_name, next_steps=steps, pillars=pillars, region="경기 " * 40)
+    pages = pages_text(build_report(data, "ko"))
+    assert 1 <= len(pages) <= 4
+    assert "한빛정밀㈜ 글로벌초정밀가공시스템솔루션" in pages[0]
+    assert "…" in pages[0]  # the title is cut to two lines
+
+
+def test_synthetic_report_is_labelled_on_every_page() -> None:
+    pages = pages_text(build_report(sample("ko", synthetic=True), "ko"))
+    assert len(pages) >= 2
+    assert all("합성 데모 데이터" in text for text in pages)
+    en_pages = pages_text(build_report(sample("en", synthetic=True), "en"))
+    assert all("Synthetic demo data" in text for text in en_pages)
+    real = "\n".join(pages_text(build_report(sample("ko", synthetic=False), "ko")))
+    assert "합성 데모 데이터" not in real
+
+
+def test_company_name_is_printed_as_plain_text() -> None:
+    name = "{nb} **굵게** <b>x</b> __y__"
+    text = "\n".join(pages_text(build_report(sample("ko", company=name), "ko")))
+    assert name in text
+
+
+def test_progress_shows_direction_in_signs_not_only_colour(en_pdf: bytes) -> None:
+    text = "\n".join(pages_text(en_pdf))
+    assert "+8 ▲" in text  # EXP: 50 -> 58
+    assert "-7 ▼" in text  # AI: 30 -> 23
+    assert "0 =" in text  # SRV: 41 -> 41
+
+
+def test_quick_scan_and_empty_sections_still_render() -> None:
+    data = sample("en", mode="quick", next_steps=(), progress=(), partners=(), stages=())
+    text = "\n".join(pages_text(build_report(data, "en")))
+    assert "Quick scan" in text
+    assert "No next step to suggest" in text
+    assert "Progress since the last assessment" not in text
+
+
+def test_build_takes_well_under_a_second() -> None:
+    data = sample("ko", synthetic=True)
+    build_report(data, "ko")  # warm imports and the word catalog
+    start = time.perf_counter()
+    pdf = build_report(data, "ko")
+    elapsed = time.perf_counter() - start
+    print(f"\nbuild_report: {elapsed * 1000:.0f} ms, {len(pdf) / 1024:.0f} KiB")
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_report_data_rejects_what_the_report_cannot_print() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        sample("ko", mode="slow")
+    with pytest.raises(ValueError, match="next steps"):
+        sample("ko", next_steps=sample("ko").next_steps * 2)
+    with pytest.raises(ValueError, match="fallback"):
+        PeerBlock(group="g", n=5, fallback="nearby")  # type: ignore[arg-type]
+
+
+def _keys_used_in_report() -> set[str]:
+    """Literal keys passed to the report's w_() and headings(), plus the fallback keys."""
+    tree = ast.parse(Path(report.__file__).read_text(encoding="utf-8"))
+    keys = {f"fallback_{f}" for f in FALLBACKS}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        literals = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if node.func.attr == "w_":
+            keys |= set(literals[:1])
+        elif node.func.attr == "headings":
+            keys |= set(literals)
+    return keys
+
+
+def test_report_catalogs_cover_every_key_in_both_languages() -> None:
+    ko, en = report_words("ko"), report_words("en")
+    assert set(ko) == set(en)
+    used = _keys_used_in_report()
+    assert len(used) > 40
+    assert used <= set(ko), sorted(used - set(ko))
+
+    def fields(text: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    for key, text in ko.items():
+        assert fields(text) == fields(en[key]), key
+
+
+def test_weak_link_is_the_lowest_critical_item(tiny_bank: Bank) -> None:
+    answers = {"XA01": 4, "XA02": 1, "XA03": 0, "XA04": 0}  # XA03, XA04 are not critical
+    link = weak_link(tiny_bank, "XA", answers, "en")
+    assert link == WeakLink(text="question 2", level=1)
+    assert weak_link(tiny_bank, "XB", {}, "en") is None
+
+
+def test_next_step_row_puts_advice_into_words(tiny_bank: Bank) -> None:
+    answers = {f"{p}0{n}": 2 for p in ("XA", "XB") for n in (1, 2, 3, 4)}
+    step = next_steps(tiny_bank, answers, limit=1)[0]
+    row = next_step_row(tiny_bank, step, "ko")
+    assert row.pillar == tiny_bank.pillar(step.pillar).name.ko
+    assert row.level == 2
+    assert row.level_text == "level 2 (ko)"
+    assert row.action == "from 2 to 3 (ko)"
+    assert row.item_text.startswith("question")
