@@ -5,7 +5,8 @@ import plotly  # noqa: F401
 import streamlit as st
 
 from components.session import current_lang, mark_routed
-from components.widgets import language_switch
+from components.staff import current_staff
+from components.widgets import page_header
 from readiness.i18n import t
 
 st.set_page_config(
@@ -17,37 +18,36 @@ st.set_page_config(
 
 mark_routed()
 lang = current_lang()
-language_switch(lang)
+staff = current_staff()
+page_header(lang, staff)
+
+
+def page(script: str, key: str, icon: str, **kwargs) -> st.Page:
+    return st.Page(f"pages/{script}.py", title=t(key, lang), icon=icon, url_path=script, **kwargs)
+
 
 has_link = bool(st.query_params.get("c") or st.session_state.get("token"))
-pages = [
-    st.Page(
-        "pages/home.py",
-        title=t("nav.home", lang),
-        icon=":material/home:",
-        url_path="home",
-        default=True,
-    ),
-    st.Page(
-        "pages/start.py",
-        title=t("nav.start", lang),
-        icon=":material/play_circle:",
-        url_path="start",
-    ),
-    # Reached through a company's private link; listed only once this session holds one.
-    st.Page(
-        "pages/assess.py",
-        title=t("nav.assess", lang),
-        icon=":material/checklist:",
-        url_path="assess",
-        visibility="hidden",
-    ),
-    st.Page(
-        "pages/results.py",
-        title=t("nav.results", lang),
-        icon=":material/insights:",
-        url_path="results",
+public = [
+    page("home", "nav.home", ":material/home:", default=True),
+    page("start", "nav.start", ":material/play_circle:"),
+    # Reached through a company's private link; listed once this session holds one.
+    page("assess", "nav.assess", ":material/checklist:", visibility="hidden"),
+    page(
+        "results",
+        "nav.results",
+        ":material/insights:",
         visibility="visible" if has_link else "hidden",
     ),
 ]
+if staff is None:
+    # Staff pages are not registered at all for anyone else: their URLs show "page not found".
+    public.append(page("staff_login", "nav.staff_login", ":material/badge:"))
+    pages = public
+else:
+    pages = {
+        t("nav.section_members", lang): public,
+        t("nav.section_staff", lang): [
+            page("staff_members", "nav.staff_members", ":material/groups:"),
+        ],
+    }
 st.navigation(pages, position="top").run()

@@ -16,12 +16,12 @@ def _switch_language() -> None:
         st.query_params["lang"] = choice
 
 
-def language_switch(lang: str) -> None:
-    """A compact 한국어 | English switch; the choice goes to ?lang= and the session."""
+def page_header(lang: str, staff: object | None = None) -> None:
+    """The strip above every page: the language switch, and sign-out for signed-in staff."""
     if st.session_state.get("lang_switch") != lang:
         st.session_state["lang_switch"] = lang  # follow a language that came in by URL
-    _, right = st.columns([5, 1.4])
-    with right:
+    _, right = st.columns([5, 2.2 if staff else 1.4])
+    with right, st.container(horizontal=True, horizontal_alignment="right"):
         st.segmented_control(
             t("app.language", lang),
             options=list(LANGS),
@@ -31,6 +31,15 @@ def language_switch(lang: str) -> None:
             on_change=_switch_language,
             required=True,
         )
+        if staff is not None:
+            from components.staff import sign_out
+
+            st.button(
+                t("staff.sign_out", lang),
+                icon=":material/logout:",
+                on_click=sign_out,
+                type="tertiary",
+            )
 
 
 def synthetic_badge(lang: str) -> None:

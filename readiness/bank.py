@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from readiness import strict_yaml
 from readiness.paths import DATA_DIR
 
 DEFAULT_BANK_DIR = DATA_DIR / "bank" / "v1"
@@ -172,7 +173,7 @@ class Bank(_Strict):
 def _read_yaml(path: Path) -> object:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return strict_yaml.safe_load(fh)
     except FileNotFoundError:
         raise BankError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:

@@ -237,6 +237,90 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- staff accounts ------------------------------------------------------------------------------
+
+
+def _new_password() -> str:
+    """The new password: typed twice at a terminal, else the first line of stdin (never argv)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise ValueError("the two passwords differ")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise ValueError("no password on stdin: pipe it in, or run at a terminal to type it")
+    return line.removesuffix("\n").removesuffix("\r")
+
+
+def _when(at: Any) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC") if at else "-"
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    from readiness import auth
+
+    try:
+        engine = _engine(args)
+        if auth.get_staff(engine=engine, email=auth.normalize_email(args.email)) is not None:
+            raise auth.AuthError(f"a staff account for {args.email.strip().lower()} already exists")
+        password = _new_password()
+        user = auth.add_staff(
+            engine=engine, email=args.email, password=password, display_name=args.name
+        )
+    except ValueError as exc:  # an AuthError, or two passwords that differ
+        return _fail(str(exc))
+    print(f"ok: staff account {user.email} added")
+    return 0
+
+
+def cmd_staff_passwd(args: argparse.Namespace) -> int:
+    from readiness import auth
+
+    try:
+        auth.normalize_email(args.email)
+        password = _new_password()
+        auth.set_password(engine=_engine(args), email=args.email, password=password)
+    except ValueError as exc:  # an AuthError, or two passwords that differ
+        return _fail(str(exc))
+    print(f"ok: password of {args.email.strip().lower()} replaced; any lock is lifted")
+    return 0
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    from readiness import auth
+    from readiness.models import utcnow
+
+    users = auth.list_staff(engine=_engine(args))
+    if not users:
+        print("no staff accounts")
+        return 0
+    now = utcnow()
+    print(f"{'email':40} {'created':20} {'last login':20} locked until")
+    for user in users:
+        locked = user.locked_until if user.locked_until and user.locked_until > now else None
+        print(
+            f"{user.email:40} {_when(user.created_at):20} {_when(user.last_login_at):20} "
+            f"{_when(locked)}"
+        )
+    return 0
+
+
+def cmd_staff_remove(args: argparse.Namespace) -> int:
+    from readiness import auth
+
+    try:
+        removed = auth.remove_staff(engine=_engine(args), email=args.email)
+    except auth.AuthError as exc:
+        return _fail(str(exc))
+    if not removed:
+        return _fail(f"no staff account for {args.email.strip().lower()}")
+    print(f"ok: staff account {args.email.strip().lower()} removed")
+    return 0
+
+
 def _redact(url: str) -> str:
     import sqlalchemy as sa
 
@@ -297,6 +381,25 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("out")
     backup.add_argument("--force", action="store_true", help="overwrite OUT")
     backup.set_defaults(func=cmd_backup)
+
+    staff = sub.add_parser("staff", help="staff accounts (passwords are read from stdin)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_sub.add_parser(
+        "add", help="add a staff account; the password is the first line of stdin"
+    )
+    staff_add.add_argument("email")
+    staff_add.add_argument("--name", default="", help="display name")
+    staff_add.set_defaults(func=cmd_staff_add)
+    staff_pw = staff_sub.add_parser(
+        "passwd", help="replace a password (first line of stdin) and lift any lock"
+    )
+    staff_pw.add_argument("email")
+    staff_pw.set_defaults(func=cmd_staff_passwd)
+    staff_ls = staff_sub.add_parser("list", help="accounts, last sign-in, locks")
+    staff_ls.set_defaults(func=cmd_staff_list)
+    staff_rm = staff_sub.add_parser("remove", help="delete a staff account")
+    staff_rm.add_argument("email")
+    staff_rm.set_defaults(func=cmd_staff_remove)
     return parser
 
 

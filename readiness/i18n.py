@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
+from readiness import strict_yaml
 from readiness.paths import DATA_DIR
 
 LANGS = ("ko", "en")
@@ -33,7 +32,7 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 @lru_cache(maxsize=len(LANGS))
 def catalog(lang: str) -> dict[str, str]:
     with (DATA_DIR / "i18n" / f"{lang}.yaml").open(encoding="utf-8") as fh:
-        return _flatten(yaml.safe_load(fh) or {})
+        return _flatten(strict_yaml.safe_load(fh) or {})
 
 
 def t(key: str, lang: str, /, **values: Any) -> str:

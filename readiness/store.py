@@ -7,7 +7,7 @@ import operator
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel, delete, func, select
@@ -339,6 +339,81 @@ def is_empty(*, engine: sa.Engine) -> bool:
         return session.exec(select(Company.id).limit(1)).first() is None
 
 
+# --- member directory ----------------------------------------------------------------------------
+
+DIRECTORY_COLUMNS = (
+    "company_id",
+    "name",
+    "ksic",
+    "size_band",
+    "region",
+    "synthetic",
+    "assessments",
+    "latest_wave",
+    "latest_overall",
+    "latest_stage",
+)
+
+
+def member_directory(
+    *,
+    engine: sa.Engine,
+    search: str = "",
+    ksic: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    stages: Sequence[str] = (),
+    include_synthetic: bool = True,
+    limit: int = 200,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Members matching the filters (name search is a case-insensitive substring), with their
+    latest submitted assessment; returns the total number of matches and the first `limit`."""
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    c = Company.__table__  # type: ignore[attr-defined]
+    ranked = (
+        sa.select(
+            a.c.company_id,
+            a.c.wave,
+            a.c.overall,
+            a.c.stage,
+            sa.func.count().over(partition_by=a.c.company_id).label("n"),
+            sa.func.row_number()
+            .over(partition_by=a.c.company_id, order_by=(a.c.wave.desc(), a.c.id.desc()))
+            .label("rank"),
+        )
+        .where(a.c.status == "submitted")
+        .subquery("latest")
+    )
+    latest = sa.select(ranked).where(ranked.c.rank == 1).subquery("one")
+    query = sa.select(
+        c.c.id.label("company_id"),
+        c.c.name,
+        c.c.ksic,
+        c.c.size_band,
+        c.c.region,
+        c.c.synthetic,
+        sa.func.coalesce(latest.c.n, 0).label("assessments"),
+        latest.c.wave.label("latest_wave"),
+        latest.c.overall.label("latest_overall"),
+        latest.c.stage.label("latest_stage"),
+    ).select_from(c.outerjoin(latest, latest.c.company_id == c.c.id))
+    text = search.strip()
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(sa.func.lower(c.c.name).like(f"%{escaped.lower()}%", escape="\\"))
+    if ksic:
+        query = query.where(c.c.ksic.in_(list(ksic)))
+    if regions:
+        query = query.where(c.c.region.in_(list(regions)))
+    if stages:
+        query = query.where(latest.c.stage.in_(list(stages)))
+    if not include_synthetic:
+        query = query.where(sa.not_(c.c.synthetic))
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+        rows = conn.execute(query.order_by(c.c.name, c.c.id).limit(limit)).mappings().all()
+    return int(total), [dict(row) for row in rows]
+
+
 # --- bulk loading (synthetic members, imports) ---------------------------------------------------
 
 RowBatch = Mapping[type[SQLModel], Sequence[dict[str, Any]]]
@@ -566,3 +641,187 @@ def latest_wave(*, engine: sa.Engine) -> int | None:
             sa.select(sa.func.max(Assessment.wave)).where(Assessment.status == "submitted")
         ).scalar()
     return None if wave is None else int(wave)
+
+
+# --- staff analytics -----------------------------------------------------------------------------
+
+ANALYTICS_COLUMNS = (
+    "assessment_id",
+    "company_id",
+    "name",
+    "ksic",
+    "size_band",
+    "region",
+    "wave",
+    "mode",
+    "workshop_id",
+    "synthetic",
+    "overall",
+    "stage",
+    "completeness",
+)
+
+
+class CohortFilter(Protocol):
+    """What a staff cohort selects; an empty tuple means "all" (readiness.analytics.Cohort)."""
+
+    waves: tuple[int, ...]
+    size_bands: tuple[str, ...]
+    regions: tuple[str, ...]
+    modes: tuple[str, ...]
+    workshop_ids: tuple[int, ...]
+    ksic: tuple[str, ...]
+    include_synthetic: bool
+
+
+def _cohort_latest(cohort: CohortFilter) -> sa.Subquery:
+    """The cohort's submissions, each ranked within its company and wave (rank 1 = latest).
+
+    Every filter is applied before ranking, so a cohort holds one row per company and wave: the
+    latest submission that matches (e.g. the latest quick scan when the cohort asks for quick ones).
+    """
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    c = Company.__table__  # type: ignore[attr-defined]
+    conditions: list[sa.ColumnElement[bool]] = [a.c.status == "submitted"]
+    for column, wanted in (
+        (a.c.wave, cohort.waves),
+        (a.c.mode, cohort.modes),
+        (a.c.workshop_id, cohort.workshop_ids),
+        (c.c.ksic, cohort.ksic),
+        (c.c.size_band, cohort.size_bands),
+        (c.c.region, cohort.regions),
+    ):
+        if wanted:
+            conditions.append(column.in_(list(wanted)))
+    if not cohort.include_synthetic:
+        conditions.append(sa.not_(c.c.synthetic))
+    return (
+        sa.select(
+            a.c.id,
+            a.c.company_id,
+            c.c.name,
+            c.c.ksic,
+            c.c.size_band,
+            c.c.region,
+            a.c.wave,
+            a.c.mode,
+            a.c.workshop_id,
+            c.c.synthetic,
+            a.c.overall,
+            a.c.stage,
+            a.c.completeness,
+            sa.func.row_number()
+            .over(
+                partition_by=(a.c.company_id, a.c.wave),
+                order_by=(a.c.submitted_at.desc().nulls_last(), a.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .select_from(a.join(c, c.c.id == a.c.company_id))
+        .where(*conditions)
+        .subquery("cohort")
+    )
+
+
+def cohort_rows(
+    *, engine: sa.Engine, cohort: CohortFilter, pillars: Sequence[str]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and rows of a staff cohort: the latest submission per company and wave.
+
+    Columns are ANALYTICS_COLUMNS, then one score per pillar id (None where it has no score).
+    Staff see every submission, norm-eligible or not. Ordered by wave, then company.
+    """
+    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
+    latest = _cohort_latest(cohort)
+    scores = {pid: ps.alias(f"score_{n}") for n, pid in enumerate(pillars)}
+    joined: sa.FromClause = latest
+    for pid, alias in scores.items():
+        joined = joined.outerjoin(
+            alias, sa.and_(alias.c.assessment_id == latest.c.id, alias.c.pillar == pid)
+        )
+    query = (
+        sa.select(
+            latest.c.id.label("assessment_id"),
+            *(latest.c[name] for name in ANALYTICS_COLUMNS[1:]),
+            *(alias.c.score.label(pid) for pid, alias in scores.items()),
+        )
+        .select_from(joined)
+        .where(latest.c.rank == 1)
+        .order_by(latest.c.wave, latest.c.company_id)
+    )
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return list(result.keys()), [tuple(row) for row in result]
+
+
+BankItemRow = tuple[str, str, str, float]  # item id, pillar id, dimension id, weight
+
+
+def _bank_items(items: Sequence[BankItemRow]) -> sa.CTE:
+    """The bank's items as an inline table, so that SQL can weigh answers as the bank does."""
+    return (
+        sa.values(
+            sa.column("item_id", sa.String),
+            sa.column("pillar", sa.String),
+            sa.column("dimension", sa.String),
+            sa.column("weight", sa.Float),
+            name="bank_item",
+        )
+        .data([tuple(row) for row in items])
+        .cte("bank_item")
+    )
+
+
+def cohort_dimension_rows(
+    *, engine: sa.Engine, cohort: CohortFilter, items: Sequence[BankItemRow]
+) -> list[tuple[int, str, str, float]]:
+    """(assessment id, pillar, dimension, score) for the cohort's latest submissions.
+
+    score = 100 x sum(w L) / (5 x sum(w)) over the dimension's items answered with a level (the
+    published formula); a dimension without such an answer has no row. Answers to items that are
+    not in `items` are left out.
+    """
+    an = Answer.__table__  # type: ignore[attr-defined]
+    latest = _cohort_latest(cohort)
+    bank_item = _bank_items(items)
+    weighted = sa.func.sum(bank_item.c.weight * an.c.level)
+    score = 100.0 * weighted / (5.0 * sa.func.sum(bank_item.c.weight))
+    query = (
+        sa.select(latest.c.id, bank_item.c.pillar, bank_item.c.dimension, score)
+        .select_from(
+            latest.join(an, an.c.assessment_id == latest.c.id).join(
+                bank_item, bank_item.c.item_id == an.c.item_id
+            )
+        )
+        .where(latest.c.rank == 1, an.c.level.is_not(None))
+        .group_by(latest.c.id, bank_item.c.pillar, bank_item.c.dimension)
+    )
+    with engine.connect() as conn:
+        return [(int(i), p, d, float(s)) for i, p, d, s in conn.execute(query)]
+
+
+def cohort_item_rows(
+    *, engine: sa.Engine, cohort: CohortFilter
+) -> list[tuple[str, float | None, int, int]]:
+    """(item id, mean level, answers with a level, N/A answers) over the cohort's latest
+    submissions."""
+    an = Answer.__table__  # type: ignore[attr-defined]
+    latest = _cohort_latest(cohort)
+    answered = sa.func.count(an.c.level)
+    query = (
+        sa.select(
+            an.c.item_id,
+            sa.func.avg(an.c.level * 1.0),
+            answered,
+            sa.func.count() - answered,
+        )
+        .select_from(latest.join(an, an.c.assessment_id == latest.c.id))
+        .where(latest.c.rank == 1)
+        .group_by(an.c.item_id)
+        .order_by(an.c.item_id)
+    )
+    with engine.connect() as conn:
+        return [
+            (item, None if mean is None else float(mean), int(n), int(na))
+            for item, mean, n, na in conn.execute(query)
+        ]

@@ -98,3 +98,10 @@ def test_next_action_climbs_one_level(tiny_bank) -> None:  # noqa: ANN001
     assert item.next_action(0, "en") == "from 0 to 1"
     assert item.next_action(4, "ko") == "from 4 to 5 (ko)"
     assert item.next_action(5, "en") is None
+
+
+def test_a_repeated_key_is_refused(tiny_bank_dir: Path) -> None:
+    path = tiny_bank_dir / "bank.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "version: again\n", encoding="utf-8")
+    with pytest.raises(BankError, match=r"bank.yaml: not valid YAML: duplicate key 'version'"):
+        load_bank(tiny_bank_dir)

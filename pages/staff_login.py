@@ -1,0 +1,43 @@
+"""Staff sign-in: email and password, or the organisation's single sign-on where configured."""
+
+import streamlit as st
+
+from components.session import current_lang, engine, require_router
+from components.staff import current_staff, oidc_configured, sign_in
+from readiness import auth
+from readiness.i18n import t
+
+require_router()
+lang = current_lang()
+
+st.title(t("staff.login_title", lang))
+if current_staff() is not None:
+    st.success(t("staff.already_signed_in", lang), icon=":material/verified_user:")
+    st.stop()
+if st.session_state.pop("staff_expired", False):
+    st.info(t("staff.expired", lang), icon=":material/timer_off:")
+st.caption(t("staff.login_lead", lang))
+
+with st.form("staff_login"):
+    email = st.text_input(t("staff.email", lang), max_chars=254, autocomplete="username")
+    password = st.text_input(
+        t("staff.password", lang), type="password", max_chars=200, autocomplete="current-password"
+    )
+    submitted = st.form_submit_button(
+        t("staff.sign_in", lang), type="primary", icon=":material/login:"
+    )
+if submitted:
+    result = auth.authenticate(engine=engine(), email=email, password=password)
+    if result.ok:
+        sign_in(result.user.email, result.user.display_name or result.user.email)
+        st.rerun()
+    elif result.locked_until is not None:
+        until = result.locked_until.astimezone().strftime("%H:%M")
+        st.error(t("staff.locked", lang, until=until), icon=":material/lock_clock:")
+    else:
+        st.error(t("staff.wrong", lang), icon=":material/error:")
+
+if oidc_configured():
+    st.divider()
+    if st.button(t("staff.sso", lang), icon=":material/key:"):
+        st.login()

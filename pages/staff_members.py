@@ -1,0 +1,148 @@
+"""Member directory: search, each member's history, deletion on request."""
+
+import pandas as pd
+import streamlit as st
+
+from components.session import bank, current_lang, engine, require_router
+from components.staff import require_staff
+from components.staff_filters import ksic_options, region_options, stage_options
+from readiness import reference, store
+from readiness.i18n import t
+
+require_router()
+staff = require_staff()
+lang = current_lang()
+qbank = bank()
+
+st.title(t("members.title", lang))
+deleted = st.session_state.pop("member_deleted", None)
+if deleted:
+    st.success(t("members.deleted", lang, name=deleted), icon=":material/check:")
+
+c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
+search = c1.text_input(t("members.search", lang), max_chars=100, placeholder="한빛, Gaon …")
+ksic = c2.multiselect(t("filters.ksic", lang), **ksic_options(lang))
+regions = c3.multiselect(t("filters.region", lang), **region_options(lang))
+stages = c4.multiselect(t("filters.stage", lang), **stage_options(qbank, lang))
+include_synthetic = st.toggle(t("filters.synthetic", lang), value=True)
+
+total, rows = store.member_directory(
+    engine=engine(),
+    search=search,
+    ksic=ksic,
+    regions=regions,
+    stages=stages,
+    include_synthetic=include_synthetic,
+    limit=500,
+)
+st.caption(t("members.count", lang, total=f"{total:,}", shown=f"{len(rows):,}"))
+table = pd.DataFrame(
+    [
+        {
+            t("members.col_name", lang): r["name"],
+            t(
+                "members.col_ksic", lang
+            ): f"{r['ksic']} {reference.label('ksic_divisions', r['ksic'], lang)}",
+            t("members.col_size", lang): reference.label("size_bands", r["size_band"], lang),
+            t("members.col_region", lang): reference.label("regions", r["region"], lang)
+            if r["region"]
+            else "",
+            t("members.col_latest", lang): r["latest_wave"],
+            t("members.col_overall", lang): None
+            if r["latest_overall"] is None
+            else round(r["latest_overall"], 1),
+            t("members.col_stage", lang): qbank.stage(r["latest_stage"]).name.get(lang)
+            if r["latest_stage"]
+            else "",
+            t("members.col_assessments", lang): r["assessments"],
+            t("members.col_synthetic", lang): bool(r["synthetic"]),
+        }
+        for r in rows
+    ]
+)
+event = st.dataframe(
+    table,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key=f"member_table_{st.session_state.get('member_table_version', 0)}",
+    height=420,
+)
+selected = event.selection.rows if event and event.selection else []
+if not selected:
+    st.info(t("members.pick", lang), icon=":material/touch_app:")
+    st.stop()
+
+member = rows[selected[0]]
+company = store.get_company(engine=engine(), company_id=member["company_id"])
+if company is None:
+    st.warning(t("members.gone", lang))
+    st.stop()
+
+st.subheader(company.name, anchor=False)
+if company.synthetic:
+    st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
+facts = {
+    t(
+        "members.col_ksic", lang
+    ): f"{company.ksic} {reference.label('ksic_divisions', company.ksic, lang)}",
+    t("start.employees", lang): f"{company.employees:,}",
+    t("members.col_region", lang): reference.label("regions", company.region, lang)
+    if company.region
+    else "–",
+    t("start.biz_no", lang): company.biz_no or "–",
+    t("start.export_share", lang): "–"
+    if company.export_share is None
+    else f"{100 * company.export_share:.0f}",
+    t("members.consent", lang): "✓" if company.consent_suggest else "✗",
+}
+st.dataframe(pd.DataFrame({"": list(facts), " ": list(facts.values())}), hide_index=True)
+
+history = store.assessments_of(engine=engine(), company_id=company.id)
+if history:
+    st.markdown(f"**{t('results.history_title', lang)}**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("results.history_wave", lang): a.wave,
+                    t("results.history_mode", lang): t(f"assess.mode_{a.mode}", lang),
+                    t("members.col_status", lang): t(f"members.status_{a.status}", lang),
+                    t("results.history_overall", lang): None
+                    if a.overall is None
+                    else round(a.overall, 1),
+                    t("results.history_stage", lang): qbank.stage(a.stage).name.get(lang)
+                    if a.stage
+                    else "",
+                    t("results.history_submitted", lang): a.submitted_at.date().isoformat()
+                    if a.submitted_at
+                    else "",
+                }
+                for a in history
+            ]
+        ),
+        hide_index=True,
+    )
+
+
+@st.dialog(t("members.delete_title", lang))
+def confirm_delete(company_id: int, name: str) -> None:
+    st.write(t("members.delete_body", lang))
+    st.code(name, language=None)
+    typed = st.text_input(t("members.delete_type_name", lang), max_chars=120)
+    if st.button(
+        t("members.delete_confirm", lang),
+        type="primary",
+        icon=":material/delete_forever:",
+        disabled=typed.strip() != name.strip(),
+    ):
+        store.delete_company(engine=engine(), company_id=company_id, actor=staff.email)
+        st.session_state["member_deleted"] = name
+        st.session_state["member_table_version"] = (
+            st.session_state.get("member_table_version", 0) + 1
+        )
+        st.rerun()
+
+
+if st.button(t("members.delete", lang), icon=":material/delete:"):
+    confirm_delete(company.id, company.name)

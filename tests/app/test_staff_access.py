@@ -1,0 +1,79 @@
+"""Staff sign-in through AppTest: gating, wrong passwords, lock-out, sign-out, member directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from readiness import auth, store
+from readiness.db import make_engine, upgrade
+from readiness.i18n import t
+
+EMAIL, PASSWORD = "analyst@inno-biz.or.kr", "correct horse battery"
+
+
+@pytest.fixture
+def staff_engine(app_env) -> sa.Engine:  # noqa: ANN001
+    engine = make_engine(os.environ["DATABASE_URL"])
+    upgrade(engine)
+    auth.add_staff(engine=engine, email=EMAIL, password=PASSWORD, display_name="분석가")
+    return engine
+
+
+def _sign_in(at: AppTest, email: str = EMAIL, password: str = PASSWORD) -> AppTest:
+    at.switch_page("pages/staff_login.py").run()
+    at.text_input[0].input(email)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_staff_pages_are_not_registered_for_visitors(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    at = make_app("ko").run()
+    with pytest.raises(Exception):  # noqa: B017,PT011  (AppTest refuses an unregistered page)
+        at.switch_page("pages/staff_members.py").run()
+        assert not at.dataframe  # if it ran at all, it showed nothing
+
+
+def test_wrong_password_is_refused_without_saying_why(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    at = _sign_in(make_app("en").run(), password="wrong password!")
+    assert at.error[0].value == t("staff.wrong", "en")
+    at = _sign_in(make_app("en").run(), email="nobody@example.org", password="whatever12345")
+    assert at.error[0].value == t("staff.wrong", "en")
+
+
+def test_five_wrong_passwords_lock_the_account(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    at = make_app("ko").run()
+    for _ in range(5):
+        at = _sign_in(at, password="not the password")
+    assert "잠겼습니다" in at.error[0].value
+    at = _sign_in(at)  # the right password during the lock
+    assert "잠겼습니다" in at.error[0].value
+    assert auth.get_staff(engine=staff_engine, email=EMAIL).locked_until is not None
+
+
+def test_signed_in_staff_see_the_directory_and_can_sign_out(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    at = _sign_in(make_app("ko").run())
+    assert not at.exception
+    at.switch_page("pages/staff_members.py").run()
+    assert not at.exception
+    assert at.title[0].value == t("members.title", "ko")
+    total = store.summary(engine=staff_engine).companies
+    assert f"{total:,}" in at.caption[0].value
+    sign_out = next(b for b in at.button if b.label == t("staff.sign_out", "ko"))
+    sign_out.click().run()
+    with pytest.raises(Exception):  # noqa: B017,PT011
+        at.switch_page("pages/staff_members.py").run()
+        assert not at.dataframe
