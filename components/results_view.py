@@ -417,6 +417,7 @@ def downloads(facts: Facts, bank: Bank, lang: str) -> None:
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         type="primary",
+        on_click="ignore",
         width="stretch",
     )
     header, rows = result_rows(facts, bank, lang)
@@ -426,6 +427,7 @@ def downloads(facts: Facts, bank: Bank, lang: str) -> None:
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/table:",
+        on_click="ignore",
         width="stretch",
     )
     c3.download_button(
@@ -434,6 +436,7 @@ def downloads(facts: Facts, bank: Bank, lang: str) -> None:
         file_name=f"{stem}.json",
         mime="application/json",
         icon=":material/data_object:",
+        on_click="ignore",
         width="stretch",
     )
 

@@ -103,7 +103,11 @@ def norm_frame(
     frame = pd.DataFrame.from_records(rows, columns=columns)
     score_columns = [OVERALL, *pillar_ids]
     frame[score_columns] = frame[score_columns].astype("float64")
-    return frame.astype({"assessment_id": "int64", "company_id": "int64", "synthetic": "bool"})
+    # Plain object columns: pandas 3's Arrow strings cost a conversion on every group selection.
+    text = {c: object for c in ("ksic", "size_band", "region", "mode")}
+    return frame.astype(
+        {"assessment_id": "int64", "company_id": "int64", "synthetic": "bool", **text}
+    )
 
 
 def score_keys(frame: pd.DataFrame) -> list[str]:
