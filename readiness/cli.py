@@ -158,6 +158,91 @@ def cmd_peers(args: argparse.Namespace) -> int:
     return 0
 
 
+SUGGEST_SHAPE = (
+    '{"profile": {"ksic": "C29", "employees": 45, "export_share": 0.2, "markets": ["US"], '
+    '"roles": ["components"]}, "answers": {...}}'
+)
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """Partner types that fit a profile and answers, best first, with the reasons."""
+    from pydantic import ValidationError
+
+    from readiness.partners import CatalogError, load_catalog, suggest
+    from readiness.profile import CompanyProfile
+    from readiness.scoring import AnswerError
+
+    if args.limit is not None and args.limit < 1:
+        return _fail("--limit must be at least 1", 2)
+    data, error = _read_json(args.file)
+    if error:
+        return _fail(error)
+    if not isinstance(data, dict):
+        return _fail(f"{args.file}: expected an object {SUGGEST_SHAPE}")
+    for key in ("profile", "answers"):
+        if not isinstance(data.get(key), dict):
+            return _fail(f"{args.file}: {key!r} must be an object, as in {SUGGEST_SHAPE}")
+    try:
+        profile = CompanyProfile.model_validate({"name": "suggest", **data["profile"]})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"profile.{'.'.join(str(part) for part in e['loc'])}: "
+            + e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
+        )
+        return _fail(f"{args.file}: {problems}")
+    try:
+        bank = load_bank(args.bank)
+        catalog = load_catalog(args.catalog, bank=bank if args.bank else None)
+        suggestions = suggest(
+            catalog,
+            bank,
+            profile=profile,
+            answers=data["answers"],
+            lang=args.lang,
+            limit=args.limit,
+        )
+    except BankError as exc:
+        return _fail(f"the question bank is malformed:\n{exc}")
+    except CatalogError as exc:
+        return _fail(f"the partner catalog is malformed:\n{exc}")
+    except AnswerError as exc:
+        return _fail(f"{args.file}: answers: {exc}")
+    out = {
+        "partners": [
+            {
+                "type": s.type,
+                "name": s.name,
+                "fit": round(s.fit, 3),
+                "reasons": list(s.reasons),
+                "cautions": list(s.cautions),
+            }
+            for s in suggestions
+        ]
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_partners(args: argparse.Namespace) -> int:
+    """The partner catalog: validated, then printed as JSON or as a short list."""
+    from readiness.partners import CatalogError, load_catalog
+
+    try:
+        catalog = load_catalog(args.catalog)
+    except CatalogError as exc:
+        return _fail(f"the partner catalog is malformed:\n{exc}")
+    if args.json:
+        print(catalog.to_json())
+        return 0
+    print(f"partner catalog {catalog.version}: {len(catalog.types)} types")
+    for ptype in catalog.types:
+        gate = f", {len(ptype.requires)} requirement(s)" if ptype.requires else ""
+        print(f"{ptype.id:22} {ptype.name.ko} / {ptype.name.en}  ({len(ptype.rules)} rules{gate})")
+        print(f"{'':22} {ptype.when.en}")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from readiness.db import database_url
 
@@ -321,6 +406,74 @@ def cmd_staff_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Preview an import (and apply it unless --dry-run); every problem by row and column."""
+    from readiness import importer
+    from readiness.bank import default_bank
+
+    lang = args.lang
+    path = Path(args.file)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(importer.MAX_BYTES + 1)
+        table = importer.read_table(data, path.name)
+    except OSError as exc:
+        return _fail(f"{args.file}: cannot read: {exc.strerror or exc}")
+    except importer.ImportFileError as exc:
+        return _fail(f"{args.file}: {exc.message.get(lang)}")
+    engine = _engine(args)
+    plan = importer.plan_import(table, engine=engine, bank=default_bank())
+    print(f"{path.name}: {plan.summary_text(lang)}")
+    for problem in plan.problems:
+        print(f"{problem.severity}: {problem.describe(lang)}", file=sys.stderr)
+    if plan.errors:
+        return 1
+    if args.dry_run:
+        print("dry run: nothing written" if lang == "en" else "미리보기: 아무것도 쓰지 않았습니다")
+        return 0
+    try:
+        result = importer.apply_import(plan, engine=engine, actor=args.actor)
+    except importer.ImportRefused as exc:
+        return _fail(exc.message.get(lang))
+    print(
+        f"ok: {result.created:,} created, {result.updated:,} updated, "
+        f"{result.assessments:,} results recorded (audit event {result.audit_event_id})"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the member directory, the results or the import template to --out (.csv or .xlsx)."""
+    from readiness import exports, importer
+    from readiness.bank import default_bank
+
+    out = Path(args.out)
+    fmt = out.suffix.lower().removeprefix(".")
+    if fmt not in exports.FORMATS:
+        return _fail("--out must end in .csv or .xlsx", 2)
+    if args.kind == "template":
+        bank = default_bank()
+        data = importer.template_csv(bank) if fmt == "csv" else importer.template_xlsx(bank)
+    else:
+        filters = exports.ExportFilter(
+            ksic=tuple(args.ksic or ()),
+            regions=tuple(args.region or ()),
+            waves=tuple(args.wave or ()),
+            synthetic=None if args.synthetic == "all" else args.synthetic == "only",
+        )
+        write = exports.export_members if args.kind == "members" else exports.export_assessments
+        data = write(
+            engine=_engine(args), fmt=fmt, actor=args.actor, lang=args.lang, filters=filters
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        return _fail(f"{out}: cannot write: {exc.strerror or exc}")
+    print(f"ok: {args.kind} written to {out} ({len(data):,} bytes)")
+    return 0
+
+
 def _redact(url: str) -> str:
     import sqlalchemy as sa
 
@@ -361,6 +514,22 @@ def build_parser() -> argparse.ArgumentParser:
     peer.add_argument("--bank", help="bank folder (default: data/bank/v1)")
     peer.set_defaults(func=cmd_peers)
 
+    sug = sub.add_parser(
+        "suggest",
+        help="partner types that fit a profile and answers, with reasons (JSON file, - for stdin)",
+    )
+    sug.add_argument("file")
+    sug.add_argument("--lang", choices=["ko", "en"], default="ko")
+    sug.add_argument("--limit", type=int, help="at most N partner types")
+    sug.add_argument("--bank", help="bank folder (default: data/bank/v1)")
+    sug.add_argument("--catalog", help="partner catalog (default: data/partners.yaml)")
+    sug.set_defaults(func=cmd_suggest)
+
+    partners = sub.add_parser("partners", help="validate and print the partner catalog")
+    partners.add_argument("--json", action="store_true", help="the whole catalog as JSON")
+    partners.add_argument("--catalog", help="partner catalog (default: data/partners.yaml)")
+    partners.set_defaults(func=cmd_partners)
+
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="migrate the schema to the newest revision")
@@ -400,6 +569,25 @@ def build_parser() -> argparse.ArgumentParser:
     staff_rm = staff_sub.add_parser("remove", help="delete a staff account")
     staff_rm.add_argument("email")
     staff_rm.set_defaults(func=cmd_staff_remove)
+    imp = sub.add_parser(
+        "import", help="import members and past results from CSV or .xlsx (preview first)"
+    )
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="check and show, write nothing")
+    imp.add_argument("--lang", choices=("ko", "en"), default="en", help="language of messages")
+    imp.add_argument("--actor", default="cli", help="who imports, for the audit log")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export members or results (format from --out)")
+    exp.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")
+    exp.add_argument("--kind", choices=("members", "assessments", "template"), default="members")
+    exp.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of headers")
+    exp.add_argument("--wave", type=int, action="append", help="only these waves (repeatable)")
+    exp.add_argument("--ksic", action="append", help="only these divisions, e.g. C29 (repeatable)")
+    exp.add_argument("--region", action="append", help="only these region codes (repeatable)")
+    exp.add_argument("--synthetic", choices=("all", "only", "none"), default="all")
+    exp.add_argument("--actor", default="cli", help="who exports, for the audit log")
+    exp.set_defaults(func=cmd_export)
     return parser
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
+from readiness import strict_yaml
 from readiness.paths import DATA_DIR
 
 
 @lru_cache(maxsize=1)
 def reference() -> dict[str, list[dict[str, Any]]]:
     with (DATA_DIR / "reference.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return strict_yaml.safe_load(fh)
 
 
 def _codes(kind: str, key: str) -> list[str]:

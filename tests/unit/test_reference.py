@@ -33,3 +33,9 @@ def test_labels_fall_back_to_the_key() -> None:
     assert reference.label("regions", "41", "ko") == "경기도"
     assert reference.label("revenue_bands", "ge1500", "ko") == "1,500억 원 이상"
     assert reference.label("regions", "nope", "en") == "nope"
+
+
+def test_every_division_has_exactly_code_and_both_names() -> None:
+    for row in reference.reference()["ksic_divisions"]:
+        assert set(row) == {"code", "ko", "en"}, row
+    assert reference.label("ksic_divisions", "C26", "en").endswith("communication equipment")

@@ -1,0 +1,541 @@
+"""Global partner types: which kinds of partner fit a company, and why (DESIGN.md, partners).
+
+The catalog (data/partners.yaml) is data. Each type has bilingual texts (name, what, when, prepare,
+first_steps), optional `requires` conditions that must all hold for it to be suggested at all, and
+weighted `rules`, each with a condition (`when`) and a reason template. A condition is a mapping
+with exactly one of these keys:
+
+    {item: EXP06, min: 0, max: 1}     item level in range (bounds inclusive; give min, max or both)
+    {pillar: EXP, max: 40}            pillar score 0-100
+    {overall: {min: 50}}              overall score 0-100
+    {stage: [beginner, promising]}    stage (after the gate)
+    {employees: {max: 49}}            head count
+    {export_share: {max: 0.05}}       share of sales abroad, 0-1
+    {markets_any: [US, CN]}           the profile names at least one of these markets
+    {markets_count: {min: 1}}         how many markets the profile names
+    {roles_any: [components]}         the profile has at least one of these value-chain roles
+    {ksic_any: [C28, C29]}            the profile's KSIC division is one of these
+    {all: [...]} / {any: [...]}       every / at least one of the listed conditions
+
+A fact that is not known never satisfies a condition: an item answered N/A or left unanswered, a
+pillar without a score, a profile without an export share.
+
+Fit. Every rule has a weight w in [-1, 1] other than 0: positive rules are signals for the type,
+negative ones are cautions against it. For a company
+
+    raw = sum of w over the rules whose condition holds
+    fit = min(1, max(0, raw))
+
+so signals that add up to 1 or more make a full fit. A type is suggested only when all its
+`requires` hold, at least one positive rule holds (there is always a reason) and fit > 0.
+Suggestions are sorted by fit, then by raw (more evidence first), then by type id.
+
+Reasons are the templates of the positive rules that hold, strongest first (cautions likewise, from
+the negative ones), with placeholders filled in: {EXP06} (item id, short dimension name and level),
+{EXP} (pillar score), {overall}, {stage}, {employees}, {export_share}, {markets}, {roles}, {ksic}.
+The loader checks that each template names, in both languages, every item, pillar and profile fact
+its condition looks at, so a reason always says what triggered it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from readiness import reference, strict_yaml
+from readiness.bank import Bank, Text, default_bank
+from readiness.paths import DATA_DIR
+from readiness.scoring import Answers, Result, score_assessment, validate_answers
+
+DEFAULT_CATALOG = DATA_DIR / "partners.yaml"
+LANGS = ("ko", "en")
+
+_RANGES: dict[str, tuple[float, float | None, bool]] = {  # kind -> (lowest, highest, whole numbers)
+    "item": (0, 5, True),
+    "pillar": (0, 100, False),
+    "overall": (0, 100, False),
+    "employees": (1, None, True),
+    "export_share": (0, 1, False),
+    "markets_count": (0, None, True),
+}
+_LISTS = ("stage", "markets_any", "roles_any", "ksic_any")
+_COMBINATIONS = ("all", "any")
+KINDS = (*_RANGES, *_LISTS, *_COMBINATIONS)
+PROFILE_FACTS = ("overall", "stage", "employees", "export_share", "markets", "roles", "ksic")
+_FACT_OF = {
+    "markets_any": "markets",
+    "markets_count": "markets",
+    "roles_any": "roles",
+    "ksic_any": "ksic",
+}
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+Condition = dict[str, Any]
+
+
+class CatalogError(ValueError):
+    """A malformed partner catalog; the message names file, type, rule and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rule(_Strict):
+    when: Condition
+    weight: Annotated[float, Field(ge=-1, le=1)]
+    reason: Text
+
+    @field_validator("weight")
+    @classmethod
+    def _not_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("must not be 0 (positive: a signal for the type; negative: a caution)")
+        return value
+
+
+class PartnerType(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: Text
+    what: Text
+    when: Text
+    prepare: Text
+    first_steps: Annotated[list[Text], Field(min_length=2, max_length=4)]
+    requires: list[Condition] = Field(default_factory=list)
+    rules: Annotated[list[Rule], Field(min_length=1)]
+
+
+class Catalog(_Strict):
+    version: Annotated[str, Field(min_length=1)]
+    types: Annotated[list[PartnerType], Field(min_length=1)]
+
+    @property
+    def type_ids(self) -> list[str]:
+        return [t.id for t in self.types]
+
+    def type(self, type_id: str) -> PartnerType:
+        return next(t for t in self.types if t.id == type_id)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def _bounds_problems(bounds: Mapping[str, Any], at: str, kind: str) -> list[str]:
+    low, high, whole = _RANGES[kind]
+    problems = [
+        f"{at}.{key}: unknown operator {key!r}; use min and/or max"
+        for key in bounds
+        if key not in ("min", "max")
+    ]
+    given = {op: bounds[op] for op in ("min", "max") if op in bounds}
+    if not given:
+        return [*problems, f"{at}: give min, max or both"]
+    span = f"{low:g} or more" if high is None else f"between {low:g} and {high:g}"
+    for op, value in given.items():
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or (whole and value != int(value)):
+            problems.append(
+                f"{at}.{op}: must be a {'whole ' if whole else ''}number, got {value!r}"
+            )
+        elif value < low or (high is not None and value > high):
+            problems.append(f"{at}.{op}: must be {span}, got {value!r}")
+    if not problems and len(given) == 2 and given["min"] > given["max"]:
+        problems.append(f"{at}: min {given['min']!r} is above max {given['max']!r}")
+    return problems
+
+
+def _known_values(kind: str, bank: Bank) -> list[str]:
+    if kind == "stage":
+        return [s.id for s in bank.stages]
+    if kind == "markets_any":
+        return reference.market_ids()
+    if kind == "roles_any":
+        return reference.role_ids()
+    return reference.ksic_codes()
+
+
+def _condition_problems(cond: object, bank: Bank, at: str) -> list[str]:
+    """Everything wrong with one condition, each as 'path: message'."""
+    if not isinstance(cond, dict) or not cond:
+        return [f"{at}: a condition is a mapping with one key, such as {{item: EXP06, max: 1}}"]
+    kinds = [key for key in cond if key in KINDS]
+    if len(kinds) > 1:
+        found = " and ".join(kinds)
+        return [f"{at}: one condition per mapping, found {found}; combine them with all: [...]"]
+    if not kinds:
+        unknown = ", ".join(repr(k) for k in cond)
+        return [f"{at}: unknown condition {unknown}; expected one of {', '.join(KINDS)}"]
+    kind = kinds[0]
+    value = cond[kind]
+    if kind in ("item", "pillar"):
+        known = bank.known_item_ids if kind == "item" else bank.pillar_ids
+        problems = []
+        if not isinstance(value, str) or value not in known:
+            problems.append(f"{at}.{kind}: unknown {kind} id {value!r} in bank {bank.version}")
+        rest = {k: v for k, v in cond.items() if k != kind}
+        return problems + _bounds_problems(rest, at, kind)
+    extra = [k for k in cond if k != kind]
+    if extra:
+        return [f"{at}.{extra[0]}: unknown key next to {kind}; one condition per mapping"]
+    if kind in _RANGES:
+        if not isinstance(value, dict):
+            return [f"{at}.{kind}: expected {{min: ..., max: ...}}, got {value!r}"]
+        return _bounds_problems(value, f"{at}.{kind}", kind)
+    if not isinstance(value, list) or not value:
+        return [f"{at}.{kind}: expected a non-empty list, got {value!r}"]
+    if kind in _COMBINATIONS:
+        return [
+            problem
+            for n, sub in enumerate(value)
+            for problem in _condition_problems(sub, bank, f"{at}.{kind}[{n}]")
+        ]
+    known = _known_values(kind, bank)
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        return [f"{at}.{kind}: unknown value(s) {', '.join(map(repr, unknown))}"]
+    return []
+
+
+def _kind(cond: Condition) -> str:
+    return next(key for key in cond if key in KINDS)
+
+
+def _references(cond: Condition) -> set[str]:
+    """The placeholders a reason must contain: what the condition looks at."""
+    kind = _kind(cond)
+    if kind in _COMBINATIONS:
+        return set().union(*(_references(sub) for sub in cond[kind]))
+    if kind in ("item", "pillar"):
+        return {cond[kind]}
+    return {_FACT_OF.get(kind, kind)}
+
+
+def _template_problems(rule: Rule, bank: Bank) -> list[str]:
+    allowed = {*bank.known_item_ids, *bank.pillar_ids, *PROFILE_FACTS}
+    needed = sorted(_references(rule.when))
+    problems = []
+    for lang in LANGS:
+        text = rule.reason.get(lang)
+        names = _PLACEHOLDER.findall(text)
+        unknown = [n for n in names if n not in allowed]
+        if unknown:
+            problems.append(f"reason.{lang}: unknown placeholder {{{unknown[0]}}}")
+        elif "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
+            problems.append(f"reason.{lang}: a brace without a placeholder name")
+        missing = [n for n in needed if n not in names]
+        if missing:
+            listed = ", ".join(f"{{{n}}}" for n in missing)
+            problems.append(f"reason.{lang}: must name {listed}, which the condition looks at")
+    return problems
+
+
+def _describe(source: str, exc: ValidationError, raw: object) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "types" and isinstance(loc[1], int):
+            try:
+                type_id = raw["types"][loc[1]].get("id") or f"#{loc[1] + 1}"  # type: ignore[index]
+            except (KeyError, IndexError, TypeError, AttributeError):
+                type_id = f"#{loc[1] + 1}"
+            where = f"type {type_id}, "
+            loc = loc[2:]
+            if len(loc) >= 2 and loc[0] in ("rules", "requires") and isinstance(loc[1], int):
+                where += f"{'rule' if loc[0] == 'rules' else 'requirement'} {loc[1] + 1}, "
+                loc = loc[2:] if loc[0] == "rules" else ["requires", *loc[2:]]
+        field = ".".join(str(part) for part in loc) or "(file)"
+        lines.append(f"{source}: {where}field {field}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def parse_catalog(raw: object, *, bank: Bank, source: str = "<catalog>") -> Catalog:
+    """Validate a catalog read from YAML; raises CatalogError naming type, rule and field."""
+    try:
+        catalog = Catalog.model_validate(raw)
+    except ValidationError as exc:
+        raise CatalogError(_describe(source, exc, raw)) from None
+    problems: list[str] = []
+    seen: set[str] = set()
+    for ptype in catalog.types:
+        where = f"{source}: type {ptype.id}"
+        if ptype.id in seen:
+            problems.append(f"{where}, field id: duplicate type id")
+        seen.add(ptype.id)
+        for n, cond in enumerate(ptype.requires, start=1):
+            for problem in _condition_problems(cond, bank, "requires"):
+                problems.append(f"{where}, requirement {n}, field {problem}")
+        for n, rule in enumerate(ptype.rules, start=1):
+            found = _condition_problems(rule.when, bank, "when")
+            found = found or _template_problems(rule, bank)
+            problems.extend(f"{where}, rule {n}, field {problem}" for problem in found)
+        if not any(rule.weight > 0 for rule in ptype.rules):
+            problems.append(f"{where}, field rules: needs at least one rule with a positive weight")
+    if problems:
+        raise CatalogError("\n".join(problems))
+    return catalog
+
+
+def _load(path: Path, bank: Bank) -> Catalog:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            raw = strict_yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+    return parse_catalog(raw, bank=bank, source=str(path))
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """data/partners.yaml checked against the default bank, loaded once per process."""
+    return _load(DEFAULT_CATALOG, default_bank())
+
+
+def load_catalog(path: Path | str | None = None, *, bank: Bank | None = None) -> Catalog:
+    """Load and validate a catalog (default: data/partners.yaml, cached); raises CatalogError."""
+    if path is None and bank is None:
+        return default_catalog()
+    return _load(Path(path) if path else DEFAULT_CATALOG, bank or default_bank())
+
+
+# --- evaluation -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Facts:
+    answers: Answers
+    pillars: Mapping[str, float | None]
+    overall: float | None
+    stage: str | None
+    ksic: str | None
+    employees: int | None
+    export_share: float | None
+    markets: tuple[str, ...]
+    roles: tuple[str, ...]
+
+
+def _profile_value(profile: Mapping[str, Any] | object, name: str) -> Any:
+    if isinstance(profile, Mapping):
+        return profile.get(name)
+    return getattr(profile, name, None)
+
+
+def _facts(profile: Mapping[str, Any] | object, answers: Answers, result: Result) -> _Facts:
+    ksic = _profile_value(profile, "ksic")
+    ksic = str(ksic).strip().upper() if ksic is not None else None
+    if ksic and ksic.isdigit():
+        ksic = f"C{ksic}"
+    employees = _profile_value(profile, "employees")
+    share = _profile_value(profile, "export_share")
+    return _Facts(
+        answers=answers,
+        pillars={pid: p.score for pid, p in result.pillars.items()},
+        overall=result.overall,
+        stage=result.stage,
+        ksic=ksic,
+        employees=int(employees) if employees is not None else None,
+        export_share=float(share) if share is not None else None,
+        markets=tuple(_profile_value(profile, "markets") or ()),
+        roles=tuple(_profile_value(profile, "roles") or ()),
+    )
+
+
+def _in_range(value: float | None, bounds: Mapping[str, float]) -> bool:
+    if value is None:
+        return False
+    return bounds.get("min", value) <= value <= bounds.get("max", value)
+
+
+def _holds(cond: Condition, facts: _Facts) -> bool:
+    kind = _kind(cond)
+    if kind == "all":
+        return all(_holds(sub, facts) for sub in cond["all"])
+    if kind == "any":
+        return any(_holds(sub, facts) for sub in cond["any"])
+    if kind == "item":
+        return _in_range(facts.answers.get(cond["item"]), cond)
+    if kind == "pillar":
+        return _in_range(facts.pillars.get(cond["pillar"]), cond)
+    if kind == "markets_count":
+        return _in_range(len(facts.markets), cond[kind])
+    if kind in _RANGES:
+        return _in_range(getattr(facts, kind), cond[kind])
+    if kind == "stage":
+        return facts.stage in cond["stage"]
+    if kind == "markets_any":
+        return bool(set(cond[kind]) & set(facts.markets))
+    if kind == "roles_any":
+        return bool(set(cond[kind]) & set(facts.roles))
+    return facts.ksic in cond["ksic_any"]
+
+
+# --- reasons --------------------------------------------------------------------------------------
+
+
+def _lower_first(text: str, lang: str) -> str:
+    """'Channels and partner contracts' -> 'channels and ...'; 'AI in quality' stays as it is."""
+    if lang == "en" and len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _listed(cond: Condition, kind: str) -> set[str]:
+    """Every value a condition lists under `kind`, at any depth."""
+    key = _kind(cond)
+    if key in _COMBINATIONS:
+        return set().union(*(_listed(sub, kind) for sub in cond[key]))
+    return set(cond[key]) if key == kind else set()
+
+
+def _names(kind: str, ids: Iterable[str], lang: str) -> str:
+    """Reference names joined; market names are proper nouns and keep their capitals."""
+    names = [reference.label(kind, i, lang) for i in ids]
+    if kind != "markets":
+        names = [_lower_first(n, lang) for n in names]
+    if not names:
+        return "없음" if lang == "ko" else "none"
+    return ("·" if lang == "ko" else ", ").join(names)
+
+
+def _phrase(name: str, cond: Condition, facts: _Facts, bank: Bank, lang: str) -> str:
+    """The words for one placeholder, in `lang`."""
+    ko = lang == "ko"
+    if name in bank.known_item_ids:
+        item = bank.item(name)
+        dim = _lower_first(bank.dimension_name(item.pillar, item.dimension, lang), lang)
+        if name not in facts.answers:
+            return f"{name}({dim}) 미응답" if ko else f"{name} {dim} (not answered)"
+        level = facts.answers[name]
+        if level is None:
+            return f"{name}({dim}) 해당 없음" if ko else f"{name} {dim} (not applicable)"
+        return f"{name}({dim}) {level}단계" if ko else f"{name} {dim} at level {level}"
+    if name in bank.pillar_ids:
+        label = _lower_first(bank.pillar(name).name.get(lang), lang)
+        score = facts.pillars.get(name)
+        if score is None:
+            return f"{label}(점수 없음)" if ko else f"{label} (no score)"
+        return f"{label} {score:.0f}점" if ko else f"{label} at {score:.0f}/100"
+    if name == "overall":
+        if facts.overall is None:
+            return "종합 점수 없음" if ko else "no overall score"
+        return (
+            f"종합 점수 {facts.overall:.0f}점"
+            if ko
+            else f"an overall score of {facts.overall:.0f}/100"
+        )
+    if name == "stage":
+        if facts.stage is None:
+            return "단계 없음" if ko else "no stage"
+        stage_name = bank.stage(facts.stage).name.get(lang)
+        return f"{stage_name} 단계" if ko else f"the {stage_name} stage"
+    if name == "employees":
+        n = facts.employees or 0
+        return f"직원 {n:,}명" if ko else f"{n:,} employee{'' if n == 1 else 's'}"
+    if name == "export_share":
+        if facts.export_share is None:
+            return "수출 비중 미입력" if ko else "no export share given"
+        pct = f"{facts.export_share * 100:.0f}%"
+        return f"수출 비중 {pct}" if ko else f"an export share of {pct}"
+    if name in ("markets", "roles"):
+        own = facts.markets if name == "markets" else facts.roles
+        listed = _listed(cond, f"{name}_any")
+        shown = [v for v in own if v in listed] or list(own)
+        return _names("markets" if name == "markets" else "value_chain_roles", shown, lang)
+    if facts.ksic is None:  # ksic
+        return "업종 미입력" if ko else "no KSIC division given"
+    label = _lower_first(reference.label("ksic_divisions", facts.ksic, lang), lang)
+    return f"{facts.ksic} {label}"
+
+
+def _render(rule: Rule, facts: _Facts, bank: Bank, lang: str) -> str:
+    text = _PLACEHOLDER.sub(
+        lambda m: _phrase(m.group(1), rule.when, facts, bank, lang), rule.reason.get(lang)
+    )
+    return text[:1].upper() + text[1:]
+
+
+# --- suggestions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    type: str
+    name: str
+    fit: float  # 0-1
+    reasons: tuple[str, ...]
+    cautions: tuple[str, ...]
+    what: str
+    when: str
+    prepare: str
+    first_steps: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.__dict__.copy()
+        for key in ("reasons", "cautions", "first_steps"):
+            out[key] = list(out[key])
+        return out
+
+
+def suggest(
+    catalog: Catalog,
+    bank: Bank,
+    *,
+    profile: Mapping[str, Any] | object,
+    answers: Answers,
+    scores: Result | None = None,
+    lang: str = "ko",
+    limit: int | None = None,
+) -> list[Suggestion]:
+    """The partner types that fit a company, best first, each with the reasons in `lang`.
+
+    `profile` is a mapping or a CompanyProfile-like object (ksic, employees, export_share, markets,
+    roles); `scores` defaults to score_assessment(bank, answers). See the module docstring for fit.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    if scores is None:
+        scores = score_assessment(bank, answers)
+    else:
+        validate_answers(bank, answers)
+    facts = _facts(profile, answers, scores)
+    ranked: list[tuple[float, float, str, Suggestion]] = []
+    for ptype in catalog.types:
+        if not all(_holds(cond, facts) for cond in ptype.requires):
+            continue
+        fired = [rule for rule in ptype.rules if _holds(rule.when, facts)]
+        signals = sorted((r for r in fired if r.weight > 0), key=lambda r: -r.weight)
+        if not signals:
+            continue
+        cautions = sorted((r for r in fired if r.weight < 0), key=lambda r: r.weight)
+        raw = round(sum(rule.weight for rule in fired), 9)
+        fit = min(1.0, max(0.0, raw))
+        if fit <= 0:
+            continue
+        suggestion = Suggestion(
+            type=ptype.id,
+            name=ptype.name.get(lang),
+            fit=fit,
+            reasons=tuple(_render(rule, facts, bank, lang) for rule in signals),
+            cautions=tuple(_render(rule, facts, bank, lang) for rule in cautions),
+            what=ptype.what.get(lang),
+            when=ptype.when.get(lang),
+            prepare=ptype.prepare.get(lang),
+            first_steps=tuple(step.get(lang) for step in ptype.first_steps),
+        )
+        ranked.append((-fit, -raw, ptype.id, suggestion))
+    ranked.sort(key=lambda row: row[:3])
+    suggestions = [row[3] for row in ranked]
+    return suggestions if limit is None else suggestions[:limit]
