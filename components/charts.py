@@ -1,7 +1,8 @@
 """Pure Plotly figure builders: plain data in, go.Figure out, no Streamlit calls.
 
 Colours are Okabe-Ito (colour-blind safe), and every series also differs by line dash or marker
-shape, so colour never carries meaning alone.
+shape, so colour never carries meaning alone. Every colour that draws data reaches 3:1 against the
+white page (WCAG 1.4.11 non-text contrast); text colours reach 4.5:1.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#5b6573"
+# Contrast on white: blue 5.2, vermillion 3.9, bluish green 3.4, grey (tick text) 5.9, bars 3.4.
+BLUE, VERMILLION, GREEN, GREY = "#0072B2", "#D55E00", "#009E73", "#5b6573"
+BAR = "#7f8da1"
+TEXT = "#0e1620"
 FONT = "Pretendard, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', NanumGothic, sans-serif"
 
 
@@ -18,7 +22,7 @@ def _base_layout(fig: go.Figure, *, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 40, "r": 40, "t": 30, "b": 30},
-        font={"family": FONT, "size": 14, "color": "#1b2430"},
+        font={"family": FONT, "size": 14, "color": TEXT},
         paper_bgcolor="rgba(0,0,0,0)",
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
     )
@@ -58,7 +62,7 @@ def radar_figure(
     fig = go.Figure()
     series = [
         (p75, names[2], GREEN, "dot", "square"),
-        (median, names[1], ORANGE, "dash", "diamond"),
+        (median, names[1], VERMILLION, "dash", "diamond"),
         (company, names[0], BLUE, "solid", "circle"),
     ]
     for values, name, colour, dash, symbol in series:
@@ -86,7 +90,7 @@ def radar_figure(
                 "tickangle": 45,
                 "tickfont": {"size": 10, "color": GREY},
             },
-            "angularaxis": {"direction": "clockwise", "tickfont": {"size": 13}},
+            "angularaxis": {"direction": "clockwise", "tickfont": {"size": 13, "color": TEXT}},
         },
         showlegend=True,
     )
@@ -111,7 +115,7 @@ def distribution_figure(
         go.Histogram(
             x=list(values),
             xbins={"start": 0, "end": 100, "size": 10},
-            marker={"color": "#b8c4d6", "line": {"color": "#ffffff", "width": 1}},
+            marker={"color": BAR, "line": {"color": "#ffffff", "width": 1}},
             hovertemplate="%{x}: %{y}<extra></extra>",
             name=y_title,
         )
@@ -127,11 +131,14 @@ def distribution_figure(
         font={"color": BLUE, "size": 14},
     )
     fig.update_layout(
-        xaxis={"range": [0, 100], "title": x_title, "dtick": 10},
-        yaxis={"title": y_title},
+        # Explicit axis colours: Streamlit's chart theme greys them to 3.7:1, below AA for text.
+        xaxis={"range": [0, 100], "title": {"text": x_title, "font": {"color": GREY}}, "dtick": 10},
+        yaxis={"title": {"text": y_title, "font": {"color": GREY}}},
         bargap=0.05,
         showlegend=False,
     )
     fig = _base_layout(fig, height=height)
     fig.update_layout(margin={"t": 40})
+    fig.update_xaxes(tickfont={"color": GREY})
+    fig.update_yaxes(tickfont={"color": GREY})
     return fig

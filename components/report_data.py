@@ -77,6 +77,9 @@ def report_data(facts: Facts, bank: Bank, lang: str, group_label: str) -> report
         peers=_peer_block(facts, bank, lang, group_label),
         next_steps=tuple(report.next_step_row(bank, step, lang) for step in facts.steps),
         progress=progress,
+        partners=tuple(
+            report.PartnerRow(name=s.name, fit=s.fit, reasons=s.reasons) for s in facts.partners[:3]
+        ),
         stages=report.stage_bands(bank, lang),
     )
 

@@ -10,7 +10,7 @@ import streamlit as st
 from components import charts
 from components.report_data import report_pdf
 from components.session import TOKEN_PARAM, engine, norm_frame
-from readiness import peers, reference, store
+from readiness import partners, peers, reference, store
 from readiness.advice import NextStep, next_steps
 from readiness.bank import Bank
 from readiness.exports import csv_bytes
@@ -30,6 +30,7 @@ class Facts:
     previous: Assessment | None
     previous_scores: dict[str, PillarScoreRow]
     steps: list[NextStep]
+    partners: list[partners.Suggestion]
 
     def score(self, key: str) -> float | None:
         return self.assessment.overall if key == "overall" else self.scores[key].score
@@ -83,6 +84,16 @@ def load_results(
         store.pillar_scores_of(engine=eng, assessment_id=previous.id) if previous else {}
     )
     steps = next_steps(bank, answers, peer_p75=bench.p75, goal=current.goal)
+    profile = {
+        "ksic": company.ksic,
+        "employees": company.employees,
+        "export_share": company.export_share,
+        "markets": company.markets,
+        "roles": company.roles,
+    }
+    suggestions = partners.suggest(
+        partners.load_catalog(), bank, profile=profile, answers=answers, lang=lang, limit=5
+    )
     return Facts(
         company=company,
         assessment=current,
@@ -93,6 +104,7 @@ def load_results(
         previous=previous,
         previous_scores=previous_scores,
         steps=steps,
+        partners=suggestions,
     )
 
 
@@ -301,6 +313,35 @@ def next_steps_section(facts: Facts, bank: Bank, lang: str) -> None:
                     action=item.next_action(step.level, lang),
                 )
             )
+
+
+def partners_section(facts: Facts, lang: str) -> None:
+    st.subheader(t("results.partners_title", lang))
+    if not facts.partners:
+        st.info(t("results.partners_none", lang), icon=":material/handshake:")
+        return
+    st.caption(t("results.partners_lead", lang))
+    for n, suggestion in enumerate(facts.partners[:3], start=1):
+        with st.container(border=True):
+            st.markdown(f"**{n}. {suggestion.name}**")
+            st.progress(
+                suggestion.fit,
+                text=t("results.partners_fit", lang, pct=round(100 * suggestion.fit)),
+            )
+            for reason in suggestion.reasons:
+                st.markdown(f"- {reason}")
+            for caution in suggestion.cautions:
+                st.caption(f":material/warning: {caution}")
+            with st.expander(t("results.partners_more", lang)):
+                st.markdown(f"**{t('results.partners_what', lang)}** {suggestion.what}")
+                st.markdown(f"**{t('results.partners_prepare', lang)}** {suggestion.prepare}")
+                st.markdown(f"**{t('results.partners_first_steps', lang)}**")
+                for step in suggestion.first_steps:
+                    st.markdown(f"1. {step}")
+    others = facts.partners[3:]
+    if others:
+        names = ", ".join(f"{s.name} ({round(100 * s.fit)}%)" for s in others)
+        st.caption(t("results.partners_others", lang, names=names))
 
 
 def progress_section(facts: Facts, bank: Bank, lang: str) -> None:

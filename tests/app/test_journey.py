@@ -106,6 +106,9 @@ def test_quick_scan_saves_each_answer_and_submits(make_app: Callable[..., AppTes
     assert at.title[0].value == t("results.title", "ko")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("results.overall", "ko")] == f"{assessment.overall:.0f}"
+    subheaders = [h.value for h in at.subheader]
+    assert t("results.next_title", "ko") in subheaders
+    assert t("results.partners_title", "ko") in subheaders
 
 
 def test_a_new_session_with_the_link_resumes_where_it_stopped(
