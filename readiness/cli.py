@@ -457,9 +457,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         filters = exports.ExportFilter(
             ksic=tuple(args.ksic or ()),
+            size_bands=tuple(args.size_band or ()),
             regions=tuple(args.region or ()),
             waves=tuple(args.wave or ()),
-            synthetic=None if args.synthetic == "all" else args.synthetic == "only",
+            modes=tuple(args.mode or ()),
+            include_synthetic=not args.no_synthetic,
         )
         write = exports.export_members if args.kind == "members" else exports.export_assessments
         data = write(
@@ -584,8 +586,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of headers")
     exp.add_argument("--wave", type=int, action="append", help="only these waves (repeatable)")
     exp.add_argument("--ksic", action="append", help="only these divisions, e.g. C29 (repeatable)")
+    exp.add_argument("--size-band", action="append", help="only these size bands, e.g. 10-49")
     exp.add_argument("--region", action="append", help="only these region codes (repeatable)")
-    exp.add_argument("--synthetic", choices=("all", "only", "none"), default="all")
+    exp.add_argument("--mode", action="append", choices=("full", "quick"), help="only these modes")
+    exp.add_argument("--no-synthetic", action="store_true", help="leave out synthetic demo data")
     exp.add_argument("--actor", default="cli", help="who exports, for the audit log")
     exp.set_defaults(func=cmd_export)
     return parser
