@@ -48,6 +48,7 @@ else:
         t("nav.section_members", lang): public,
         t("nav.section_staff", lang): [
             page("staff_members", "nav.staff_members", ":material/groups:"),
+            page("staff_data", "nav.staff_data", ":material/upload_file:"),
         ],
     }
 st.navigation(pages, position="top").run()

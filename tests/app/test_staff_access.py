@@ -77,3 +77,14 @@ def test_signed_in_staff_see_the_directory_and_can_sign_out(
     with pytest.raises(Exception):  # noqa: B017,PT011
         at.switch_page("pages/staff_members.py").run()
         assert not at.dataframe
+
+
+def test_data_page_offers_templates_and_exports(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    at = _sign_in(make_app("en").run())
+    at.switch_page("pages/staff_data.py").run()
+    assert not at.exception
+    assert at.title[0].value == t("data.title", "en")
+    labels = [b.label for b in at.get("download_button")]
+    assert t("data.template_xlsx", "en") in labels and t("data.download_csv", "en") in labels
