@@ -20,6 +20,12 @@ mark_routed()
 lang = current_lang()
 staff = current_staff()
 page_header(lang, staff)
+# A clear focus ring for keyboard users on radios and checkboxes (a static style, no user text).
+st.html(
+    "<style>[data-testid='stRadioOption']:has(input:focus-visible),"
+    "[data-testid='stCheckbox'] label:has(input:focus-visible)"
+    "{outline:2px solid #1d4e89;outline-offset:2px;border-radius:4px}</style>"
+)
 
 
 def page(script: str, key: str, icon: str, **kwargs) -> st.Page:
@@ -47,6 +53,9 @@ else:
     pages = {
         t("nav.section_members", lang): public,
         t("nav.section_staff", lang): [
+            page("staff_overview", "nav.staff_overview", ":material/grid_on:"),
+            page("staff_sector", "nav.staff_sector", ":material/factory:"),
+            page("staff_compare", "nav.staff_compare", ":material/compare_arrows:"),
             page("staff_members", "nav.staff_members", ":material/groups:"),
             page("staff_data", "nav.staff_data", ":material/upload_file:"),
         ],

@@ -125,3 +125,37 @@ def company_from_link(lang: str) -> tuple[Company, str]:
         invalid_link(lang)
         st.stop()
     return company, token  # type: ignore[return-value]
+
+
+@st.cache_data(ttl=120, show_spinner=False, max_entries=64)
+def _cohort_frame(url: str, cohort):  # noqa: ANN001,ANN202
+    from readiness import analytics
+
+    return analytics.assessment_frame(engine=_engine_for(url), cohort=cohort)
+
+
+def cohort_frame(cohort):  # noqa: ANN001,ANN201
+    """A cohort's assessments for the staff views, shared across sessions for two minutes."""
+    return _cohort_frame(database_url(), cohort)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=32)
+def _dimension_frame(url: str, cohort):  # noqa: ANN001,ANN202
+    from readiness import analytics
+
+    return analytics.dimension_frame(engine=_engine_for(url), bank=default_bank(), cohort=cohort)
+
+
+def dimension_frame(cohort):  # noqa: ANN001,ANN201
+    return _dimension_frame(database_url(), cohort)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def _item_frame(url: str, cohort):  # noqa: ANN001,ANN202
+    from readiness import analytics
+
+    return analytics.item_frame(engine=_engine_for(url), bank=default_bank(), cohort=cohort)
+
+
+def item_frame(cohort):  # noqa: ANN001,ANN201
+    return _item_frame(database_url(), cohort)

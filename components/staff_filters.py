@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from readiness import reference
+from readiness.analytics import Cohort
 from readiness.bank import Bank
+from readiness.i18n import t
 
 
 def ksic_options(lang: str) -> dict[str, Any]:
@@ -33,4 +35,77 @@ def stage_options(bank: Bank, lang: str) -> dict[str, Any]:
     return {
         "options": [s.id for s in bank.stages],
         "format_func": lambda sid: bank.stage(sid).name.get(lang),
+    }
+
+
+def cohort_filters(
+    lang: str,
+    *,
+    key: str,
+    waves: list[int],
+    workshops: dict[int, str] | None = None,
+    default_wave: int | None = None,
+    single_wave: bool = True,
+) -> Cohort:
+    """The filter row of the staff views; returns the cohort it describes."""
+    import streamlit as st
+
+    cols = st.columns(6 if workshops else 5)
+    if single_wave:
+        index = waves.index(default_wave) if default_wave in waves else len(waves) - 1
+        wave = cols[0].selectbox(t("filters.wave", lang), waves, index=index, key=f"{key}_wave")
+        chosen_waves: list[int] = [wave] if wave is not None else []
+    else:
+        chosen_waves = cols[0].multiselect(
+            t("filters.wave", lang), waves, key=f"{key}_waves", placeholder=t("filters.all", lang)
+        )
+    sizes = cols[1].multiselect(
+        t("filters.size_band", lang),
+        **size_band_options(lang),
+        key=f"{key}_size",
+        placeholder=t("filters.all", lang),
+    )
+    regions = cols[2].multiselect(
+        t("filters.region", lang),
+        **region_options(lang),
+        key=f"{key}_region",
+        placeholder=t("filters.all", lang),
+    )
+    modes = cols[3].multiselect(
+        t("filters.mode", lang),
+        options=["full", "quick"],
+        format_func=lambda m: t(f"assess.mode_{m}", lang),
+        key=f"{key}_mode",
+        placeholder=t("filters.all", lang),
+    )
+    workshop_ids: list[int] = []
+    if workshops:
+        workshop_ids = cols[4].multiselect(
+            t("filters.workshop", lang),
+            options=list(workshops),
+            format_func=workshops.__getitem__,
+            key=f"{key}_workshop",
+            placeholder=t("filters.all", lang),
+        )
+    include_synthetic = cols[-1].toggle(
+        t("filters.synthetic", lang), value=True, key=f"{key}_synthetic"
+    )
+    return Cohort(
+        waves=tuple(chosen_waves),
+        size_bands=tuple(sizes),
+        regions=tuple(regions),
+        modes=tuple(modes),
+        workshop_ids=tuple(workshop_ids),
+        include_synthetic=include_synthetic,
+    )
+
+
+def workshop_labels(lang: str) -> dict[int, str]:
+    """Workshops by id, labelled "title · code · date", newest first."""
+    from components.session import engine
+    from readiness import workshops
+
+    return {
+        item.workshop.id: f"{item.workshop.title} · {item.workshop.code} · {item.workshop.held_on}"
+        for item in workshops.list_workshops(engine=engine())
     }

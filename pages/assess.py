@@ -86,8 +86,10 @@ if chosen is not None and chosen != step:
     go_to(chosen)
     st.rerun()
 
+scroll_slot = st.empty()  # always present, so the elements after it keep their places (and focus)
 if st.session_state.pop("scroll_top", False):
-    scroll_to_top()
+    with scroll_slot:
+        scroll_to_top()
 
 pillar, items = steps[step]
 st.subheader(pillar.name.get(lang))
@@ -100,7 +102,7 @@ for item in items:
             None if current == "unanswered" else options.index(NA if current is None else current)
         )
         st.radio(
-            f"**{item.id}** · {item.text.get(lang)}",
+            f"{item.id} · {item.text.get(lang)}",
             options=options,
             index=index,
             format_func=lambda v, item=item: (

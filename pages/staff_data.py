@@ -112,9 +112,15 @@ with export_tab:
     )
     c1, c2, c3, c4 = st.columns(4)
     waves = c1.multiselect(t("filters.wave", lang), options=store.summary(engine=engine()).waves)
-    ksic = c2.multiselect(t("filters.ksic", lang), **ksic_options(lang))
-    sizes = c3.multiselect(t("filters.size_band", lang), **size_band_options(lang))
-    regions = c4.multiselect(t("filters.region", lang), **region_options(lang))
+    ksic = c2.multiselect(
+        t("filters.ksic", lang), **ksic_options(lang), placeholder=t("filters.all", lang)
+    )
+    sizes = c3.multiselect(
+        t("filters.size_band", lang), **size_band_options(lang), placeholder=t("filters.all", lang)
+    )
+    regions = c4.multiselect(
+        t("filters.region", lang), **region_options(lang), placeholder=t("filters.all", lang)
+    )
     include_synthetic = st.toggle(t("filters.synthetic", lang), value=True, key="export_synth")
     filters = exports.ExportFilter(
         ksic=ksic,

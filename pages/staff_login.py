@@ -12,8 +12,7 @@ lang = current_lang()
 
 st.title(t("staff.login_title", lang))
 if current_staff() is not None:
-    st.success(t("staff.already_signed_in", lang), icon=":material/verified_user:")
-    st.stop()
+    st.switch_page("pages/staff_overview.py", query_params={"lang": lang})
 if st.session_state.pop("staff_expired", False):
     st.info(t("staff.expired", lang), icon=":material/timer_off:")
 st.caption(t("staff.login_lead", lang))

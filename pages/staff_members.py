@@ -21,9 +21,15 @@ if deleted:
 
 c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 search = c1.text_input(t("members.search", lang), max_chars=100, placeholder="한빛, Gaon …")
-ksic = c2.multiselect(t("filters.ksic", lang), **ksic_options(lang))
-regions = c3.multiselect(t("filters.region", lang), **region_options(lang))
-stages = c4.multiselect(t("filters.stage", lang), **stage_options(qbank, lang))
+ksic = c2.multiselect(
+    t("filters.ksic", lang), **ksic_options(lang), placeholder=t("filters.all", lang)
+)
+regions = c3.multiselect(
+    t("filters.region", lang), **region_options(lang), placeholder=t("filters.all", lang)
+)
+stages = c4.multiselect(
+    t("filters.stage", lang), **stage_options(qbank, lang), placeholder=t("filters.all", lang)
+)
 include_synthetic = st.toggle(t("filters.synthetic", lang), value=True)
 
 total, rows = store.member_directory(

@@ -476,6 +476,90 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- workshops -----------------------------------------------------------------------------------
+
+WORKSHOP_VERBS = {"open": "open", "pause": "paused", "close": "closed"}
+
+
+def cmd_workshop_create(args: argparse.Namespace) -> int:
+    """Create an open workshop; print its join code and link (and write a QR code on request)."""
+    from datetime import date
+
+    from readiness import workshops
+
+    held_on = None
+    if args.date:
+        try:
+            held_on = date.fromisoformat(args.date)
+        except ValueError:
+            return _fail(f"--date must be a date as YYYY-MM-DD, got {args.date!r}", 2)
+    qr = Path(args.qr) if args.qr else None
+    if qr is not None and qr.suffix.lower() not in (".png", ".svg"):
+        return _fail("--qr must end in .png or .svg", 2)
+    try:
+        workshop = workshops.create_workshop(
+            engine=_engine(args),
+            title=args.title,
+            held_on=held_on,
+            lang=args.lang,
+            actor=args.actor,
+        )
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+    url = workshops.join_url(workshop.code)
+    print(f'ok: workshop "{workshop.title}" on {workshop.held_on} ({workshop.lang}) is open')
+    print(f"code: {workshop.code}")
+    print(f"join: {url}")
+    if qr is not None:
+        import segno
+
+        try:
+            qr.parent.mkdir(parents=True, exist_ok=True)
+            segno.make(url, error="m").save(qr, scale=10, border=2)
+        except OSError as exc:
+            return _fail(f"{qr}: cannot write: {exc.strerror or exc}")
+        print(f"qr:   {qr}")
+    return 0
+
+
+def cmd_workshop_list(args: argparse.Namespace) -> int:
+    from readiness import workshops
+
+    listings = workshops.list_workshops(engine=_engine(args))
+    if not listings:
+        print("no workshops")
+        return 0
+    print(f"{'code':6}  {'status':6}  {'held on':10}  lang  {'joined':>6}  {'done':>6}  title")
+    for row in listings:
+        w = row.workshop
+        print(
+            f"{w.code:6}  {w.status:6}  {w.held_on!s:10}  {w.lang:4}  {row.joined:6}  "
+            f"{row.submitted:6}  {w.title}"
+        )
+    return 0
+
+
+def cmd_workshop_status(args: argparse.Namespace) -> int:
+    """Open, pause or close the workshop a code names."""
+    from readiness import workshops
+
+    engine = _engine(args)
+    code = workshops.normalize_code(args.code)
+    if not workshops.is_valid_code(code):
+        return _fail(str(workshops.WorkshopError("malformed")))
+    workshop = workshops.workshop_by_code(engine=engine, code=code)
+    if workshop is None:
+        return _fail(f"{str(workshops.WorkshopError('unknown'))}: {code}")
+    status = WORKSHOP_VERBS[args.workshop_command]
+    before = workshop.status
+    workshops.set_status(engine=engine, workshop_id=workshop.id, status=status, actor=args.actor)
+    if before == status:
+        print(f"ok: workshop {code} is already {status}")
+    else:
+        print(f"ok: workshop {code} is now {status} (was {before})")
+    return 0
+
+
 def _redact(url: str) -> str:
     import sqlalchemy as sa
 
@@ -592,6 +676,23 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--no-synthetic", action="store_true", help="leave out synthetic demo data")
     exp.add_argument("--actor", default="cli", help="who exports, for the audit log")
     exp.set_defaults(func=cmd_export)
+
+    ws = sub.add_parser("workshop", help="live workshops: create, list, open, pause, close")
+    ws_sub = ws.add_subparsers(dest="workshop_command", required=True)
+    ws_new = ws_sub.add_parser("create", help="create an open workshop; prints its code and link")
+    ws_new.add_argument("title")
+    ws_new.add_argument("--date", help="the day it is held, YYYY-MM-DD (default: today)")
+    ws_new.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the room")
+    ws_new.add_argument("--qr", help="also write the join link as a QR code (FILE.png or .svg)")
+    ws_new.add_argument("--actor", default="cli", help="who creates it, for the audit log")
+    ws_new.set_defaults(func=cmd_workshop_create)
+    ws_ls = ws_sub.add_parser("list", help="workshops, newest first, with head counts")
+    ws_ls.set_defaults(func=cmd_workshop_list)
+    for verb, status in WORKSHOP_VERBS.items():
+        ws_set = ws_sub.add_parser(verb, help=f"set a workshop {status} (by its code)")
+        ws_set.add_argument("code")
+        ws_set.add_argument("--actor", default="cli", help="who does it, for the audit log")
+        ws_set.set_defaults(func=cmd_workshop_status)
     return parser
 
 

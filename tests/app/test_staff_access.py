@@ -88,3 +88,30 @@ def test_data_page_offers_templates_and_exports(
     assert at.title[0].value == t("data.title", "en")
     labels = [b.label for b in at.get("download_button")]
     assert t("data.template_xlsx", "en") in labels and t("data.download_csv", "en") in labels
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize(
+    "page", ["pages/staff_overview.py", "pages/staff_sector.py", "pages/staff_compare.py"]
+)
+def test_analysis_pages_render_for_staff(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine, page: str, lang: str
+) -> None:
+    at = _sign_in(make_app(lang).run())
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.get("plotly_chart"), "no chart drawn"
+
+
+def test_heatmap_shows_every_sector_with_n_in_the_hover(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    import json
+
+    at = _sign_in(make_app("en").run())
+    at.switch_page("pages/staff_overview.py").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    heat = next(tr for tr in spec["data"] if tr["type"] == "heatmap")
+    assert len(heat["y"]) == 25  # every KSIC division is listed, even without data
+    hover = json.dumps(heat["hovertext"], ensure_ascii=False)
+    assert "n = " in hover or "n=" in hover

@@ -1,0 +1,75 @@
+"""Two cohorts side by side: e.g. two waves, two regions, a workshop against all members."""
+
+import pandas as pd
+import streamlit as st
+
+from components import staff_charts
+from components.session import bank, cohort_frame, current_lang, require_router, summary
+from components.staff import require_staff
+from components.staff_filters import cohort_filters, workshop_labels
+from readiness import analytics
+from readiness.db import database_url
+from readiness.i18n import t
+
+require_router()
+staff = require_staff()
+lang = current_lang()
+qbank = bank()
+
+st.title(t("compare.title", lang))
+st.caption(t("compare.lead", lang))
+waves = summary(database_url()).waves
+if not waves:
+    st.info(t("home.data_empty", lang))
+    st.stop()
+
+workshops = workshop_labels(lang)
+names = []
+cohorts = []
+for side, default_wave in (("a", waves[-1]), ("b", waves[-2] if len(waves) > 1 else waves[-1])):
+    with st.container(border=True):
+        name = st.text_input(
+            t("compare.name", lang),
+            value=t(f"compare.default_{side}", lang),
+            max_chars=40,
+            key=f"compare_{side}_name",
+        )
+        cohorts.append(
+            cohort_filters(
+                lang,
+                key=f"compare_{side}",
+                waves=waves,
+                workshops=workshops,
+                default_wave=default_wave,
+            )
+        )
+        names.append(name or side.upper())
+
+frame_a, frame_b = (cohort_frame(c) for c in cohorts)
+table = analytics.compare(frame_a, frame_b)
+labels = {"overall": t("results.overall", lang), **{p.id: p.name.get(lang) for p in qbank.pillars}}
+st.plotly_chart(
+    staff_charts.cohort_comparison_figure(
+        table,
+        labels=labels,
+        names=(names[0], names[1]),
+        y_title=t("sector.score", lang),
+        median_label=t("filters.median", lang),
+        notable_note=t("compare.notable", lang),
+        empty_text=t("overview.empty", lang),
+    ),
+    key="compare_chart",
+)
+shown = pd.DataFrame(
+    {
+        t("compare.key", lang): [labels.get(k, k) for k in table.index],
+        f"n · {names[0]}": table["n_a"].to_list(),
+        f"{t('filters.mean', lang)} · {names[0]}": table["mean_a"].round(1).to_list(),
+        f"n · {names[1]}": table["n_b"].to_list(),
+        f"{t('filters.mean', lang)} · {names[1]}": table["mean_b"].round(1).to_list(),
+        t("compare.difference", lang): table["difference"].round(1).to_list(),
+        "p": table["p_value"].round(4).to_list(),
+    }
+)
+st.dataframe(shown, hide_index=True)
+st.caption(t("compare.method", lang))

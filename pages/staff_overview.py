@@ -1,0 +1,129 @@
+"""Sector heatmap: every sector against the four pillars (or their dimensions), filtered."""
+
+import streamlit as st
+
+from components import staff_charts
+from components.session import (
+    bank,
+    cohort_frame,
+    current_lang,
+    dimension_frame,
+    engine,
+    require_router,
+    summary,
+)
+from components.staff import require_staff
+from components.staff_filters import cohort_filters, workshop_labels
+from readiness import analytics, exports, reference
+from readiness.db import database_url
+from readiness.i18n import t
+
+require_router()
+staff = require_staff()
+lang = current_lang()
+qbank = bank()
+
+st.title(t("overview.title", lang))
+waves = summary(database_url()).waves
+if not waves:
+    st.info(t("home.data_empty", lang))
+    st.stop()
+
+cohort = cohort_filters(lang, key="overview", waves=waves, workshops=workshop_labels(lang))
+c1, c2 = st.columns([1, 1])
+stat = c1.segmented_control(
+    t("filters.stat", lang),
+    options=list(analytics.STATS),
+    format_func=lambda s: t(f"filters.{s}", lang),
+    default="mean",
+    required=True,
+    key="overview_stat",
+)
+view = c2.segmented_control(
+    t("overview.view", lang),
+    options=["pillars", "dimensions"],
+    format_func=lambda v: t(f"overview.view_{v}", lang),
+    default="pillars",
+    required=True,
+    key="overview_view",
+)
+
+if view == "dimensions":
+    with st.spinner(t("overview.computing", lang)):
+        frame = dimension_frame(cohort)
+    columns = analytics.dimension_keys(qbank)
+    column_labels = [qbank.dimension_name(*analytics.split_dimension_key(k), lang) for k in columns]
+else:
+    frame = cohort_frame(cohort)
+    columns = analytics.score_columns(qbank)
+    column_labels = [t("results.overall", lang)] + [p.name.get(lang) for p in qbank.pillars]
+
+data = analytics.heatmap(frame, value_columns=columns, stat=stat, all_rows=reference.ksic_codes())
+n_total = len(frame)
+st.caption(
+    t(
+        "overview.caption",
+        lang,
+        n=f"{n_total:,}",
+        wave=", ".join(str(w) for w in cohort.waves) or t("overview.all_waves", lang),
+    )
+)
+if n_total and bool(frame["synthetic"].any()):
+    st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
+
+row_labels = [
+    f"{code} {reference.label('ksic_divisions', code, lang)}"
+    if code != analytics.UNKNOWN_ROW
+    else "–"
+    for code in data.rows
+]
+figure = staff_charts.heatmap_figure(
+    data,
+    row_labels=row_labels,
+    column_labels=column_labels,
+    stat_label=t(f"filters.{stat}", lang),
+    low_n_note=t("overview.low_n_note", lang),
+    empty_text=t("overview.empty", lang),
+    zrange=(0, 100),
+    height=max(420, 28 * len(data.rows) + 140),
+)
+st.plotly_chart(
+    figure,
+    config={
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": f"heatmap-{view}-{stat}", "scale": 2},
+        "modeBarButtonsToKeep": ["toImage"],
+    },
+    key="overview_heatmap",
+)
+st.caption(t("overview.read_me", lang))
+
+left, right = st.columns([2, 3])
+with left:
+    sector = st.selectbox(
+        t("overview.open_sector", lang),
+        options=[r for r in data.rows if r in reference.ksic_codes()],
+        format_func=lambda code: f"{code} {reference.label('ksic_divisions', code, lang)}",
+        index=None,
+        placeholder="C29 …",
+    )
+    if sector:
+        wave = cohort.waves[0] if cohort.waves else waves[-1]
+        st.switch_page(
+            "pages/staff_sector.py", query_params={"lang": lang, "ksic": sector, "wave": str(wave)}
+        )
+with right:
+    st.markdown(f"**{t('overview.export', lang)}**")
+    filters = exports.ExportFilter.of(cohort)
+    e1, e2 = st.columns(2)
+    for col, fmt in ((e1, "csv"), (e2, "xlsx")):
+        col.download_button(
+            t(f"data.download_{fmt}", lang),
+            data=lambda fmt=fmt: exports.export_assessments(
+                engine=engine(), fmt=fmt, actor=staff.email, lang=lang, filters=filters, bank=qbank
+            ),
+            file_name=f"readiness-view.{fmt}",
+            mime=exports.MIME_TYPES[fmt],
+            on_click="ignore",
+            width="stretch",
+        )

@@ -1,0 +1,139 @@
+"""Sector profile: distributions, stage funnel, trend, strongest and weakest items, quadrant."""
+
+import pandas as pd
+import streamlit as st
+
+from components import staff_charts
+from components.session import (
+    bank,
+    cohort_frame,
+    current_lang,
+    item_frame,
+    require_router,
+    summary,
+)
+from components.staff import require_staff
+from readiness import analytics, reference
+from readiness.db import database_url
+from readiness.i18n import t
+
+require_router()
+staff = require_staff()
+lang = current_lang()
+qbank = bank()
+
+st.title(t("sector.title", lang))
+waves = summary(database_url()).waves
+if not waves:
+    st.info(t("home.data_empty", lang))
+    st.stop()
+
+codes = reference.ksic_codes()
+asked_ksic = st.query_params.get("ksic")
+asked_wave = st.query_params.get("wave")
+c1, c2, c3 = st.columns([3, 1, 1])
+ksic = c1.selectbox(
+    t("filters.ksic", lang),
+    codes,
+    index=codes.index(asked_ksic) if asked_ksic in codes else codes.index("C29"),
+    format_func=lambda code: f"{code} {reference.label('ksic_divisions', code, lang)}",
+)
+wave_index = (
+    waves.index(int(asked_wave))
+    if asked_wave and asked_wave.isdigit() and int(asked_wave) in waves
+    else len(waves) - 1
+)
+wave = c2.selectbox(t("filters.wave", lang), waves, index=wave_index)
+include_synthetic = c3.toggle(t("filters.synthetic", lang), value=True)
+st.query_params.update({"ksic": ksic, "wave": str(wave)})
+
+cohort = analytics.Cohort(include_synthetic=include_synthetic)
+frame = cohort_frame(cohort)
+items = item_frame(cohort.narrowed(ksic=ksic, wave=wave))
+profile = analytics.sector_profile(frame, ksic=ksic, wave=wave, items=items, bank=qbank)
+
+labels = {"overall": t("results.overall", lang), **{p.id: p.name.get(lang) for p in qbank.pillars}}
+stage_labels = {s.id: s.name.get(lang) for s in qbank.stages}
+st.markdown(
+    f"**{ksic} {reference.label('ksic_divisions', ksic, lang)}** · "
+    + t("sector.n", lang, n=f"{profile.n:,}", wave=wave)
+)
+if profile.low_n:
+    st.warning(t("sector.low_n", lang), icon=":material/warning:")
+if bool(frame["synthetic"].any()) if len(frame) else False:
+    st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("sector.distributions", lang))
+    st.plotly_chart(
+        staff_charts.pillar_distribution_figure(
+            profile.distributions,
+            labels=labels,
+            y_title=t("sector.score", lang),
+            empty_text=t("overview.empty", lang),
+        ),
+        key="sector_dist",
+    )
+with right:
+    st.subheader(t("sector.funnel", lang))
+    st.plotly_chart(
+        staff_charts.stage_funnel_figure(
+            profile.funnel,
+            labels=stage_labels,
+            at_stage_label=t("sector.at_stage", lang),
+            reached_label=t("sector.reached", lang),
+            empty_text=t("overview.empty", lang),
+        ),
+        key="sector_funnel",
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("sector.trend", lang))
+    st.plotly_chart(
+        staff_charts.trend_figure(
+            profile.trend,
+            labels=labels,
+            y_title=t("sector.score", lang),
+            x_title=t("filters.wave", lang),
+            empty_text=t("overview.empty", lang),
+        ),
+        key="sector_trend",
+    )
+with right:
+    st.subheader(t("sector.quadrant", lang))
+    st.plotly_chart(
+        staff_charts.quadrant_figure(
+            profile.quadrant,
+            labels={c: reference.label("ksic_divisions", c, lang) for c in codes},
+            medians=profile.medians,
+            x_title=t("sector.maturity", lang),
+            y_title=t("sector.spread", lang),
+            median_label=t("filters.median", lang),
+            empty_text=t("overview.empty", lang),
+        ),
+        key="sector_quadrant",
+    )
+    st.caption(t("sector.quadrant_note", lang))
+
+
+def item_table(rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("sector.item", lang): [
+                f"{r.item_id} {qbank.item(r.item_id).text.get(lang)}" for r in rows.itertuples()
+            ],
+            t("sector.mean_level", lang): [round(float(r.mean), 2) for r in rows.itertuples()],
+            "n": [int(r.n) for r in rows.itertuples()],
+        }
+    )
+
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("sector.strongest", lang))
+    st.dataframe(item_table(profile.strongest), hide_index=True)
+with right:
+    st.subheader(t("sector.weakest", lang))
+    st.dataframe(item_table(profile.weakest), hide_index=True)

@@ -1,0 +1,544 @@
+"""Live workshops: a room of CEOs joins by a short code, takes the quick scan, sees the room.
+
+Pure domain code (no streamlit). A workshop is `open` (people join and answer), `paused` (nobody
+new joins; those already in may still answer and submit) or `closed` (no joins, no answers; the
+results stay for the staff console). The status is checked inside the write transaction of every
+participant write (readiness.store refuses them with WorkshopStateError), so a submission that
+reaches the database after the close is refused, not counted.
+
+Each participant becomes a member company (not synthetic) with a private link and one quick-scan
+draft linked to the workshop, created in one transaction. The room's picture (`room_snapshot`)
+holds only aggregates: no names, no ids, and no score figure from fewer than `k` people.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, NamedTuple
+from urllib.parse import parse_qs, quote, urlsplit
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from readiness import audit, peers, store
+from readiness.bank import Bank
+from readiness.db import read_session, write_session
+from readiness.models import Assessment, Company, PillarScoreRow, Workshop, utcnow
+from readiness.profile import CompanyProfile, clean_text
+from readiness.scoring import AnswerError, Result, score_assessment, validate_answers
+from readiness.waves import current_wave
+
+# Crockford-style: no 0/O, 1/I/L, and no U (U/V); 30 symbols, 30**6 ~ 7.3e8 codes.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_LENGTH = 6
+STATUSES = ("open", "paused", "closed")
+LANGS = ("ko", "en")
+MAX_TITLE = 200
+PUBLIC_URL_ENV = "READINESS_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+JOIN_PATH = "/join"
+OTHER_SECTORS = "other"
+PARTICIPANT_LABEL = "워크숍 참가자"
+_CREATE_ATTEMPTS = 8
+
+ErrorKind = Literal["malformed", "unknown", "paused", "closed"]
+
+
+class WorkshopError(ValueError):
+    """A workshop action refused; `kind` says why, so the page can show a friendly message.
+
+    malformed: not 6 characters of CODE_ALPHABET; unknown: no such workshop; paused: not taking
+    new participants for now; closed: takes neither participants nor answers any more.
+    """
+
+    def __init__(self, kind: ErrorKind, message: str | None = None) -> None:
+        self.kind: ErrorKind = kind
+        super().__init__(message or _MESSAGES[kind])
+
+
+_MESSAGES: dict[str, str] = {
+    "malformed": (
+        f"a workshop code has {CODE_LENGTH} letters and digits (never 0, O, 1, I, L or U)"
+    ),
+    "unknown": "there is no workshop with this code",
+    "paused": "this workshop is paused: please wait for the facilitator to reopen it",
+    "closed": "this workshop has closed and takes no more answers",
+}
+
+
+# --- codes and links -----------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    """A random join code of CODE_LENGTH symbols from CODE_ALPHABET."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """A typed or pasted code in canonical form: NFKC, upper case, no spaces or dashes.
+
+    A pasted join URL yields its `code` parameter. Look-alike characters are not mapped (an "O" is
+    not taken for a "0"): such a code stays invalid, see `is_valid_code`.
+    """
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if "code=" in text:
+        values = parse_qs(urlsplit(text).query).get("code")
+        if values:
+            text = values[0]
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
+
+
+def is_valid_code(code: str) -> bool:
+    """Whether `code` (already normalised) has the shape of a join code."""
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+def public_url() -> str:
+    """Where participants reach the app: READINESS_PUBLIC_URL, default http://localhost:8501."""
+    return (os.environ.get(PUBLIC_URL_ENV, "").strip() or DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def join_url(code: str, base: str | None = None) -> str:
+    """The link (and QR code content) that opens the join page with the code filled in."""
+    return f"{(base or public_url()).rstrip('/')}{JOIN_PATH}?code={quote(code)}"
+
+
+def join_qr_svg(code: str, base: str | None = None, *, scale: int = 8) -> str:
+    """The join link as an SVG QR code (for the projector)."""
+    import segno
+
+    qr = segno.make(join_url(code, base), error="m")
+    return qr.svg_inline(scale=scale, dark="#111111", light="#ffffff")
+
+
+# --- workshops -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkshopListing:
+    """A workshop with its head counts, for lists and the staff console's filter."""
+
+    workshop: Workshop
+    joined: int
+    submitted: int
+
+
+def _clean_title(title: str) -> str:
+    try:
+        cleaned = clean_text(title, max_length=MAX_TITLE)
+    except ValueError:
+        raise ValueError(f"a workshop title has at most {MAX_TITLE} characters") from None
+    if not cleaned:
+        raise ValueError("a workshop needs a title")
+    return cleaned
+
+
+def create_workshop(
+    *, engine: sa.Engine, title: str, held_on: date | None = None, lang: str = "ko", actor: str
+) -> Workshop:
+    """Create an open workshop with a fresh join code (a rare collision draws again); audited."""
+    title = _clean_title(title)
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    held_on = held_on or date.today()
+    for _ in range(_CREATE_ATTEMPTS):
+        workshop = Workshop(code=new_code(), title=title, held_on=held_on, lang=lang)
+        try:
+            with write_session(engine) as session:
+                session.add(workshop)
+                session.flush()
+                audit.append(
+                    session,
+                    actor=actor,
+                    action="workshop.create",
+                    entity="workshop",
+                    entity_id=workshop.id or "",
+                    detail={"code": workshop.code, "title": title, "held_on": str(held_on)},
+                )
+        except IntegrityError:  # the code is taken: draw another
+            continue
+        return workshop
+    raise RuntimeError(f"no free workshop code after {_CREATE_ATTEMPTS} attempts")
+
+
+def get_workshop(*, engine: sa.Engine, workshop_id: int) -> Workshop | None:
+    with read_session(engine) as session:
+        return session.get(Workshop, workshop_id)
+
+
+def workshop_by_code(*, engine: sa.Engine, code: str) -> Workshop | None:
+    """The workshop a typed or pasted code names, or None (malformed or unknown)."""
+    code = normalize_code(code)
+    if not is_valid_code(code):
+        return None
+    with read_session(engine) as session:
+        return session.exec(select(Workshop).where(Workshop.code == code)).first()
+
+
+def list_workshops(*, engine: sa.Engine) -> list[WorkshopListing]:
+    """Every workshop, newest first, with how many joined and how many submitted."""
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    joined = sa.func.count(sa.distinct(a.c.company_id))
+    submitted = sa.func.count(
+        sa.distinct(sa.case((a.c.status == "submitted", a.c.company_id), else_=None))
+    )
+    query = (
+        select(Workshop, joined, submitted)
+        .select_from(Workshop)
+        .outerjoin(a, a.c.workshop_id == Workshop.id)
+        .group_by(Workshop.id)  # type: ignore[arg-type]
+        .order_by(Workshop.held_on.desc(), Workshop.id.desc())  # type: ignore[attr-defined]
+    )
+    with read_session(engine) as session:
+        return [WorkshopListing(w, int(j), int(s)) for w, j, s in session.exec(query).all()]
+
+
+def set_status(*, engine: sa.Engine, workshop_id: int, status: str, actor: str) -> Workshop:
+    """Open, pause or close a workshop (a closed one may be reopened); audited when it changes."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    with write_session(engine) as session:
+        workshop = session.get(Workshop, workshop_id, with_for_update=True)
+        if workshop is None:
+            raise WorkshopError("unknown")
+        before = workshop.status
+        if before == status:
+            return workshop
+        workshop.status = status
+        session.add(workshop)
+        audit.append(
+            session,
+            actor=actor,
+            action="workshop.status",
+            entity="workshop",
+            entity_id=workshop_id,
+            detail={"code": workshop.code, "from": before, "to": status},
+        )
+    return workshop
+
+
+# --- participants --------------------------------------------------------------------------------
+
+
+class Participant(NamedTuple):
+    """A participant who joined: their company, quick-scan draft and private-link token."""
+
+    company: Company
+    assessment: Assessment
+    token: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A participant's result; `repeated` when it had been submitted before (counted once)."""
+
+    assessment_id: int
+    result: Result
+    repeated: bool
+
+
+def participant_label(code: str) -> str:
+    """A neutral company name for a participant who gave none, e.g. "워크숍 참가자 ABC234-7KQ2"."""
+    suffix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
+    return f"{PARTICIPANT_LABEL} {normalize_code(code)}-{suffix}"
+
+
+def participant_profile(
+    *, code: str, ksic: str, employees: int, name: str | None = None, region: str | None = None
+) -> CompanyProfile:
+    """The minimal profile a participant gives: division, size, and optionally a company name.
+
+    Raises pydantic's ValidationError for an unknown division, a head count below 1 or a name
+    longer than 120 characters.
+    """
+    if not (name or "").strip():
+        name = participant_label(code)
+    return CompanyProfile(name=name, ksic=ksic, employees=employees, region=region)
+
+
+def _refusal(exc: store.WorkshopStateError) -> WorkshopError:
+    status = exc.status
+    return WorkshopError(status if status in ("paused", "closed") else "unknown")
+
+
+def joinable_workshop(*, engine: sa.Engine, code: str) -> Workshop:
+    """The workshop a code names if it takes participants; WorkshopError with the reason if not."""
+    normalized = normalize_code(code)
+    if not is_valid_code(normalized):
+        raise WorkshopError("malformed")
+    workshop = workshop_by_code(engine=engine, code=normalized)
+    if workshop is None:
+        raise WorkshopError("unknown")
+    if workshop.status != "open":
+        raise WorkshopError(workshop.status)  # type: ignore[arg-type]
+    return workshop
+
+
+def join(
+    *,
+    engine: sa.Engine,
+    code: str,
+    profile: CompanyProfile,
+    bank: Bank,
+    wave: int | None = None,
+) -> Participant:
+    """Join a workshop: the participant's company and a quick-scan draft, in one transaction.
+
+    Refuses a malformed, unknown, paused or closed code with WorkshopError (its `kind` says which);
+    the status is checked again inside the write transaction.
+    """
+    workshop = joinable_workshop(engine=engine, code=code)
+    first = store.NewAssessment(
+        wave if wave is not None else current_wave(), "quick", bank, workshop_id=workshop.id
+    )
+    try:
+        company, token = store.create_company(
+            engine=engine, profile=profile, actor=f"workshop:{workshop.id}", first=first
+        )
+    except store.WorkshopStateError as exc:
+        raise _refusal(exc) from None
+    draft = store.open_draft(engine=engine, company_id=company.id)  # type: ignore[arg-type]
+    assert draft is not None, "create_company opened the draft in the same transaction"
+    return Participant(company, draft, token)
+
+
+def save_participant_answer(
+    *, engine: sa.Engine, bank: Bank, assessment_id: int, item_id: str, level: int | None
+) -> None:
+    """Save one answer as the participant goes; a closed workshop refuses it (WorkshopError)."""
+    try:
+        store.save_answer(
+            engine=engine, bank=bank, assessment_id=assessment_id, item_id=item_id, level=level
+        )
+    except store.WorkshopStateError as exc:
+        raise _refusal(exc) from None
+
+
+def _stored_result(engine: sa.Engine, bank: Bank, assessment: Assessment) -> Submission:
+    """The result of an assessment submitted before, scored again from its stored answers."""
+    answers = store.answers_of(engine=engine, assessment_id=assessment.id)  # type: ignore[arg-type]
+    result = score_assessment(bank, answers, mode=assessment.mode)
+    return Submission(assessment.id, result, repeated=True)  # type: ignore[arg-type]
+
+
+def submit_participant(
+    *,
+    engine: sa.Engine,
+    bank: Bank,
+    assessment_id: int,
+    answers: Mapping[str, int | None] | None = None,
+) -> Submission:
+    """Submit a participant's quick scan, saving `answers` first in the same transaction.
+
+    The page saves each answer as it is given (`save_participant_answer`) and sends the form's
+    answers again with the submission, so one short transaction decides the outcome: all saved
+    and scored, or nothing written. Idempotent: for an assessment already submitted (before, or by
+    a concurrent double tap) it changes nothing and returns the existing result with
+    `repeated=True`. A closed workshop raises WorkshopError("closed"); answers outside the scan or
+    with a bad level raise store.StoreError; in both cases nothing is written.
+    """
+    answers = dict(answers or {})
+    assessment = store.get_assessment(engine=engine, assessment_id=assessment_id)
+    if assessment is None or assessment.workshop_id is None:
+        raise store.StoreError("no such workshop participant")
+    if assessment.status == "submitted":
+        return _stored_result(engine, bank, assessment)
+    scope = set(bank.item_ids(quick_only=assessment.mode == "quick"))
+    outside = sorted(set(answers) - scope)
+    if outside:
+        raise store.StoreError(f"not in this scan: {', '.join(outside)}")
+    try:
+        validate_answers(bank, answers)
+    except AnswerError as exc:
+        raise store.StoreError(str(exc)) from None
+    actor = f"workshop:{assessment.workshop_id}"
+    try:
+        result = store.submit_assessment(
+            engine=engine, bank=bank, assessment_id=assessment_id, actor=actor, answers=answers
+        )
+    except store.WorkshopStateError as exc:
+        raise _refusal(exc) from None
+    except store.StoreError:
+        current = store.get_assessment(engine=engine, assessment_id=assessment_id)
+        if current is not None and current.status == "submitted":
+            return _stored_result(engine, bank, current)
+        raise
+    return Submission(assessment_id, result, repeated=False)
+
+
+# --- the room ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreStats:
+    """One score (overall or a pillar) across the room's submissions.
+
+    `n` counts the submissions with this score; mean, median and the sorted values are None when
+    n < k, so no figure ever stands for fewer than k people.
+    """
+
+    n: int
+    mean: float | None
+    median: float | None
+    values: tuple[float, ...] | None
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """The room's picture: aggregates only, never a name, an id or a single person's row.
+
+    joined and submitted count participants (a company counts once, however often it submitted).
+    scores: "overall" and each pillar id -> ScoreStats. stages: stage id -> count in the bank's
+    order, None while fewer than k have submitted. sectors: (KSIC division, people) for divisions
+    with at least k participants, largest first, then ("other", n) for all smaller ones together;
+    "other" is shown even when it holds fewer than k, as it names no division.
+    """
+
+    status: str
+    k: int
+    joined: int
+    submitted: int
+    scores: dict[str, ScoreStats]
+    stages: dict[str, int] | None
+    sectors: tuple[tuple[str, int], ...]
+    taken_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def suppressed(self) -> bool:
+        """True while fewer than k have submitted: the room shows its count only."""
+        return self.submitted < self.k
+
+
+def _room_query(workshop_id: int, pillars: Sequence[str]) -> sa.Select:
+    """One row per participant (latest submission first) with the workshop's status in each row;
+    a single row of NULLs beside the status when nobody has joined, no row for no workshop."""
+    a = Assessment.__table__  # type: ignore[attr-defined]
+    c = Company.__table__  # type: ignore[attr-defined]
+    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
+    w = Workshop.__table__  # type: ignore[attr-defined]
+    submitted_first = sa.case((a.c.status == "submitted", 0), else_=1)
+    ranked = (
+        sa.select(
+            a.c.id,
+            a.c.company_id,
+            a.c.status,
+            a.c.stage,
+            a.c.overall,
+            sa.func.row_number()
+            .over(
+                partition_by=a.c.company_id,
+                order_by=(submitted_first, a.c.submitted_at.desc().nulls_last(), a.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(a.c.workshop_id == workshop_id)
+        .subquery("ranked")
+    )
+    scores = {pid: ps.alias(f"score_{n}") for n, pid in enumerate(pillars)}
+    joined = ranked.join(c, c.c.id == ranked.c.company_id)
+    for pid, alias in scores.items():
+        joined = joined.outerjoin(
+            alias, sa.and_(alias.c.assessment_id == ranked.c.id, alias.c.pillar == pid)
+        )
+    room = (
+        sa.select(
+            ranked.c.status,
+            ranked.c.stage,
+            ranked.c.overall,
+            c.c.ksic,
+            *(alias.c.score.label(f"p{n}") for n, alias in enumerate(scores.values())),
+        )
+        .select_from(joined)
+        .where(ranked.c.rank == 1)
+        .subquery("room")
+    )
+    return (
+        sa.select(w.c.status.label("workshop_status"), *room.c)
+        .select_from(w.outerjoin(room, sa.true()))
+        .where(w.c.id == workshop_id)
+    )
+
+
+def _stats(values: list[float], k: int) -> ScoreStats:
+    if len(values) < k:
+        return ScoreStats(len(values), None, None, None)
+    ordered = np.sort(np.asarray(values, dtype="float64"))
+    # Linear interpolation between order statistics, as readiness.peers does.
+    return ScoreStats(
+        n=len(ordered),
+        mean=float(ordered.mean()),
+        median=float(np.quantile(ordered, 0.5)),
+        values=tuple(ordered.tolist()),
+    )
+
+
+def group_sectors(counts: Mapping[str, int], k: int) -> tuple[tuple[str, int], ...]:
+    """Divisions with at least k people, largest first; all smaller ones as one "other"."""
+    shown = sorted(((s, n) for s, n in counts.items() if n >= k), key=lambda sn: (-sn[1], sn[0]))
+    other = sum(n for n in counts.values() if n < k)
+    return tuple(shown) + (((OTHER_SECTORS, other),) if other else ())
+
+
+def room_snapshot(
+    *, engine: sa.Engine, workshop_id: int, bank: Bank, k: int = peers.K_ANONYMITY
+) -> RoomSnapshot:
+    """The room as the presenter view shows it, from one query; see RoomSnapshot."""
+    pillars = bank.pillar_ids
+    with engine.connect() as conn:
+        rows = conn.execute(_room_query(workshop_id, pillars)).all()
+    if not rows:
+        raise WorkshopError("unknown")
+    people = [row for row in rows if row.status is not None]
+    done = [row for row in people if row.status == "submitted"]
+    scores = {peers.OVERALL: _stats([r.overall for r in done if r.overall is not None], k)}
+    for n, pid in enumerate(pillars):
+        scores[pid] = _stats([v for r in done if (v := getattr(r, f"p{n}")) is not None], k)
+    stages = None
+    if len(done) >= k:
+        tally = Counter(r.stage for r in done)
+        stages = {s.id: tally.get(s.id, 0) for s in bank.stages}
+    return RoomSnapshot(
+        status=rows[0].workshop_status,
+        k=k,
+        joined=len(people),
+        submitted=len(done),
+        scores=scores,
+        stages=stages,
+        sectors=group_sectors(Counter(r.ksic for r in people), k),
+    )
+
+
+@dataclass(frozen=True)
+class MembersReference:
+    """All members of a wave, for the radar beside the room: the median per score key.
+
+    median is None for a key with fewer than k norm-eligible scores; `synthetic` counts the demo
+    members among the n, so the figure can say so.
+    """
+
+    wave: int
+    n: int
+    median: dict[str, float | None]
+    synthetic: int
+
+
+def all_members_reference(
+    *, engine: sa.Engine, wave: int, bank: Bank, k: int = peers.K_ANONYMITY
+) -> MembersReference:
+    """Median per pillar (and overall) of all members' norm-eligible assessments in `wave`."""
+    frame = peers.norm_frame(engine=engine, wave=wave, pillars=bank.pillar_ids)
+    median: dict[str, float | None] = {}
+    for key in (peers.OVERALL, *bank.pillar_ids):
+        column = frame[key].dropna().to_numpy(dtype="float64")
+        median[key] = float(np.quantile(column, 0.5)) if len(column) >= k else None
+    return MembersReference(
+        wave=wave, n=len(frame), median=median, synthetic=int(frame["synthetic"].sum())
+    )
