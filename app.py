@@ -36,6 +36,7 @@ has_link = bool(st.query_params.get("c") or st.session_state.get("token"))
 public = [
     page("home", "nav.home", ":material/home:", default=True),
     page("start", "nav.start", ":material/play_circle:"),
+    page("join", "nav.join", ":material/qr_code_scanner:"),
     # Reached through a company's private link; listed once this session holds one.
     page("assess", "nav.assess", ":material/checklist:", visibility="hidden"),
     page(
@@ -58,6 +59,8 @@ else:
             page("staff_compare", "nav.staff_compare", ":material/compare_arrows:"),
             page("staff_members", "nav.staff_members", ":material/groups:"),
             page("staff_data", "nav.staff_data", ":material/upload_file:"),
+            page("staff_workshops", "nav.staff_workshops", ":material/event:"),
+            page("presenter", "nav.presenter", ":material/co_present:", visibility="hidden"),
         ],
     }
 st.navigation(pages, position="top").run()

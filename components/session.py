@@ -159,3 +159,50 @@ def _item_frame(url: str, cohort):  # noqa: ANN001,ANN202
 
 def item_frame(cohort):  # noqa: ANN001,ANN201
     return _item_frame(database_url(), cohort)
+
+
+@st.cache_data(ttl=2, show_spinner=False, max_entries=64)
+def _room(url: str, workshop_id: int):  # noqa: ANN202
+    from readiness import workshops
+
+    return workshops.room_snapshot(
+        engine=_engine_for(url), workshop_id=workshop_id, bank=default_bank()
+    )
+
+
+def room_snapshot(workshop_id: int):  # noqa: ANN201
+    """A workshop room's aggregate, shared by every open screen for two seconds."""
+    return _room(database_url(), workshop_id)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
+def _members_reference(url: str, wave: int):  # noqa: ANN202
+    from readiness import workshops
+
+    return workshops.all_members_reference(engine=_engine_for(url), wave=wave, bank=default_bank())
+
+
+def members_reference(wave: int):  # noqa: ANN201
+    """All members' medians in a wave (for the room's comparison), cached five minutes."""
+    return _members_reference(database_url(), wave)
+
+
+@st.cache_data(ttl=120, show_spinner=False, max_entries=64)
+def _heatmap_data(url: str, cohort, stat: str, view: str):  # noqa: ANN001,ANN202
+    from readiness import analytics, reference
+
+    bank_ = default_bank()
+    if view == "dimensions":
+        frame = _dimension_frame(url, cohort)
+        columns = analytics.dimension_keys(bank_)
+    else:
+        frame = _cohort_frame(url, cohort)
+        columns = analytics.score_columns(bank_)
+    return analytics.heatmap(
+        frame, value_columns=columns, stat=stat, all_rows=reference.ksic_codes()
+    )
+
+
+def heatmap_data(cohort, stat: str, view: str):  # noqa: ANN001,ANN201
+    """The heatmap's grid for a cohort, statistic and view; a rerun copies only the grid."""
+    return _heatmap_data(database_url(), cohort, stat, view)

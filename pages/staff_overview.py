@@ -5,10 +5,9 @@ import streamlit as st
 from components import staff_charts
 from components.session import (
     bank,
-    cohort_frame,
     current_lang,
-    dimension_frame,
     engine,
+    heatmap_data,
     require_router,
     summary,
 )
@@ -49,26 +48,23 @@ view = c2.segmented_control(
 )
 
 if view == "dimensions":
-    with st.spinner(t("overview.computing", lang)):
-        frame = dimension_frame(cohort)
     columns = analytics.dimension_keys(qbank)
     column_labels = [qbank.dimension_name(*analytics.split_dimension_key(k), lang) for k in columns]
+    with st.spinner(t("overview.computing", lang)):
+        data = heatmap_data(cohort, stat, view)
 else:
-    frame = cohort_frame(cohort)
-    columns = analytics.score_columns(qbank)
     column_labels = [t("results.overall", lang)] + [p.name.get(lang) for p in qbank.pillars]
+    data = heatmap_data(cohort, stat, view)
 
-data = analytics.heatmap(frame, value_columns=columns, stat=stat, all_rows=reference.ksic_codes())
-n_total = len(frame)
 st.caption(
     t(
         "overview.caption",
         lang,
-        n=f"{n_total:,}",
+        n=f"{data.total:,}",
         wave=", ".join(str(w) for w in cohort.waves) or t("overview.all_waves", lang),
     )
 )
-if n_total and bool(frame["synthetic"].any()):
+if data.synthetic:
     st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
 
 row_labels = [

@@ -164,7 +164,8 @@ class HeatmapData:
 
     `values` is NaN where a cell has no score at all (n == 0); `low_n` is True where n < min_n,
     empty cells included. `row_n` counts the rows' assessments; `row_key` is the mean overall the
-    rows are sorted by.
+    rows are sorted by. `synthetic` counts the synthetic demo assessments among them, so that a
+    page caching only this (small) object can still say the figures include demo data.
     """
 
     rows: tuple[str, ...]
@@ -176,10 +177,16 @@ class HeatmapData:
     row_key: tuple[float, ...]
     stat: Stat
     min_n: int = LOW_N
+    synthetic: int = 0
 
     @property
     def empty(self) -> bool:
         return not self.rows or not self.columns or not self.n.any()
+
+    @property
+    def total(self) -> int:
+        """The number of assessments behind the grid."""
+        return sum(self.row_n)
 
 
 def _check_stat(stat: str) -> Stat:
@@ -267,6 +274,7 @@ def heatmap(
         row_key=tuple(float(key[g, 0]) for g in order),
         stat=stat,
         min_n=min_n,
+        synthetic=int(frame["synthetic"].sum()) if "synthetic" in frame.columns else 0,
     )
 
 

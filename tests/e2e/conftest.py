@@ -2,7 +2,9 @@
 
 Fixtures:
 - `app_server`: base URL of app.py, started once per session on a fresh SQLite file seeded with a
-  small synthetic membership (its output: the session's pytest tmp dir, app-server*/streamlit.log).
+  small synthetic membership (its output: the session's pytest tmp dir, app-server*/streamlit.log);
+  `app_database_url` is that file's DATABASE_URL.
+- `staff_account`: email, password and name of a staff account in the app_server's database.
 - `launch_streamlit`: starts any script (e.g. one written into tmp_path); stopped after the test.
 - `wait_idle`: call after every navigation or action, instead of sleeping.
 - `shot`: saves a screenshot to screenshots/NAME.png at the repo root (gitignored).
@@ -19,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -175,17 +178,28 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[str]:
+def app_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app_server's directory: its database file and its streamlit.log."""
+    return tmp_path_factory.mktemp("app-server")
+
+
+@pytest.fixture(scope="session")
+def app_database_url(app_workdir: Path) -> str:
+    """DATABASE_URL of the app_server, for tests that read or prepare its data directly."""
+    return f"sqlite:///{app_workdir / 'readiness.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_server(app_workdir: Path, app_database_url: str, browser: Browser) -> Iterator[str]:
     """Base URL of app.py on a fresh SQLite file with a small synthetic demo membership.
 
     The first visit seeds the demo data, so one visit is made here, with the startup timeout,
     before any test measures its own waits.
     """
-    workdir = tmp_path_factory.mktemp("app-server")
     proc, url = start_streamlit(
         REPO_ROOT / "app.py",
-        {"DATABASE_URL": f"sqlite:///{workdir / 'readiness.db'}", **DEMO_ENV},
-        log_path=workdir / "streamlit.log",
+        {"DATABASE_URL": app_database_url, **DEMO_ENV},
+        log_path=app_workdir / "streamlit.log",
     )
     try:
         warm_up = browser.new_page()
@@ -197,6 +211,37 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> It
         yield url
     finally:
         stop_streamlit(proc)
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    email: str
+    password: str
+    name: str
+
+
+STAFF_ACCOUNT = StaffAccount("analyst@inno-biz.or.kr", "e2e-staff-password-2026", "김분석")
+
+
+@pytest.fixture(scope="session")
+def staff_account(app_server: str, app_database_url: str) -> StaffAccount:
+    """A staff account (readiness.auth.add_staff) in the app_server's database."""
+    from readiness import auth
+    from readiness.db import make_engine
+
+    engine = make_engine(app_database_url)
+    try:
+        if auth.get_staff(engine=engine, email=STAFF_ACCOUNT.email) is None:
+            auth.add_staff(
+                engine=engine,
+                email=STAFF_ACCOUNT.email,
+                password=STAFF_ACCOUNT.password,
+                display_name=STAFF_ACCOUNT.name,
+                actor="e2e",
+            )
+    finally:
+        engine.dispose()
+    return STAFF_ACCOUNT
 
 
 @pytest.fixture

@@ -74,6 +74,12 @@ def test_heatmap_marks_cells_under_five_but_keeps_their_values() -> None:
     assert low == {"C29": [False, False], "C10": [True, True], "C20": [False, True]}
     assert not np.isnan(data.values).any()  # marked, never dropped
     assert data.rows == ("C29", "C10", "C20") and data.row_n == (6, 3, 5)
+    assert data.total == 14 and data.synthetic == 0  # the frame has no synthetic column
+
+
+def test_heatmap_counts_synthetic_assessments_for_the_demo_label() -> None:
+    rows = frame(WAVE_2026).assign(synthetic=[True] * 4 + [False] * 10)
+    assert analytics.heatmap(rows, value_columns=["overall"]).synthetic == 4
 
 
 def test_heatmap_rows_go_by_mean_overall_then_by_code() -> None:

@@ -1,0 +1,118 @@
+"""Figures for a workshop room: large type for a projector, plain data in, go.Figure out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from components.charts import BLUE, FONT, GREY
+
+INK = "#0e1620"
+
+
+def _layout(height: int, font_size: int, **extra: object) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 20, "r": 20, "t": 20, "b": 20},
+        "font": {"family": FONT, "size": font_size, "color": INK},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": False,
+        **extra,
+    }
+
+
+def waiting_figure(text: str, *, height: int = 320, font_size: int = 22) -> go.Figure:
+    """A chart-sized message, e.g. "shown once 5 people have answered"."""
+    return go.Figure(
+        {
+            "data": [],
+            "layout": _layout(
+                height,
+                font_size,
+                xaxis={"visible": False},
+                yaxis={"visible": False},
+                annotations=[
+                    {
+                        "text": text,
+                        "x": 0.5,
+                        "y": 0.5,
+                        "xref": "paper",
+                        "yref": "paper",
+                        "showarrow": False,
+                        "font": {"size": font_size, "color": GREY},
+                    }
+                ],
+            ),
+        }
+    )
+
+
+def stage_histogram_figure(
+    counts: Mapping[str, int],
+    *,
+    labels: Mapping[str, str],
+    height: int = 320,
+    font_size: int = 20,
+) -> go.Figure:
+    """People per stage, the count written on each bar."""
+    names = [labels.get(s, s) for s in counts]
+    values = list(counts.values())
+    bar = {
+        "type": "bar",
+        "x": names,
+        "y": values,
+        "text": [f"{v}" for v in values],
+        "textposition": "outside",
+        "marker": {"color": BLUE},
+        "hovertemplate": "%{x}: %{y}<extra></extra>",
+        "cliponaxis": False,
+    }
+    top = max(values or [1])
+    return go.Figure(
+        {
+            "data": [bar],
+            "layout": _layout(
+                height,
+                font_size,
+                yaxis={"visible": False, "range": [0, top * 1.25 + 1]},
+                xaxis={"tickfont": {"size": font_size}},
+            ),
+        }
+    )
+
+
+def sectors_figure(
+    sectors: Sequence[tuple[str, int]],
+    *,
+    labels: Mapping[str, str],
+    height: int = 320,
+    font_size: int = 20,
+) -> go.Figure:
+    """People per sector present (small ones already grouped as "other"), largest on top."""
+    names = [labels.get(code, code) for code, _ in sectors][::-1]
+    values = [n for _, n in sectors][::-1]
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": values,
+        "y": names,
+        "text": [f"{v}" for v in values],
+        "textposition": "outside",
+        "marker": {"color": "#56B4E9"},
+        "hovertemplate": "%{y}: %{x}<extra></extra>",
+        "cliponaxis": False,
+    }
+    top = max(values or [1])
+    return go.Figure(
+        {
+            "data": [bar],
+            "layout": _layout(
+                height,
+                font_size,
+                xaxis={"visible": False, "range": [0, top * 1.3 + 1]},
+                yaxis={"tickfont": {"size": font_size}, "automargin": True},
+            ),
+        }
+    )

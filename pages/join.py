@@ -1,0 +1,219 @@
+"""Workshop participant: join by code, give a minimal profile, take the quick scan, see the room."""
+
+import streamlit as st
+from pydantic import ValidationError
+
+from components import charts
+from components.profile_form import ksic_label
+from components.session import (
+    TOKEN_PARAM,
+    bank,
+    current_lang,
+    engine,
+    members_reference,
+    private_link,
+    require_router,
+    room_snapshot,
+)
+from components.widgets import plain
+from readiness import reference, store, workshops
+from readiness.i18n import t
+
+require_router()
+lang = current_lang()
+qbank = bank()
+NA = "na"
+
+st.title(t("join.title", lang))
+
+
+def refusal(kind: str) -> None:
+    st.error(t(f"join.err_{kind}", lang), icon=":material/error:")
+
+
+# --- who is this participant? --------------------------------------------------------------------
+token = st.query_params.get(TOKEN_PARAM)
+company = store.company_by_token(engine=engine(), token=token) if token else None
+assessment = None
+if company is not None:
+    history = [
+        a for a in store.assessments_of(engine=engine(), company_id=company.id) if a.workshop_id
+    ]
+    assessment = history[0] if history else None
+if assessment is None:
+    company = None
+
+# --- step 1: the code ----------------------------------------------------------------------------
+if company is None:
+    typed = st.query_params.get("code", "")
+    with st.form("join_code", border=False):
+        code_text = st.text_input(
+            t("join.code", lang),
+            value=typed,
+            max_chars=40,
+            placeholder="ABC234",
+            help=t("join.code_help", lang),
+        )
+        st.form_submit_button(t("join.check_code", lang), icon=":material/login:")
+    if not code_text.strip():
+        st.caption(t("join.scan_qr", lang))
+        st.stop()
+    try:
+        workshop = workshops.joinable_workshop(engine=engine(), code=code_text)
+    except workshops.WorkshopError as exc:
+        refusal(exc.kind)
+        st.stop()
+    st.query_params["code"] = workshop.code
+    st.success(t("join.welcome", lang, title=workshop.title), icon=":material/groups:")
+
+    # --- step 2: a minimal profile ---------------------------------------------------------------
+    with st.form("join_profile"):
+        ksic = st.selectbox(
+            t("start.ksic", lang),
+            reference.ksic_codes(),
+            index=None,
+            format_func=lambda code: ksic_label(code, lang),
+            placeholder="C29 …",
+        )
+        employees = st.number_input(t("start.employees", lang), min_value=1, value=20, step=1)
+        name = st.text_input(
+            f"{t('start.name', lang)} ({t('common.optional', lang)})",
+            max_chars=120,
+            help=t("join.name_help", lang),
+        )
+        go = st.form_submit_button(
+            t("join.start", lang), type="primary", icon=":material/play_arrow:"
+        )
+    if not go:
+        st.stop()
+    if not ksic:
+        st.error(t("err.ksic", lang), icon=":material/error:")
+        st.stop()
+    try:
+        profile = workshops.participant_profile(
+            code=workshop.code, ksic=ksic, employees=int(employees), name=name or None
+        )
+        joined = workshops.join(engine=engine(), code=workshop.code, profile=profile, bank=qbank)
+    except ValidationError:
+        st.error(t("err.name", lang), icon=":material/error:")
+        st.stop()
+    except workshops.WorkshopError as exc:
+        refusal(exc.kind)
+        st.stop()
+    # The private link rides in the URL: a reload or a closed browser comes back here.
+    st.query_params[TOKEN_PARAM] = joined.token
+    st.rerun()
+
+workshop = workshops.get_workshop(engine=engine(), workshop_id=assessment.workshop_id)
+st.caption(f"{plain(workshop.title)} · {workshop.code}")
+
+# --- step 3: the quick scan ----------------------------------------------------------------------
+if assessment.status == "draft":
+    if workshop.status == "closed":
+        refusal("closed")
+        st.stop()
+    answers = store.answers_of(engine=engine(), assessment_id=assessment.id)
+    scope = qbank.item_ids(quick_only=True)
+    answered = sum(1 for i in scope if i in answers)
+    st.progress(
+        answered / len(scope), text=t("assess.progress", lang, answered=answered, total=len(scope))
+    )
+
+    def save(item_id: str) -> None:
+        choice = st.session_state[f"j_{assessment.id}_{item_id}"]
+        try:
+            workshops.save_participant_answer(
+                engine=engine(),
+                bank=qbank,
+                assessment_id=assessment.id,
+                item_id=item_id,
+                level=None if choice == NA else int(choice),
+            )
+        except workshops.WorkshopError as exc:
+            st.session_state["join_refusal"] = exc.kind
+
+    options = [*range(6), NA]
+    for pillar in qbank.pillars:
+        st.subheader(pillar.name.get(lang))
+        for item in qbank.items_of(pillar.id, quick_only=True):
+            current = answers.get(item.id, "unanswered")
+            with st.container(border=True):
+                st.radio(
+                    f"{item.id} · {item.text.get(lang)}",
+                    options=options,
+                    index=None
+                    if current == "unanswered"
+                    else options.index(NA if current is None else current),
+                    format_func=lambda v, item=item: (
+                        t("common.not_applicable", lang)
+                        if v == NA
+                        else f"{t('common.level_n', lang, n=v)} · {item.level_text(v, lang)}"
+                    ),
+                    key=f"j_{assessment.id}_{item.id}",
+                    help=item.help.get(lang),
+                    on_change=save,
+                    args=(item.id,),
+                )
+    kind = st.session_state.pop("join_refusal", None)
+    if kind:
+        refusal(kind)
+    if answered < len(scope):
+        st.caption(t("join.answer_all", lang, n=len(scope) - answered))
+    if st.button(
+        t("assess.submit", lang),
+        type="primary",
+        icon=":material/task_alt:",
+        disabled=answered == 0,
+        width="stretch",
+    ):
+        try:
+            workshops.submit_participant(
+                engine=engine(), bank=qbank, assessment_id=assessment.id, answers=answers
+            )
+        except workshops.WorkshopError as exc:
+            refusal(exc.kind)
+            st.stop()
+        st.rerun()
+    st.stop()
+
+# --- step 4: my result, next to the room and to all members ---------------------------------------
+scores = store.pillar_scores_of(engine=engine(), assessment_id=assessment.id)
+stage = qbank.stage(assessment.stage) if assessment.stage else None
+c1, c2 = st.columns(2)
+c1.metric(t("results.overall", lang), f"{assessment.overall:.0f}", border=True)
+if stage is not None:
+    with c2.container(border=True):
+        st.markdown(f"**{t('results.stage', lang)}: {stage.name.get(lang)}**")
+        st.caption(stage.description.get(lang))
+
+room = room_snapshot(workshop.id)
+members = members_reference(assessment.wave)
+axes = [p.name.get(lang) for p in qbank.pillars]
+room_median = [room.scores[p.id].median for p in qbank.pillars]
+st.plotly_chart(
+    charts.radar_figure(
+        axes,
+        [scores[p.id].score for p in qbank.pillars],
+        names=(t("join.me", lang), t("join.room", lang), t("join.members", lang)),
+        median=room_median if all(v is not None for v in room_median) else None,
+        p75=[members.median.get(p.id) for p in qbank.pillars],
+    ),
+    config={"displayModeBar": False},
+    key="join_radar",
+)
+if room.scores["overall"].median is None:
+    st.caption(t("join.room_waiting", lang, k=room.k))
+else:
+    st.caption(
+        t(
+            "join.room_sentence",
+            lang,
+            n=room.submitted,
+            room=f"{room.scores['overall'].median:.0f}",
+            members=f"{members.median['overall']:.0f}" if members.median.get("overall") else "–",
+        )
+    )
+with st.container(border=True):
+    st.markdown(f"**{t('join.keep_link', lang)}**")
+    st.caption(t("join.keep_link_body", lang))
+    st.code(private_link(token, lang), language=None, wrap_lines=True)

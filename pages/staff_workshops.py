@@ -1,0 +1,104 @@
+"""Workshops: create one, open, pause or close it, open its presenter view, export its results."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.session import bank, current_lang, engine, require_router
+from components.staff import require_staff
+from readiness import exports, workshops
+from readiness.i18n import t
+
+require_router()
+staff = require_staff()
+lang = current_lang()
+qbank = bank()
+
+st.title(t("workshops.title", lang))
+
+with st.form("new_workshop"):
+    st.subheader(t("workshops.new", lang))
+    c1, c2, c3 = st.columns([3, 1, 1])
+    title = c1.text_input(t("workshops.name", lang), max_chars=200)
+    held_on = c2.date_input(t("workshops.date", lang), value=date.today())
+    ws_lang = c3.selectbox(
+        t("workshops.lang", lang),
+        ["ko", "en"],
+        format_func=lambda code: {"ko": "한국어", "en": "English"}[code],
+    )
+    if st.form_submit_button(t("workshops.create", lang), type="primary", icon=":material/add:"):
+        if not title.strip():
+            st.error(t("workshops.name_needed", lang), icon=":material/error:")
+        else:
+            created = workshops.create_workshop(
+                engine=engine(), title=title, held_on=held_on, lang=ws_lang, actor=staff.email
+            )
+            st.success(t("workshops.created", lang, code=created.code), icon=":material/check:")
+
+listing = workshops.list_workshops(engine=engine())
+if not listing:
+    st.info(t("workshops.none", lang), icon=":material/event:")
+    st.stop()
+
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                t("workshops.name", lang): item.workshop.title,
+                t("workshops.code", lang): item.workshop.code,
+                t("workshops.date", lang): item.workshop.held_on,
+                t("workshops.status", lang): t(f"workshops.status_{item.workshop.status}", lang),
+                t("workshops.joined", lang): item.joined,
+                t("workshops.submitted", lang): item.submitted,
+            }
+            for item in listing
+        ]
+    ),
+    hide_index=True,
+)
+
+chosen = st.selectbox(
+    t("workshops.manage", lang),
+    [item.workshop.id for item in listing],
+    format_func=lambda wid: next(
+        f"{i.workshop.title} · {i.workshop.code}" for i in listing if i.workshop.id == wid
+    ),
+)
+current = next(item.workshop for item in listing if item.workshop.id == chosen)
+st.caption(workshops.join_url(current.code))
+c1, c2, c3, c4 = st.columns(4)
+for col, status, icon in (
+    (c1, "open", ":material/play_arrow:"),
+    (c2, "paused", ":material/pause:"),
+    (c3, "closed", ":material/stop:"),
+):
+    if col.button(
+        t(f"workshops.to_{status}", lang),
+        icon=icon,
+        disabled=current.status == status,
+        width="stretch",
+        key=f"to_{status}",
+    ):
+        workshops.set_status(
+            engine=engine(), workshop_id=current.id, status=status, actor=staff.email
+        )
+        st.rerun()
+if c4.button(
+    t("workshops.present", lang), type="primary", icon=":material/co_present:", width="stretch"
+):
+    st.switch_page("pages/presenter.py", query_params={"lang": lang, "code": current.code})
+
+filters = exports.ExportFilter(workshop_ids=(current.id,))
+e1, e2 = st.columns(2)
+for col, fmt in ((e1, "csv"), (e2, "xlsx")):
+    col.download_button(
+        t(f"data.download_{fmt}", lang),
+        data=lambda fmt=fmt: exports.export_assessments(
+            engine=engine(), fmt=fmt, actor=staff.email, lang=lang, filters=filters, bank=qbank
+        ),
+        file_name=f"workshop-{current.code}.{fmt}",
+        mime=exports.MIME_TYPES[fmt],
+        on_click="ignore",
+        width="stretch",
+    )
