@@ -1,0 +1,97 @@
+"""Workshop pages through AppTest: joining by code, the quick scan, refusals, the staff page."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from readiness import workshops
+from readiness.db import make_engine, upgrade
+from readiness.i18n import t
+
+
+@pytest.fixture
+def ws_engine(app_env) -> sa.Engine:  # noqa: ANN001
+    engine = make_engine(os.environ["DATABASE_URL"])
+    upgrade(engine)
+    return engine
+
+
+@pytest.fixture
+def workshop(ws_engine: sa.Engine):  # noqa: ANN201
+    return workshops.create_workshop(engine=ws_engine, title="수출 전략 워크숍", actor="t@x.kr")
+
+
+def _join(make_app: Callable[..., AppTest], code: str, lang: str = "ko") -> AppTest:
+    at = make_app(lang)
+    at.query_params["code"] = code
+    at.run()
+    at.switch_page("pages/join.py").run()
+    return at
+
+
+@pytest.mark.parametrize(("code", "kind"), [("ABC", "malformed"), ("ZZZZZZ", "unknown")])
+def test_a_wrong_code_gets_a_clear_message(
+    make_app: Callable[..., AppTest], workshop, code: str, kind: str
+) -> None:  # noqa: ANN001
+    at = _join(make_app, code)
+    assert not at.exception
+    assert at.error[0].value == t(f"join.err_{kind}", "ko")
+
+
+def test_a_closed_workshop_refuses_newcomers(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:  # noqa: ANN001
+    workshops.set_status(engine=ws_engine, workshop_id=workshop.id, status="closed", actor="t")
+    at = _join(make_app, workshop.code, "en")
+    assert at.error[0].value == t("join.err_closed", "en")
+
+
+def test_participant_joins_answers_and_sees_the_result(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:  # noqa: ANN001
+    at = _join(make_app, workshop.code)
+    assert at.success[0].value == t("join.welcome", "ko", title="수출 전략 워크숍")
+    at.selectbox[0].set_value("C29")
+    at.number_input[0].set_value(30)
+    at.button[1].click().run()  # the profile form's submit (the first is the code form's)
+    assert not at.exception
+    keys = [r.key for r in at.radio if r.key and r.key.startswith("j_")]
+    assert len(keys) == 12
+    for key in keys:
+        at.radio(key=key).set_value(3).run()
+    listing = workshops.list_workshops(engine=ws_engine)[0]
+    assert (listing.joined, listing.submitted) == (1, 0)
+    submit = next(b for b in at.button if b.label == t("assess.submit", "ko"))
+    submit.click().run()
+    assert not at.exception
+    assert {m.label for m in at.metric} >= {t("results.overall", "ko")}
+    listing = workshops.list_workshops(engine=ws_engine)[0]
+    assert (listing.joined, listing.submitted) == (1, 1)
+    # The private link in the result brings the participant to their own results later.
+    assert "/assess?c=" in at.code[0].value
+
+
+def test_staff_create_a_workshop_and_see_it_listed(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine
+) -> None:
+    from readiness import auth
+
+    auth.add_staff(engine=ws_engine, email="f@inno-biz.or.kr", password="facilitator pass 1")
+    at = make_app("ko").run()
+    at.switch_page("pages/staff_login.py").run()
+    at.text_input[0].input("f@inno-biz.or.kr")
+    at.text_input[1].input("facilitator pass 1")
+    at.button[0].click().run()
+    at.switch_page("pages/staff_workshops.py").run()
+    assert not at.exception
+    at.text_input[0].input("하반기 글로벌 워크숍")
+    next(b for b in at.button if b.label == t("workshops.create", "ko")).click().run()
+    assert not at.exception
+    created = workshops.list_workshops(engine=ws_engine)[0].workshop
+    assert created.title == "하반기 글로벌 워크숍" and created.status == "open"
+    assert t("workshops.created", "ko", code=created.code) == at.success[0].value
