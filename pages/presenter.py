@@ -61,52 +61,52 @@ def live_room() -> None:
     waiting = t("presenter.waiting", lang, k=room.k)
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown(f"### {t('presenter.radar', lang)}")
+        st.markdown(f"#### {t('presenter.radar', lang)}")
         medians = [room.scores[p.id].median for p in qbank.pillars]
         if any(v is None for v in medians):
-            fig = room_charts.waiting_figure(waiting)
+            fig = room_charts.waiting_figure(waiting, height=300)
         else:
             fig = charts.radar_figure(
                 [p.name.get(lang) for p in qbank.pillars],
                 medians,
                 names=(t("join.room", lang), t("join.members", lang), ""),
                 median=[members.median.get(p.id) for p in qbank.pillars],
-                height=360,
+                height=300,
             )
             fig.update_layout(font={"size": 18})
         st.plotly_chart(fig, config={"displayModeBar": False}, key="room_radar")
     with c2:
-        st.markdown(f"### {t('presenter.stages', lang)}")
+        st.markdown(f"#### {t('presenter.stages', lang)}")
         if room.stages is None:
-            fig = room_charts.waiting_figure(waiting)
+            fig = room_charts.waiting_figure(waiting, height=300)
         else:
             fig = room_charts.stage_histogram_figure(
-                room.stages, labels={s.id: s.name.get(lang) for s in qbank.stages}
+                room.stages, labels={s.id: s.name.get(lang) for s in qbank.stages}, height=300
             )
         st.plotly_chart(fig, config={"displayModeBar": False}, key="room_stages")
     c3, c4 = st.columns(2)
     with c3:
-        st.markdown(f"### {t('presenter.distribution', lang)}")
+        st.markdown(f"#### {t('presenter.distribution', lang)}")
         values = {p.id: room.scores[p.id].values or () for p in qbank.pillars}
         fig = staff_charts.pillar_distribution_figure(
             values,
             labels={p.id: p.name.get(lang) for p in qbank.pillars},
             y_title=t("sector.score", lang),
             empty_text=waiting,
-            height=340,
+            height=280,
         )
         fig.update_layout(font={"size": 16})
         st.plotly_chart(fig, config={"displayModeBar": False}, key="room_distribution")
     with c4:
-        st.markdown(f"### {t('presenter.sectors', lang)}")
+        st.markdown(f"#### {t('presenter.sectors', lang)}")
         labels = {
             code: reference.label("ksic_divisions", code, lang) for code in reference.ksic_codes()
         }
         labels[workshops.OTHER_SECTORS] = t("presenter.other", lang)
         if room.sectors:
-            fig = room_charts.sectors_figure(room.sectors, labels=labels)
+            fig = room_charts.sectors_figure(room.sectors, labels=labels, height=280)
         else:
-            fig = room_charts.waiting_figure(t("presenter.nobody", lang))
+            fig = room_charts.waiting_figure(t("presenter.nobody", lang), height=280)
         st.plotly_chart(fig, config={"displayModeBar": False}, key="room_sectors")
     st.caption(t("presenter.privacy", lang, k=room.k))
 
