@@ -206,3 +206,16 @@ def _heatmap_data(url: str, cohort, stat: str, view: str):  # noqa: ANN001,ANN20
 def heatmap_data(cohort, stat: str, view: str):  # noqa: ANN001,ANN201
     """The heatmap's grid for a cohort, statistic and view; a rerun copies only the grid."""
     return _heatmap_data(database_url(), cohort, stat, view)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def _partner_needs(url: str, cohort, lang: str):  # noqa: ANN001,ANN202
+    from readiness import analytics
+
+    return analytics.partner_needs(
+        engine=_engine_for(url), bank=default_bank(), cohort=cohort, lang=lang
+    )
+
+
+def partner_needs(cohort, lang: str):  # noqa: ANN001,ANN201
+    return _partner_needs(database_url(), cohort, lang)

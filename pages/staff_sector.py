@@ -9,6 +9,7 @@ from components.session import (
     cohort_frame,
     current_lang,
     item_frame,
+    partner_needs,
     require_router,
     summary,
 )
@@ -137,3 +138,25 @@ with left:
 with right:
     st.subheader(t("sector.weakest", lang))
     st.dataframe(item_table(profile.weakest), hide_index=True)
+
+st.subheader(t("sector.partner_needs", lang))
+needs = partner_needs(cohort.narrowed(ksic=ksic, wave=wave), lang)
+if needs.empty:
+    st.info(t("overview.empty", lang))
+else:
+    st.caption(t("sector.partner_needs_note", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("sector.partner_type", lang): needs["name"],
+                t("sector.partner_members", lang): needs["members"],
+                t("sector.partner_share", lang): (100 * needs["share"]).round(0),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            t("sector.partner_share", lang): st.column_config.ProgressColumn(
+                t("sector.partner_share", lang), min_value=0, max_value=100, format="%d%%"
+            )
+        },
+    )

@@ -558,3 +558,54 @@ def compare(
     ]
     out = pd.DataFrame.from_records(records, columns=columns)
     return out.astype({"n_a": "int64", "n_b": "int64", "notable": "bool"}).set_index("key")
+
+
+# --- partner needs -------------------------------------------------------------------------------
+
+
+def partner_needs(
+    *, engine: sa.Engine, bank: Bank, cohort: Cohort, lang: str = "ko", top: int = 3
+) -> pd.DataFrame:
+    """Which partner types a cohort's members most need: for each type, how many members have it
+    among their `top` suggestions, that share, and the mean fit where suggested.
+
+    Each member is ranked with readiness.partners.suggest on its latest answers in the cohort, the
+    same ranking the member sees on its results page.
+    """
+    from readiness import partners
+
+    catalog = partners.load_catalog()
+    answers: dict[int, dict[str, int | None]] = {}
+    owner: dict[int, int] = {}
+    for assessment_id, company_id, item_id, level in store.cohort_answer_rows(
+        engine=engine, cohort=cohort
+    ):
+        answers.setdefault(assessment_id, {})[item_id] = level
+        owner[assessment_id] = company_id
+    facts = store.partner_profiles(engine=engine, ksic=cohort.ksic)
+    counts: dict[str, int] = {}
+    fits: dict[str, list[float]] = {}
+    names = {p.id: p.name.get(lang) for p in catalog.types}
+    members = 0
+    for assessment_id, given in answers.items():
+        profile = facts.get(owner[assessment_id])
+        if profile is None:
+            continue
+        members += 1
+        for suggestion in partners.suggest(
+            catalog, bank, profile=profile, answers=given, lang=lang, limit=top
+        ):
+            counts[suggestion.type] = counts.get(suggestion.type, 0) + 1
+            fits.setdefault(suggestion.type, []).append(suggestion.fit)
+    rows = [
+        {
+            "type": type_id,
+            "name": names.get(type_id, type_id),
+            "members": n,
+            "share": n / members if members else math.nan,
+            "mean_fit": float(np.mean(fits[type_id])),
+        }
+        for type_id, n in counts.items()
+    ]
+    frame = pd.DataFrame(rows, columns=["type", "name", "members", "share", "mean_fit"])
+    return frame.sort_values(["members", "mean_fit"], ascending=False, ignore_index=True)
