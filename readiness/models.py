@@ -142,3 +142,37 @@ class AuditEvent(SQLModel, table=True):
     detail: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class Cluster(SQLModel, table=True):
+    """A value-chain cluster staff saved (readiness/clusters.py proposes them)."""
+
+    __tablename__ = "cluster"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    chain: str = Field(max_length=32)  # a chain id of data/chains.yaml or a KSIC division
+    created_by: str = Field(max_length=254)
+    created_at: datetime = Field(default_factory=utcnow)
+    note: str = Field(default="", max_length=500)
+
+
+class ClusterMember(SQLModel, table=True):
+    """One member of a saved cluster and the value-chain role it plays there."""
+
+    __tablename__ = "cluster_member"
+
+    cluster_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    company_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("company.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        )
+    )
+    role: str = Field(max_length=24)
