@@ -46,9 +46,17 @@ public = [
         visibility="visible" if has_link else "hidden",
     ),
 ]
+# Registered (hidden) for signed-in staff too, so that the sign-in run can move on to the heatmap.
+public.append(
+    page(
+        "staff_login",
+        "nav.staff_login",
+        ":material/badge:",
+        visibility="hidden" if staff else "visible",
+    )
+)
 if staff is None:
     # Staff pages are not registered at all for anyone else: their URLs show "page not found".
-    public.append(page("staff_login", "nav.staff_login", ":material/badge:"))
     pages = public
 else:
     pages = {

@@ -96,7 +96,7 @@ def radar_figure(
     )
     fig = _base_layout(fig, height=height)
     fig.update_layout(
-        margin={"l": 70, "r": 70, "t": 40, "b": 30}, legend={"traceorder": "reversed"}
+        margin={"l": 95, "r": 95, "t": 40, "b": 30}, legend={"traceorder": "reversed"}
     )
     return fig
 

@@ -74,6 +74,12 @@ def norm_frame(wave: int):  # noqa: ANN201
     return _norm_frame(database_url(), wave)
 
 
+def _page_names() -> set[str]:
+    from readiness.paths import ROOT
+
+    return {p.stem for p in (ROOT / "pages").glob("*.py")}
+
+
 def public_base_url() -> str:
     """The app's address as users reach it: READINESS_PUBLIC_URL, else the browser's own URL."""
     configured = os.environ.get("READINESS_PUBLIC_URL", "").strip().rstrip("/")
@@ -82,9 +88,9 @@ def public_base_url() -> str:
     url = st.context.url or "http://localhost:8501/"
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
-    for page in ("start", "assess", "results", "home"):
-        if path.endswith(f"/{page}"):
-            path = path[: -len(page) - 1]
+    last = path.rsplit("/", 1)[-1]
+    if last in _page_names():
+        path = path[: -len(last) - 1]
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 

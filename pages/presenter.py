@@ -11,6 +11,7 @@ from components.session import (
     current_lang,
     engine,
     members_reference,
+    public_base_url,
     require_router,
     room_snapshot,
 )
@@ -37,7 +38,7 @@ st.html(
     "<style>.st-key-presenter-code p{font-size:5.5rem;font-weight:800;letter-spacing:.4rem;"
     "margin:0;line-height:1.1}.st-key-presenter-big p{font-size:2.2rem;margin:0}</style>"
 )
-url = workshops.join_url(workshop.code)
+url = workshops.join_url(workshop.code, base=public_base_url())
 left, right = st.columns([1, 2.2], gap="large")
 with left:
     buffer = io.BytesIO()

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.session import bank, current_lang, engine, require_router
+from components.session import bank, current_lang, engine, public_base_url, require_router
 from components.staff import require_staff
 from readiness import exports, workshops
 from readiness.i18n import t
@@ -66,7 +66,7 @@ chosen = st.selectbox(
     ),
 )
 current = next(item.workshop for item in listing if item.workshop.id == chosen)
-st.caption(workshops.join_url(current.code))
+st.caption(workshops.join_url(current.code, base=public_base_url()))
 c1, c2, c3, c4 = st.columns(4)
 for col, status, icon in (
     (c1, "open", ":material/play_arrow:"),
