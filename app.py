@@ -67,6 +67,7 @@ else:
             page("staff_compare", "nav.staff_compare", ":material/compare_arrows:"),
             page("staff_members", "nav.staff_members", ":material/groups:"),
             page("staff_data", "nav.staff_data", ":material/upload_file:"),
+            page("staff_clusters", "nav.staff_clusters", ":material/hub:"),
             page("staff_workshops", "nav.staff_workshops", ":material/event:"),
             page("presenter", "nav.presenter", ":material/co_present:", visibility="hidden"),
         ],

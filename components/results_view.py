@@ -9,8 +9,9 @@ import streamlit as st
 
 from components import charts
 from components.report_data import report_pdf
-from components.session import TOKEN_PARAM, engine, norm_frame
-from readiness import partners, peers, reference, store
+from components.session import TOKEN_PARAM, engine, member_frame, norm_frame
+from components.widgets import plain
+from readiness import clusters, partners, peers, reference, store
 from readiness.advice import NextStep, next_steps
 from readiness.bank import Bank
 from readiness.exports import csv_bytes
@@ -31,6 +32,7 @@ class Facts:
     previous_scores: dict[str, PillarScoreRow]
     steps: list[NextStep]
     partners: list[partners.Suggestion]
+    matches: list[clusters.Match]
 
     def score(self, key: str) -> float | None:
         return self.assessment.overall if key == "overall" else self.scores[key].score
@@ -94,6 +96,17 @@ def load_results(
     suggestions = partners.suggest(
         partners.load_catalog(), bank, profile=profile, answers=answers, lang=lang, limit=5
     )
+    members = member_frame(current.wave)
+    if not (members["company_id"] == company.id).any():  # submitted since the cache was filled
+        members = clusters.member_frame(engine=eng, wave=current.wave)
+    matches = clusters.rank_members(
+        members,
+        company_id=company.id,
+        viewer="company",
+        limit=3,
+        lang=lang,
+        bank=bank,
+    )
     return Facts(
         company=company,
         assessment=current,
@@ -105,6 +118,7 @@ def load_results(
         previous_scores=previous_scores,
         steps=steps,
         partners=suggestions,
+        matches=matches,
     )
 
 
@@ -342,6 +356,23 @@ def partners_section(facts: Facts, lang: str) -> None:
     if others:
         names = ", ".join(f"{s.name} ({round(100 * s.fit)}%)" for s in others)
         st.caption(t("results.partners_others", lang, names=names))
+
+
+def cluster_section(facts: Facts, lang: str) -> None:
+    st.subheader(t("results.peers_cluster_title", lang))
+    if not facts.matches:
+        st.caption(t("results.peers_cluster_none", lang))
+        return
+    st.caption(t("results.peers_cluster_lead", lang))
+    for match in facts.matches:
+        with st.container(border=True):
+            roles = ", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles)
+            st.markdown(f"**{plain(match.display_name)}** · {roles}")
+            st.progress(
+                match.score, text=t("results.peers_cluster_fit", lang, pct=round(100 * match.score))
+            )
+            for reason in match.reasons:
+                st.markdown(f"- {reason}")
 
 
 def progress_section(facts: Facts, bank: Bank, lang: str) -> None:

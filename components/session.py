@@ -225,3 +225,15 @@ def _partner_needs(url: str, cohort, lang: str):  # noqa: ANN001,ANN202
 
 def partner_needs(cohort, lang: str):  # noqa: ANN001,ANN201
     return _partner_needs(database_url(), cohort, lang)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
+def _member_frame(url: str, wave: int):  # noqa: ANN202
+    from readiness import clusters
+
+    return clusters.member_frame(engine=_engine_for(url), wave=wave)
+
+
+def member_frame(wave: int):  # noqa: ANN201
+    """Every member's latest scores and value-chain facts in a wave (cluster matching)."""
+    return _member_frame(database_url(), wave)

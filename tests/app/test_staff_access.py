@@ -115,3 +115,19 @@ def test_heatmap_shows_every_sector_with_n_in_the_hover(
     assert len(heat["y"]) == 25  # every KSIC division is listed, even without data
     hover = json.dumps(heat["hovertext"], ensure_ascii=False)
     assert "n = " in hover or "n=" in hover
+
+
+def test_cluster_builder_proposes_and_saves_a_cluster(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    at = _sign_in(make_app("ko").run())
+    at.switch_page("pages/staff_clusters.py").run()
+    assert not at.exception, at.exception
+    if at.info:  # the small demo set may hold no group for the first chain: try a sector
+        at.selectbox[0].set_value("C29").run()
+    assert at.get("plotly_chart"), "no network picture"
+    at.text_input[0].input("C29 수출 클러스터")
+    next(b for b in at.button if b.label == t("clusters.save", "ko")).click().run()
+    assert not at.exception
+    saved = store.list_clusters(engine=staff_engine)
+    assert [c["name"] for c in saved] == ["C29 수출 클러스터"] and saved[0]["members"] >= 3

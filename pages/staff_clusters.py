@@ -1,0 +1,146 @@
+"""Cluster builder: proposals of 3-6 members covering a value chain, adjusted and saved by staff."""
+
+import pandas as pd
+import streamlit as st
+
+from components.cluster_charts import cluster_graph_figure
+from components.session import bank, current_lang, engine, member_frame, require_router, summary
+from components.staff import require_staff
+from components.staff_filters import size_band_options
+from readiness import clusters, exports, reference, store
+from readiness.db import database_url
+from readiness.i18n import t
+
+require_router()
+staff = require_staff()
+lang = current_lang()
+qbank = bank()
+
+st.title(t("clusters.title", lang))
+st.caption(t("clusters.lead", lang))
+waves = summary(database_url()).waves
+if not waves:
+    st.info(t("home.data_empty", lang))
+    st.stop()
+
+choices = dict(clusters.chain_choices(lang))
+c1, c2, c3 = st.columns([3, 2, 1])
+chain_key = c1.selectbox(t("clusters.chain", lang), list(choices), format_func=choices.__getitem__)
+sizes = c2.multiselect(
+    t("filters.size_band", lang), **size_band_options(lang), placeholder=t("filters.all", lang)
+)
+wave = c3.selectbox(t("filters.wave", lang), waves, index=len(waves) - 1)
+
+frame = member_frame(wave)
+with st.spinner(t("clusters.searching", lang)):
+    proposals = clusters.propose_clusters(
+        frame, chain=chain_key, size_bands=sizes or None, lang=lang, bank=qbank
+    )
+if not proposals:
+    st.info(t("clusters.none", lang), icon=":material/hub:")
+    st.stop()
+
+role_labels = {r: reference.label("value_chain_roles", r, lang) for r in reference.role_ids()}
+pick = st.radio(
+    t("clusters.proposals", lang),
+    options=list(range(len(proposals))),
+    format_func=lambda n: t(
+        "clusters.proposal_label",
+        lang,
+        n=n + 1,
+        members=len(proposals[n].members),
+        score=round(100 * proposals[n].score),
+        covered=len(proposals[n].covered_roles),
+    ),
+    horizontal=True,
+)
+proposal = proposals[pick]
+
+# Staff may adjust the members; the adjusted cluster is scored the same way.
+pool = frame[
+    frame["company_id"].isin(proposal.company_ids)
+    | frame["ksic"].isin(clusters.resolve_chain(chain_key).divisions)
+]
+names = {int(r.company_id): f"{r.name} · {r.ksic}" for r in pool.itertuples()}
+chosen = st.multiselect(
+    t("clusters.adjust", lang),
+    options=list(names),
+    default=list(proposal.company_ids),
+    format_func=names.__getitem__,
+    max_selections=6,
+    key=f"adjust_{chain_key}_{pick}",
+)
+if set(chosen) != set(proposal.company_ids) and chosen:
+    try:
+        proposal = clusters.evaluate_cluster(
+            frame, chain=chain_key, company_ids=chosen, lang=lang, bank=qbank
+        )
+    except clusters.ClusterError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+
+m1, m2, m3 = st.columns(3)
+m1.metric(t("clusters.score", lang), f"{100 * proposal.score:.0f}")
+m2.metric(
+    t("clusters.covered", lang),
+    f"{len(proposal.covered_roles)} / {len(proposal.covered_roles) + len(proposal.missing_roles)}",
+)
+m3.metric(t("clusters.members", lang), len(proposal.members))
+if proposal.missing_roles:
+    st.caption(
+        t("clusters.missing", lang, roles=", ".join(role_labels[r] for r in proposal.missing_roles))
+    )
+for reason in proposal.reasons:
+    st.markdown(f"- {reason}")
+
+nodes, edges = clusters.cluster_graph(proposal)
+st.plotly_chart(
+    cluster_graph_figure(nodes, edges, role_labels=role_labels, role_order=reference.role_ids()),
+    config={"displayModeBar": False},
+    key="cluster_graph",
+)
+header, rows = clusters.proposal_table(proposal, lang=lang, bank=qbank)
+st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True)
+
+with st.form("save_cluster"):
+    name = st.text_input(t("clusters.name", lang), max_chars=120)
+    note = st.text_area(t("clusters.note", lang), max_chars=500, height=80)
+    if st.form_submit_button(t("clusters.save", lang), type="primary", icon=":material/save:"):
+        if not name.strip():
+            st.error(t("clusters.name_needed", lang), icon=":material/error:")
+        else:
+            saved = clusters.save_proposal(
+                engine=engine(), proposal=proposal, name=name, created_by=staff.email, note=note
+            )
+            st.success(t("clusters.saved", lang, name=saved.name), icon=":material/check:")
+e1, e2 = st.columns(2)
+for col, fmt in ((e1, "csv"), (e2, "xlsx")):
+    col.download_button(
+        t(f"data.download_{fmt}", lang),
+        data=lambda fmt=fmt: clusters.export_proposal(
+            engine=engine(), proposal=proposal, fmt=fmt, actor=staff.email, lang=lang, bank=qbank
+        ),
+        file_name=f"cluster-{chain_key}.{fmt}",
+        mime=exports.MIME_TYPES[fmt],
+        on_click="ignore",
+        width="stretch",
+    )
+
+saved = store.list_clusters(engine=engine())
+if saved:
+    st.subheader(t("clusters.saved_title", lang))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("clusters.name", lang): c["name"],
+                    t("clusters.chain", lang): choices.get(c["chain"], c["chain"]),
+                    t("clusters.members", lang): c["members"],
+                    t("clusters.by", lang): c["created_by"],
+                    t("clusters.when", lang): str(c["created_at"])[:16],
+                }
+                for c in saved
+            ]
+        ),
+        hide_index=True,
+    )
