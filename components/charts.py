@@ -18,15 +18,18 @@ TEXT = "#0e1620"
 FONT = "Pretendard, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', NanumGothic, sans-serif"
 
 
-def _base_layout(fig: go.Figure, *, height: int) -> go.Figure:
-    fig.update_layout(
-        height=height,
-        margin={"l": 40, "r": 40, "t": 30, "b": 30},
-        font={"family": FONT, "size": 14, "color": TEXT},
-        paper_bgcolor="rgba(0,0,0,0)",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
-    )
-    return fig
+def _layout(*, height: int, **extra: object) -> dict:
+    """The common layout, as one dict: building a figure in one go is several times faster than
+    a chain of update_layout calls (plotly validates every call)."""
+    layout = {
+        "height": height,
+        "margin": {"l": 40, "r": 40, "t": 30, "b": 30},
+        "font": {"family": FONT, "size": 14, "color": TEXT},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
+    }
+    layout.update(extra)
+    return layout
 
 
 def wrap_label(label: str, width: int = 12) -> str:
@@ -59,29 +62,33 @@ def radar_figure(
         vals = [v if v is not None else 0.0 for v in values]
         return [*vals, vals[0]]
 
-    fig = go.Figure()
     series = [
         (p75, names[2], GREEN, "dot", "square"),
         (median, names[1], VERMILLION, "dash", "diamond"),
         (company, names[0], BLUE, "solid", "circle"),
     ]
+    traces = []
     for values, name, colour, dash, symbol in series:
         if values is None:
             continue
-        fig.add_trace(
-            go.Scatterpolar(
-                r=closed(values),
-                theta=theta,
-                name=name,
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 3 if name == names[0] else 2},
-                marker={"symbol": symbol, "size": 9, "color": colour},
-                fill="toself" if name == names[0] else None,
-                fillcolor="rgba(0,114,178,0.12)" if name == names[0] else None,
-                hovertemplate="%{theta}: %{r:.0f}<extra>" + name + "</extra>",
-            )
-        )
-    fig.update_layout(
+        own = name == names[0]
+        trace = {
+            "type": "scatterpolar",
+            "r": closed(values),
+            "theta": theta,
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": colour, "dash": dash, "width": 3 if own else 2},
+            "marker": {"symbol": symbol, "size": 9, "color": colour},
+            "hovertemplate": "%{theta}: %{r:.0f}<extra>" + name + "</extra>",
+        }
+        if own:
+            trace.update(fill="toself", fillcolor="rgba(0,114,178,0.12)")
+        traces.append(trace)
+    layout = _layout(
+        height=height,
+        margin={"l": 95, "r": 95, "t": 40, "b": 30},
+        showlegend=True,
         polar={
             "radialaxis": {
                 "range": [0, 100],
@@ -92,13 +99,9 @@ def radar_figure(
             },
             "angularaxis": {"direction": "clockwise", "tickfont": {"size": 13, "color": TEXT}},
         },
-        showlegend=True,
     )
-    fig = _base_layout(fig, height=height)
-    fig.update_layout(
-        margin={"l": 95, "r": 95, "t": 40, "b": 30}, legend={"traceorder": "reversed"}
-    )
-    return fig
+    layout["legend"] = {**layout["legend"], "traceorder": "reversed"}  # type: ignore[dict-item]
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def distribution_figure(
@@ -111,34 +114,55 @@ def distribution_figure(
     height: int = 300,
 ) -> go.Figure:
     """Histogram of peer scores in 10-point bins with the company marked by a line and label."""
-    fig = go.Figure(
-        go.Histogram(
-            x=list(values),
-            xbins={"start": 0, "end": 100, "size": 10},
-            marker={"color": BAR, "line": {"color": "#ffffff", "width": 1}},
-            hovertemplate="%{x}: %{y}<extra></extra>",
-            name=y_title,
-        )
+    # Explicit axis colours: Streamlit's chart theme greys them to 3.7:1, below AA for text.
+    axis_text = {"color": GREY}
+    return go.Figure(
+        {
+            "data": [
+                {
+                    "type": "histogram",
+                    "x": list(values),
+                    "xbins": {"start": 0, "end": 100, "size": 10},
+                    "marker": {"color": BAR, "line": {"color": "#ffffff", "width": 1}},
+                    "hovertemplate": "%{x}: %{y}<extra></extra>",
+                    "name": y_title,
+                }
+            ],
+            "layout": _layout(
+                height=height,
+                margin={"l": 40, "r": 40, "t": 40, "b": 30},
+                showlegend=False,
+                bargap=0.05,
+                shapes=[
+                    {
+                        "type": "line",
+                        "x0": company_value,
+                        "x1": company_value,
+                        "xref": "x",
+                        "y0": 0,
+                        "y1": 1,
+                        "yref": "y domain",
+                        "line": {"color": BLUE, "width": 3},
+                    }
+                ],
+                annotations=[
+                    {
+                        "x": company_value,
+                        "y": 1,
+                        "yref": "paper",
+                        "text": f"▼ {company_label} {company_value:.0f}",
+                        "showarrow": False,
+                        "yanchor": "bottom",
+                        "font": {"color": BLUE, "size": 14},
+                    }
+                ],
+                xaxis={
+                    "range": [0, 100],
+                    "title": {"text": x_title, "font": axis_text},
+                    "dtick": 10,
+                    "tickfont": axis_text,
+                },
+                yaxis={"title": {"text": y_title, "font": axis_text}, "tickfont": axis_text},
+            ),
+        }
     )
-    fig.add_vline(x=company_value, line={"color": BLUE, "width": 3})
-    fig.add_annotation(
-        x=company_value,
-        y=1,
-        yref="paper",
-        text=f"▼ {company_label} {company_value:.0f}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"color": BLUE, "size": 14},
-    )
-    fig.update_layout(
-        # Explicit axis colours: Streamlit's chart theme greys them to 3.7:1, below AA for text.
-        xaxis={"range": [0, 100], "title": {"text": x_title, "font": {"color": GREY}}, "dtick": 10},
-        yaxis={"title": {"text": y_title, "font": {"color": GREY}}},
-        bargap=0.05,
-        showlegend=False,
-    )
-    fig = _base_layout(fig, height=height)
-    fig.update_layout(margin={"t": 40})
-    fig.update_xaxes(tickfont={"color": GREY})
-    fig.update_yaxes(tickfont={"color": GREY})
-    return fig

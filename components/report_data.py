@@ -11,6 +11,20 @@ from readiness.i18n import t
 
 if TYPE_CHECKING:
     from components.results_view import Facts
+    from readiness.clusters import Match
+
+MAX_MEMBERS = 3
+
+
+def member_row(match: Match, lang: str) -> report.MemberRow:
+    """A complementary member as the company sees it: only `display_name` names it (its own name
+    when it agreed to be named, else a neutral label), never any other field of the match."""
+    return report.MemberRow(
+        name=match.display_name,
+        roles=", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles),
+        fit=match.score,
+        reasons=tuple(match.reasons),
+    )
 
 
 def _peer_block(facts: Facts, bank: Bank, lang: str, group_label: str) -> report.PeerBlock | None:
@@ -80,6 +94,7 @@ def report_data(facts: Facts, bank: Bank, lang: str, group_label: str) -> report
         partners=tuple(
             report.PartnerRow(name=s.name, fit=s.fit, reasons=s.reasons) for s in facts.partners[:3]
         ),
+        members=tuple(member_row(m, lang) for m in facts.matches[:MAX_MEMBERS]),
         stages=report.stage_bands(bank, lang),
     )
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import charts
 from components.report_data import report_pdf
-from components.session import TOKEN_PARAM, engine, member_frame, norm_frame
+from components.session import TOKEN_PARAM, complementary_members, engine, norm_frame
 from components.widgets import plain
 from readiness import clusters, partners, peers, reference, store
 from readiness.advice import NextStep, next_steps
@@ -96,17 +96,7 @@ def load_results(
     suggestions = partners.suggest(
         partners.load_catalog(), bank, profile=profile, answers=answers, lang=lang, limit=5
     )
-    members = member_frame(current.wave)
-    if not (members["company_id"] == company.id).any():  # submitted since the cache was filled
-        members = clusters.member_frame(engine=eng, wave=current.wave)
-    matches = clusters.rank_members(
-        members,
-        company_id=company.id,
-        viewer="company",
-        limit=3,
-        lang=lang,
-        bank=bank,
-    )
+    matches = complementary_members(company.id, current.wave, lang)
     return Facts(
         company=company,
         assessment=current,

@@ -237,3 +237,20 @@ def _member_frame(url: str, wave: int):  # noqa: ANN202
 def member_frame(wave: int):  # noqa: ANN201
     """Every member's latest scores and value-chain facts in a wave (cluster matching)."""
     return _member_frame(database_url(), wave)
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=512)
+def _complementary(url: str, company_id: int, wave: int, lang: str):  # noqa: ANN202
+    from readiness import clusters
+
+    members = _member_frame(url, wave)
+    if not (members["company_id"] == company_id).any():  # submitted since the frame was cached
+        members = clusters.member_frame(engine=_engine_for(url), wave=wave)
+    return clusters.rank_members(
+        members, company_id=company_id, viewer="company", limit=3, lang=lang, bank=default_bank()
+    )
+
+
+def complementary_members(company_id: int, wave: int, lang: str):  # noqa: ANN201
+    """The members a company may be shown as cluster partners (consent applied), cached."""
+    return _complementary(database_url(), company_id, wave, lang)
