@@ -36,6 +36,7 @@ FONT_DIR = DATA_DIR / "fonts"
 FONT = "NanumGothic"
 FONT_FILES = {"": "NanumGothic.ttf", "B": "NanumGothicBold.ttf"}
 MAX_NEXT_STEPS = 3
+MAX_REASONS = 3  # reasons printed per complementary member
 
 Fallback = Literal["division_size", "division", "size_band", "all"]
 FALLBACKS: tuple[str, ...] = ("division_size", "division", "size_band", "all")
@@ -151,6 +152,17 @@ class PartnerRow:
 
 
 @dataclass(frozen=True)
+class MemberRow:
+    """A complementary member as the company may see it: `name` is the member's name only when it
+    agreed to be named, otherwise a neutral label (sector, size band, region)."""
+
+    name: str
+    roles: str  # value-chain roles, already joined and in the report's language
+    fit: float  # 0-1
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class StageBand:
     """One stage on the overall-score scale, for the stage ladder (optional)."""
 
@@ -179,6 +191,7 @@ class ReportData:
     next_steps: tuple[NextStepRow, ...] = ()
     progress: tuple[ProgressRow, ...] = ()
     partners: tuple[PartnerRow, ...] = ()
+    members: tuple[MemberRow, ...] = ()  # complementary members, only those who agreed
     stages: tuple[StageBand, ...] = ()
 
     def __post_init__(self) -> None:
@@ -231,6 +244,10 @@ def report_words(lang: str) -> dict[str, str]:
     with path.open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh) or {}
     return {str(key): str(value) for key, value in raw.items()}
+
+
+def _pct(fit: float) -> str:
+    return f"{round(max(0.0, min(1.0, fit)) * 100)}%"
 
 
 def _score(value: float | None) -> str:
@@ -993,12 +1010,39 @@ class _ReportPDF(FPDF):
             rows.append(
                 [
                     (partner.name, BOLD),
-                    f"{round(max(0.0, min(1.0, partner.fit)) * 100)}%",
+                    _pct(partner.fit),
                     "\n".join(f"• {reason}" for reason in partner.reasons) or "–",
                 ]
             )
         self.section(self.w_("partners_title"), keep=self.keep_for(14, widths, rows))
         self.grid(widths, ("LEFT", "RIGHT", "LEFT"), rows)
+
+    def clip(self, text: str, width: float, max_lines: int, *, bold: bool = False) -> str:
+        """`text` as a table cell of `width` shows it, cut after `max_lines` lines, so that no row
+        grows taller than a page."""
+        self.font(8.2, bold=bold)
+        return "\n".join(self.fit_lines(text, width - 2 * CELL_PAD_X - 0.2, max_lines))
+
+    def members_table(self) -> None:
+        widths = (46, 36, 16, 82)
+        rows: list[list[Cell]] = [
+            self.headings("col_member", "col_roles", "col_complement", "col_reasons")
+        ]
+        for member in self.data.members:
+            reasons = [
+                self.clip(f"• {reason}", widths[3], 5) for reason in member.reasons[:MAX_REASONS]
+            ]
+            rows.append(
+                [
+                    (self.clip(member.name, widths[0], 4, bold=True), BOLD),
+                    self.clip(member.roles, widths[1], 6) or "–",
+                    _pct(member.fit),
+                    "\n".join(reasons) or "–",
+                ]
+            )
+        keep = self.keep_for(22, widths, rows)
+        self.section(self.w_("members_title"), self.w_("members_intro"), keep=keep)
+        self.grid(widths, ("LEFT", "LEFT", "RIGHT", "LEFT"), rows)
 
     def method_note(self) -> None:
         self.need(30)
@@ -1022,6 +1066,8 @@ class _ReportPDF(FPDF):
             self.progress_table()
         if self.data.partners:
             self.partners_table()
+        if self.data.members:
+            self.members_table()
         self.method_note()
         self.footers()
         return bytes(self.output())

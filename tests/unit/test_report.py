@@ -14,12 +14,15 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from components.report_data import member_row
 from readiness import report
 from readiness.advice import next_steps
 from readiness.bank import Bank
+from readiness.clusters import Cover, Match
 from readiness.paths import DATA_DIR
 from readiness.report import (
     FALLBACKS,
+    MemberRow,
     NextStepRow,
     PartnerRow,
     PeerBlock,
@@ -45,10 +48,50 @@ PILLAR_NAMES = {
     ),
 }
 PILLAR_IDS = ("EXP", "SRV", "AI", "COL")
+MEMBERS = {
+    "ko": (
+        MemberRow(
+            name="대성부품㈜",
+            roles="부품·모듈, 유통·수출",
+            fit=0.82,
+            reasons=(
+                "부품·모듈 역할로 우리 회사의 완제품 역할을 보완하고, AI·스마트공장 78점으로 "
+                "우리 회사의 약점(23점)을 메웁니다.",
+                "가치사슬 협업 71점으로 약점(37점)도 메웁니다.",
+            ),
+        ),
+        MemberRow(
+            name="C25 금속가공제품 · 10-49명 · 경기도",
+            roles="사후 서비스",
+            fit=0.64,
+            reasons=("사후 서비스 역할을 더하고, 제조의 서비스화 66점의 강점을 더합니다.",),
+        ),
+    ),
+    "en": (
+        MemberRow(
+            name="Daesung Parts Co.",
+            roles="Parts and components, Distribution and export",
+            fit=0.82,
+            reasons=(
+                "Brings Parts and components next to your Final product role, and its AI and "
+                "smart factory score of 78 covers your weak spot (23).",
+                "Its Value-chain collaboration score of 71 also covers your weak spot (37).",
+            ),
+        ),
+        MemberRow(
+            name="C25 Fabricated metal products · 10-49 employees · Gyeonggi-do",
+            roles="After-sales service",
+            fit=0.64,
+            reasons=(
+                "Brings the After-sales service role, and adds strength in Servitization (66).",
+            ),
+        ),
+    ),
+}
 
 
 def sample(lang: str = "ko", **changes: object) -> ReportData:
-    """A full report: peers shown, three next steps, progress and partners."""
+    """A full report: peers shown, three next steps, progress, partners and members."""
     names = PILLAR_NAMES[lang]
     ko = lang == "ko"
     pillars = tuple(
@@ -110,6 +153,7 @@ def sample(lang: str = "ko", **changes: object) -> ReportData:
         partners=(
             PartnerRow(name="수출대행사" if ko else "Export agent", fit=0.8, reasons=("a",)),
         ),
+        members=MEMBERS[lang],
         stages=tuple(
             report.StageBand(id=sid, name=sid, min=low)
             for sid, low in (("beginner", 0), ("promising", 25), ("leading", 50), ("champion", 75))
@@ -208,7 +252,7 @@ def test_very_long_company_name_and_item_texts_still_make_a_valid_pdf() -> None:
     )
     data = replace(base, company=long_name, next_steps=steps, pillars=pillars, region="경기 " * 40)
     pages = pages_text(build_report(data, "ko"))
-    assert 1 <= len(pages) <= 4
+    assert 1 <= len(pages) <= 5  # the members section may move to a page of its own
     assert "한빛정밀㈜ 글로벌초정밀가공시스템솔루션" in pages[0]
     assert "…" in pages[0]  # the title is cut to two lines
 
@@ -237,11 +281,80 @@ def test_progress_shows_direction_in_signs_not_only_colour(en_pdf: bytes) -> Non
 
 
 def test_quick_scan_and_empty_sections_still_render() -> None:
-    data = sample("en", mode="quick", next_steps=(), progress=(), partners=(), stages=())
+    data = sample(
+        "en", mode="quick", next_steps=(), progress=(), partners=(), members=(), stages=()
+    )
     text = "\n".join(pages_text(build_report(data, "en")))
     assert "Quick scan" in text
     assert "No next step to suggest" in text
     assert "Progress since the last assessment" not in text
+
+
+def test_members_print_their_names_roles_and_reasons(ko_pdf: bytes, en_pdf: bytes) -> None:
+    text = "\n".join(pages_text(ko_pdf))
+    assert "함께 나갈 수 있는 회원사" in text
+    assert "추천에 동의한 회원사만 보이며" in text
+    assert "대성부품㈜" in text and "C25 금속가공제품" in text
+    assert "약점(37점)도 메웁니다." in text
+    assert "82%" in text and "부품·모듈, 유통·수출" in text
+    en = "\n".join(pages_text(en_pdf))
+    assert "Members to go abroad with" in en and "Daesung Parts Co." in en
+
+
+def test_without_members_there_is_no_members_section() -> None:
+    for lang, title in (("ko", "함께 나갈 수 있는 회원사"), ("en", "Members to go abroad with")):
+        text = "\n".join(pages_text(build_report(sample(lang, members=()), lang)))
+        assert title not in text
+        assert "Daesung" not in text and "대성부품" not in text
+
+
+def test_at_most_three_reasons_per_member_and_long_text_wraps() -> None:
+    member = MemberRow(
+        name="한빛초정밀글로벌솔루션부품가공㈜ " * 6,
+        roles="부품·모듈, 유통·수출, 사후 서비스, 플랫폼·소프트웨어",
+        fit=1.4,  # clamped
+        reasons=tuple(f"이유 {n}: " + "아주 긴 추천 이유 문장입니다 " * 12 for n in range(1, 6)),
+    )
+    data = sample("ko", members=(member,) * 3)
+    pages = pages_text(build_report(data, "ko"))
+    text = "\n".join(pages)
+    assert 1 <= len(pages) <= 5
+    assert "이유 3:" in text and "이유 4:" not in text
+    assert "100%" in text and "140%" not in text
+    assert all(f"{n} / {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_a_member_is_named_only_by_its_display_name() -> None:
+    """Consent: a member that did not agree to be named reaches the report by its neutral label."""
+    real_name = "세진금속공업㈜"
+    label = "C25 금속가공제품 · 10-49명 · 경기도"
+    match = Match(
+        display_name=label,
+        named=False,
+        ksic="C25",
+        size_band="10-49",
+        region="41",
+        roles=("components", "distribution_export"),
+        products=f"{real_name} 정밀 프레스 부품",  # not public: a company viewer never gets it
+        score=0.71,
+        role_fit=1.0,
+        strength=0.78,
+        shared_markets=("VN",),
+        covers=(Cover(pillar="AI", theirs=78, ours=23),),
+        reasons=("AI·스마트공장 78점으로 우리 회사의 약점(23점)을 메웁니다.",),
+        synthetic=False,
+    )
+    row = member_row(match, "ko")
+    assert row == MemberRow(
+        name=label,
+        roles="부품·모듈, 유통·수출",
+        fit=0.71,
+        reasons=("AI·스마트공장 78점으로 우리 회사의 약점(23점)을 메웁니다.",),
+    )
+    pdf = build_report(sample("ko", members=(row,)), "ko")
+    text = " ".join(" ".join(pages_text(pdf)).split())  # the label may wrap in its cell
+    assert label in text
+    assert real_name not in text and "프레스" not in text
 
 
 def test_build_takes_well_under_a_second() -> None:
