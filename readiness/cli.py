@@ -94,30 +94,41 @@ def cmd_score(args: argparse.Namespace) -> int:
 PEERS_SHAPE = '{"profile": {"ksic": "C29", "employees": 45}, "answers": {...}, "wave": 2026}'
 
 
-def cmd_peers(args: argparse.Namespace) -> int:
+def _profile_request(path: str, shape: str, name: str) -> tuple[Any, str | None]:
+    """Read {"profile": {...}, "answers": {...}} from `path`: (data with a validated
+    CompanyProfile under "profile_model", None) or (None, a message naming the problem)."""
     from pydantic import ValidationError
 
-    from readiness import peers, store
     from readiness.profile import CompanyProfile
-    from readiness.scoring import AnswerError, score_assessment
 
-    data, error = _read_json(args.file)
+    data, error = _read_json(path)
     if error:
-        return _fail(error)
+        return None, error
     if not isinstance(data, dict):
-        return _fail(f"{args.file}: expected an object {PEERS_SHAPE}")
+        return None, f"{path}: expected an object {shape}"
     for key in ("profile", "answers"):
         if not isinstance(data.get(key), dict):
-            return _fail(f"{args.file}: {key!r} must be an object, as in {PEERS_SHAPE}")
+            return None, f"{path}: {key!r} must be an object, as in {shape}"
     try:
-        profile = CompanyProfile.model_validate({"name": "peers", **data["profile"]})
+        data["profile_model"] = CompanyProfile.model_validate({"name": name, **data["profile"]})
     except ValidationError as exc:
         problems = "; ".join(
             f"profile.{'.'.join(str(part) for part in e['loc'])}: "
             + e["msg"].removeprefix("Value error, ")
             for e in exc.errors()
         )
-        return _fail(f"{args.file}: {problems}")
+        return None, f"{path}: {problems}"
+    return data, None
+
+
+def cmd_peers(args: argparse.Namespace) -> int:
+    from readiness import peers, store
+    from readiness.scoring import AnswerError, score_assessment
+
+    data, error = _profile_request(args.file, PEERS_SHAPE, "peers")
+    if error:
+        return _fail(error)
+    profile = data["profile_model"]
     mode = data.get("mode", "full")
     if mode not in ("full", "quick"):
         return _fail(f"{args.file}: mode must be 'full' or 'quick'")
@@ -166,31 +177,15 @@ SUGGEST_SHAPE = (
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     """Partner types that fit a profile and answers, best first, with the reasons."""
-    from pydantic import ValidationError
-
     from readiness.partners import CatalogError, load_catalog, suggest
-    from readiness.profile import CompanyProfile
     from readiness.scoring import AnswerError
 
     if args.limit is not None and args.limit < 1:
         return _fail("--limit must be at least 1", 2)
-    data, error = _read_json(args.file)
+    data, error = _profile_request(args.file, SUGGEST_SHAPE, "suggest")
     if error:
         return _fail(error)
-    if not isinstance(data, dict):
-        return _fail(f"{args.file}: expected an object {SUGGEST_SHAPE}")
-    for key in ("profile", "answers"):
-        if not isinstance(data.get(key), dict):
-            return _fail(f"{args.file}: {key!r} must be an object, as in {SUGGEST_SHAPE}")
-    try:
-        profile = CompanyProfile.model_validate({"name": "suggest", **data["profile"]})
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"profile.{'.'.join(str(part) for part in e['loc'])}: "
-            + e["msg"].removeprefix("Value error, ")
-            for e in exc.errors()
-        )
-        return _fail(f"{args.file}: {problems}")
+    profile = data["profile_model"]
     try:
         bank = load_bank(args.bank)
         catalog = load_catalog(args.catalog, bank=bank if args.bank else None)
