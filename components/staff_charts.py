@@ -191,13 +191,17 @@ def heatmap_figure(
                 "name": "n = 0",
             }
         )
+    many = len(column_labels) > 8  # dimension view: tilted single-line labels, no overlaps
     return _figure(
         traces,
-        height=height or 26 * len(data.rows) + 140,
-        margin={"t": 90, "b": 40, "l": 10},
+        height=height or 26 * len(data.rows) + (260 if many else 140),
+        margin={"t": 190 if many else 90, "b": 40, "l": 10},
         xaxis={
             "tickvals": x,
-            "ticktext": [wrap_label(label, 14) for label in column_labels],
+            "ticktext": list(column_labels)
+            if many
+            else [wrap_label(label, 14) for label in column_labels],
+            "tickangle": -60 if many else 0,
             "range": [-0.5, len(x) - 0.5],
             "side": "top",
             "showgrid": False,
@@ -339,7 +343,7 @@ def trend_figure(
     return _figure(
         traces,
         height=height,
-        xaxis={"title": x_title, "tickvals": waves, "ticktext": [str(w) for w in waves]},
+        xaxis={"tickvals": waves, "ticktext": [str(w) for w in waves]},
         yaxis={"title": y_title, "gridcolor": GRID},
     )
 
@@ -372,7 +376,7 @@ def quadrant_figure(
             go.Scatter(
                 x=part["maturity"].tolist(),
                 y=part["spread"].tolist(),
-                mode="markers+text",
+                mode="markers+text" if chosen else "markers",
                 text=part["ksic"].tolist(),
                 textposition="top center",
                 textfont={"size": 14 if chosen else 11, "color": INK if chosen else GREY},
@@ -459,8 +463,9 @@ def cohort_comparison_figure(
                     "thickness": 1.2,
                 },
                 text=[_format(m, ".1f") for m in means],
-                textposition="inside",
-                insidetextanchor="start",
+                textposition="outside",
+                textfont={"color": INK},
+                cliponaxis=False,
                 customdata=np.column_stack(
                     [table[f"n_{side}"].to_numpy(), table[f"median_{side}"].to_numpy()]
                 ),

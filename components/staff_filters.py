@@ -106,6 +106,6 @@ def workshop_labels(lang: str) -> dict[int, str]:
     from readiness import workshops
 
     return {
-        item.workshop.id: f"{item.workshop.title} · {item.workshop.code} · {item.workshop.held_on}"
-        for item in workshops.list_workshops(engine=engine())
+        w.id: f"{w.title} · {w.code} · {w.held_on}"
+        for w in workshops.workshop_choices(engine=engine())
     }

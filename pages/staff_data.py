@@ -73,11 +73,11 @@ with import_tab:
             st.info(t("data.nothing_to_do", lang), icon=":material/check_circle:")
         if plan.problems:
             st.markdown(f"**{t('data.problems', lang)}**")
-            st.dataframe(plan.problems_frame(lang), hide_index=True, height=320)
+            st.dataframe(plan.problems_frame(lang), hide_index=True)
         with st.expander(t("data.preview_members", lang), expanded=plan.ok):
-            st.dataframe(plan.members_frame(lang), hide_index=True, height=320)
+            st.dataframe(plan.members_frame(lang), hide_index=True)
         with st.expander(t("data.preview_results", lang)):
-            st.dataframe(plan.assessments_frame(lang), hide_index=True, height=320)
+            st.dataframe(plan.assessments_frame(lang), hide_index=True)
         if st.button(
             t("data.apply", lang),
             type="primary",
@@ -111,7 +111,11 @@ with export_tab:
         horizontal=True,
     )
     c1, c2, c3, c4 = st.columns(4)
-    waves = c1.multiselect(t("filters.wave", lang), options=store.summary(engine=engine()).waves)
+    waves = c1.multiselect(
+        t("filters.wave", lang),
+        options=store.summary(engine=engine()).waves,
+        placeholder=t("filters.all", lang),
+    )
     ksic = c2.multiselect(
         t("filters.ksic", lang), **ksic_options(lang), placeholder=t("filters.all", lang)
     )

@@ -154,6 +154,7 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
         column_config={
             t("sector.partner_share", lang): st.column_config.ProgressColumn(
                 t("sector.partner_share", lang), min_value=0, max_value=100, format="%d%%"

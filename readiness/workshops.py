@@ -183,6 +183,16 @@ def workshop_by_code(*, engine: sa.Engine, code: str) -> Workshop | None:
         return session.exec(select(Workshop).where(Workshop.code == code)).first()
 
 
+def workshop_choices(*, engine: sa.Engine) -> list[Workshop]:
+    """Every workshop, newest first, without head counts (cheap: for filter lists)."""
+    with read_session(engine) as session:
+        query = select(Workshop).order_by(
+            Workshop.held_on.desc(),  # type: ignore[attr-defined]
+            Workshop.id.desc(),  # type: ignore[union-attr]
+        )
+        return list(session.exec(query).all())
+
+
 def list_workshops(*, engine: sa.Engine) -> list[WorkshopListing]:
     """Every workshop, newest first, with how many joined and how many submitted."""
     a = Assessment.__table__  # type: ignore[attr-defined]
