@@ -302,7 +302,6 @@ def trend_figure(
     labels: Mapping[str, str],
     stat: str = "mean",
     y_title: str,
-    x_title: str = "",
     min_n: int = 5,
     empty_text: str = "No data",
     height: int = 340,

@@ -97,7 +97,6 @@ with left:
             profile.trend,
             labels=labels,
             y_title=t("sector.score", lang),
-            x_title=t("filters.wave", lang),
             empty_text=t("overview.empty", lang),
         ),
         key="sector_trend",
