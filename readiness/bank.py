@@ -26,11 +26,13 @@ class BankError(ValueError):
     """A malformed question bank; the message names file, item and field."""
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """Frozen, and any unknown field is an error: for data files staff edit by hand."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(_Strict):
+class Text(Strict):
     ko: Annotated[str, Field(min_length=1)]
     en: Annotated[str, Field(min_length=1)]
 
@@ -45,24 +47,24 @@ class Text(_Strict):
         return self.ko if lang == "ko" else self.en
 
 
-class Stage(_Strict):
+class Stage(Strict):
     id: Literal["beginner", "promising", "leading", "champion"]
     min: Annotated[float, Field(ge=0, le=100)]
     name: Text
     description: Text
 
 
-class Gate(_Strict):
+class Gate(Strict):
     stage: str
     min_pillar_score: Annotated[float, Field(ge=0, le=100)]
 
 
-class Dimension(_Strict):
+class Dimension(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name: Text
 
 
-class Pillar(_Strict):
+class Pillar(Strict):
     id: Annotated[str, Field(pattern=r"^[A-Z]{2,4}$")]
     weight: Annotated[float, Field(gt=0)]
     name: Text
@@ -70,7 +72,7 @@ class Pillar(_Strict):
     dimensions: Annotated[list[Dimension], Field(min_length=1)]
 
 
-class Item(_Strict):
+class Item(Strict):
     id: Annotated[str, Field(pattern=r"^[A-Z]{2,4}\d{2}$")]
     dimension: str
     weight: Annotated[float, Field(gt=0, le=5)]
@@ -90,7 +92,7 @@ class Item(_Strict):
         return self.actions[level].get(lang) if 0 <= level < 5 else None
 
 
-class _BankFile(_Strict):
+class _BankFile(Strict):
     version: Annotated[str, Field(min_length=1)]
     title: Text
     stages: Annotated[list[Stage], Field(min_length=4, max_length=4)]
@@ -110,12 +112,12 @@ class _BankFile(_Strict):
         return self
 
 
-class _ItemsFile(_Strict):
+class _ItemsFile(Strict):
     pillar: str
     items: Annotated[list[Item], Field(min_length=1)]
 
 
-class Bank(_Strict):
+class Bank(Strict):
     version: str
     title: Text
     stages: list[Stage]

@@ -68,11 +68,11 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from readiness import exports, peers, reference, store, strict_yaml
 from readiness.analytics import Cohort, assessment_frame
-from readiness.bank import Bank, Text, default_bank
+from readiness.bank import Bank, Strict, Text, default_bank
 from readiness.models import Cluster
 from readiness.paths import DATA_DIR
 
@@ -104,18 +104,14 @@ class ClusterError(ValueError):
 # --- chains ---------------------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ChainSpec(_Strict):
+class ChainSpec(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
     name: Text
     divisions: Annotated[list[str], Field(min_length=2)]
     roles: Annotated[list[str], Field(min_length=2)]
 
 
-class ChainCatalog(_Strict):
+class ChainCatalog(Strict):
     version: Annotated[str, Field(min_length=1)]
     chains: Annotated[list[ChainSpec], Field(min_length=1)]
 

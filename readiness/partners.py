@@ -48,10 +48,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from readiness import reference, strict_yaml
-from readiness.bank import Bank, Text, default_bank
+from readiness.bank import Bank, Strict, Text, default_bank
 from readiness.paths import DATA_DIR
 from readiness.scoring import Answers, Result, score_assessment, validate_answers
 
@@ -85,11 +85,7 @@ class CatalogError(ValueError):
     """A malformed partner catalog; the message names file, type, rule and field."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Rule(_Strict):
+class Rule(Strict):
     when: Condition
     weight: Annotated[float, Field(ge=-1, le=1)]
     reason: Text
@@ -102,7 +98,7 @@ class Rule(_Strict):
         return value
 
 
-class PartnerType(_Strict):
+class PartnerType(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name: Text
     what: Text
@@ -113,7 +109,7 @@ class PartnerType(_Strict):
     rules: Annotated[list[Rule], Field(min_length=1)]
 
 
-class Catalog(_Strict):
+class Catalog(Strict):
     version: Annotated[str, Field(min_length=1)]
     types: Annotated[list[PartnerType], Field(min_length=1)]
 
