@@ -39,8 +39,8 @@ from _common import (  # noqa: E402
 
 from components import staff_charts  # noqa: E402
 from readiness import analytics, reference, store  # noqa: E402
-from readiness.analytics import Cohort  # noqa: E402
 from readiness.bank import default_bank  # noqa: E402
+from readiness.cohorts import Cohort  # noqa: E402
 
 URL_ENV = "READINESS_BENCH_HEATMAP_URL"
 GOAL = 2.0
@@ -54,6 +54,7 @@ import streamlit as st
 from components.staff_charts import heatmap_figure
 from readiness import analytics, db, reference
 from readiness.bank import default_bank
+from readiness.cohorts import Cohort
 
 
 @st.cache_resource
@@ -70,7 +71,7 @@ bank = default_bank()
 waves = [2026, 2025, 2024, 2023, 2022]
 wave = st.selectbox("연도", waves, key="wave")
 stat = st.radio("통계", ["mean", "median"], horizontal=True, key="stat")
-cohort = analytics.Cohort(waves=(wave,))
+cohort = Cohort(waves=(wave,))
 """
 # The recommended shape: the small aggregate is what st.cache_data keeps for reruns.
 AGGREGATE_CACHED = """

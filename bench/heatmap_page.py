@@ -54,6 +54,7 @@ from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: 
 
 from readiness import analytics, reference  # noqa: E402
 from readiness.bank import default_bank  # noqa: E402
+from readiness.cohorts import Cohort  # noqa: E402
 from readiness.i18n import t  # noqa: E402
 
 APP = str(ROOT / "app.py")
@@ -234,7 +235,7 @@ def _check_bare(at: AppTest) -> None:
 def _bare_inputs(engine, lang: str, wave: int) -> tuple[object, dict, dict, int]:  # noqa: ANN001
     """The page's default view, computed outside Streamlit: the grid, the figure's arguments."""
     qbank = default_bank()
-    cohort = analytics.Cohort(waves=(wave,))
+    cohort = Cohort(waves=(wave,))
     frame = analytics.assessment_frame(engine=engine, cohort=cohort)
     data = analytics.heatmap(
         frame,

@@ -67,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         if wave is None:
             parser.error("the database has no submitted assessments")
 
-        peers.norm_frame(engine=engine, wave=wave)  # warm the connection pool and caches
-        frame_times = _times(lambda _: peers.norm_frame(engine=engine, wave=wave), args.repeat)
-        frame = peers.norm_frame(engine=engine, wave=wave)
+        store.norm_frame(engine=engine, wave=wave)  # warm the connection pool and caches
+        frame_times = _times(lambda _: store.norm_frame(engine=engine, wave=wave), args.repeat)
+        frame = store.norm_frame(engine=engine, wave=wave)
         keys = peers.score_keys(frame)
         sample = frame.sample(n=min(args.repeat, len(frame)), random_state=1).to_dict("records")
 

@@ -295,7 +295,7 @@ def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str,
     owner = store.get_company(engine=engine, company_id=company.id)
     scores = store.pillar_scores_of(engine=engine, assessment_id=current.id)
     answers = store.answers_of(engine=engine, assessment_id=current.id)
-    frame = peers.norm_frame(engine=engine, wave=current.wave)
+    frame = store.norm_frame(engine=engine, wave=current.wave)
     keyed = {"overall": current.overall, **{pid: scores[pid].score for pid in bank.pillar_ids}}
 
     def bench() -> peers.Benchmark:

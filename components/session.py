@@ -64,9 +64,7 @@ def current_token() -> str | None:
 
 @st.cache_data(ttl=120, show_spinner=False)
 def _norm_frame(url: str, wave: int):  # noqa: ANN202
-    from readiness import peers
-
-    return peers.norm_frame(engine=_engine_for(url), wave=wave)
+    return store.norm_frame(engine=_engine_for(url), wave=wave)
 
 
 def norm_frame(wave: int):  # noqa: ANN201

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from readiness import reference
-from readiness.analytics import Cohort
 from readiness.bank import Bank
+from readiness.cohorts import Cohort
 from readiness.i18n import t
 
 

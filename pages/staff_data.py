@@ -6,6 +6,7 @@ from components.session import bank, current_lang, engine, require_router
 from components.staff import require_staff
 from components.staff_filters import ksic_options, region_options, size_band_options
 from readiness import exports, importer, store
+from readiness.cohorts import Cohort
 from readiness.i18n import t
 
 require_router()
@@ -126,7 +127,7 @@ with export_tab:
         t("filters.region", lang), **region_options(lang), placeholder=t("filters.all", lang)
     )
     include_synthetic = st.toggle(t("filters.synthetic", lang), value=True, key="export_synth")
-    filters = exports.ExportFilter(
+    filters = Cohort(
         ksic=ksic,
         size_bands=sizes,
         regions=regions,

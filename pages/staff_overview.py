@@ -110,13 +110,12 @@ with left:
         )
 with right:
     st.markdown(f"**{t('overview.export', lang)}**")
-    filters = exports.ExportFilter.of(cohort)
     e1, e2 = st.columns(2)
     for col, fmt in ((e1, "csv"), (e2, "xlsx")):
         col.download_button(
             t(f"data.download_{fmt}", lang),
             data=lambda fmt=fmt: exports.export_assessments(
-                engine=engine(), fmt=fmt, actor=staff.email, lang=lang, filters=filters, bank=qbank
+                engine=engine(), fmt=fmt, actor=staff.email, lang=lang, filters=cohort, bank=qbank
             ),
             file_name=f"readiness-view.{fmt}",
             mime=exports.MIME_TYPES[fmt],

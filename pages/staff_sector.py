@@ -15,6 +15,7 @@ from components.session import (
 )
 from components.staff import require_staff
 from readiness import analytics, reference
+from readiness.cohorts import Cohort
 from readiness.db import database_url
 from readiness.i18n import t
 
@@ -48,7 +49,7 @@ wave = c2.selectbox(t("filters.wave", lang), waves, index=wave_index)
 include_synthetic = c3.toggle(t("filters.synthetic", lang), value=True)
 st.query_params.update({"ksic": ksic, "wave": str(wave)})
 
-cohort = analytics.Cohort(include_synthetic=include_synthetic)
+cohort = Cohort(include_synthetic=include_synthetic)
 frame = cohort_frame(cohort)
 items = item_frame(cohort.narrowed(ksic=ksic, wave=wave))
 profile = analytics.sector_profile(frame, ksic=ksic, wave=wave, items=items, bank=qbank)

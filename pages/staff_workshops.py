@@ -8,6 +8,7 @@ import streamlit as st
 from components.session import bank, current_lang, engine, public_base_url, require_router
 from components.staff import require_staff
 from readiness import exports, workshops
+from readiness.cohorts import Cohort
 from readiness.i18n import t
 
 require_router()
@@ -89,7 +90,7 @@ if c4.button(
 ):
     st.switch_page("pages/presenter.py", query_params={"lang": lang, "code": current.code})
 
-filters = exports.ExportFilter(workshop_ids=(current.id,))
+filters = Cohort(workshop_ids=(current.id,))
 e1, e2 = st.columns(2)
 for col, fmt in ((e1, "csv"), (e2, "xlsx")):
     col.download_button(

@@ -11,8 +11,8 @@ else is a pure function of those frames.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from readiness import store
 from readiness.bank import Bank, default_bank
+from readiness.cohorts import Cohort
 
 OVERALL = "overall"
 LOW_N = 5
@@ -31,36 +32,6 @@ ALPHA = 0.05
 
 Stat = Literal["mean", "median"]
 STATS: tuple[Stat, ...] = ("mean", "median")
-
-
-@dataclass(frozen=True)
-class Cohort:
-    """Which assessments staff look at; an empty tuple means "all"."""
-
-    waves: tuple[int, ...] = ()
-    size_bands: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    modes: tuple[str, ...] = ()
-    workshop_ids: tuple[int, ...] = ()
-    ksic: tuple[str, ...] = ()
-    include_synthetic: bool = True
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        # Accept any iterable (a multiselect's list), keep tuples so the cohort stays hashable.
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, Iterable) and not isinstance(value, str | tuple):
-                object.__setattr__(self, f.name, tuple(value))
-
-    def narrowed(self, *, ksic: str | None = None, wave: int | None = None) -> Cohort:
-        """The same cohort restricted to one sector and/or one wave."""
-        cohort = self
-        if ksic is not None:
-            cohort = replace(cohort, ksic=(ksic,))
-        if wave is not None:
-            cohort = replace(cohort, waves=(wave,))
-        return cohort
 
 
 def score_columns(bank: Bank | None = None) -> list[str]:
@@ -99,7 +70,7 @@ def assessment_frame(
     frame = pd.DataFrame.from_records(rows, columns=columns)
     scores = [OVERALL, "completeness", *pillar_ids]
     frame[scores] = frame[scores].astype("float64")
-    # Plain object text, as in peers.norm_frame: Arrow strings cost a conversion per selection.
+    # Plain object text, as in store.norm_frame: Arrow strings cost a conversion per selection.
     frame = frame.astype(
         {
             "assessment_id": "int64",

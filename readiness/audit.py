@@ -1,19 +1,18 @@
-"""Append-only, hash-chained audit log.
+"""Append-only, hash-chained audit log: the hashing and the verification rule.
 
 Each row stores sha256(prev_hash + canonical content), so changing, deleting or reordering any row
-breaks the chain from that row on, and `verify` names the first row that no longer fits.
+breaks the chain from that row on, and `check_chain` names the first row that no longer fits. The
+rows are read and written by readiness.store (`append_event`, `verify_audit`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from readiness.models import AuditEvent, utcnow
 
@@ -45,14 +44,8 @@ def content_hash(event: AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
-    """Serialize appends: SQLite write transactions are already exclusive (BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(724201)"))
-
-
-def append(
-    session: Session,
+def next_event(
+    last: AuditEvent | None,
     *,
     actor: str,
     action: str,
@@ -60,9 +53,7 @@ def append(
     entity_id: str | int = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event inside the caller's write transaction."""
-    _lock_chain(session)
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    """The event that follows `last` (None: the first), numbered and sealed with its hash."""
     prev_hash = last.hash if last else GENESIS
     event = AuditEvent(
         id=(last.id + 1) if last and last.id else 1,
@@ -76,8 +67,6 @@ def append(
         hash="",
     )
     event.hash = content_hash(event, prev_hash)
-    session.add(event)
-    session.flush()
     return event
 
 
@@ -89,26 +78,19 @@ class ChainReport:
     reason: str = ""
 
 
-def verify(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Walk the chain in id order; report the first row whose hash or link does not fit."""
+def check_chain(rows: Iterable[AuditEvent]) -> ChainReport:
+    """Walk rows in id order; report the first whose hash or link does not fit."""
     prev_hash = GENESIS
     expected_id = 1
     checked = 0
-    last_id = 0
-    while True:
-        rows = session.exec(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)  # type: ignore[arg-type]
-        ).all()
-        if not rows:
-            return ChainReport(ok=True, checked=checked)
-        for row in rows:
-            if row.id != expected_id:
-                return ChainReport(False, checked, row.id, f"row {expected_id} is missing")
-            if row.prev_hash != prev_hash:
-                return ChainReport(False, checked, row.id, "link to the previous row is broken")
-            if content_hash(row, prev_hash) != row.hash:
-                return ChainReport(False, checked, row.id, "content does not match its hash")
-            prev_hash = row.hash
-            expected_id += 1
-            checked += 1
-            last_id = row.id
+    for row in rows:
+        if row.id != expected_id:
+            return ChainReport(False, checked, row.id, f"row {expected_id} is missing")
+        if row.prev_hash != prev_hash:
+            return ChainReport(False, checked, row.id, "link to the previous row is broken")
+        if content_hash(row, prev_hash) != row.hash:
+            return ChainReport(False, checked, row.id, "content does not match its hash")
+        prev_hash = row.hash
+        expected_id += 1
+        checked += 1
+    return ChainReport(ok=True, checked=checked)

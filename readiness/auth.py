@@ -18,12 +18,10 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
-from readiness import audit
-from readiness.db import read_session, write_session
+from readiness import store
 from readiness.models import StaffUser, utcnow
+from readiness.store import StaffEvent
 
 LOCK_AFTER = 5
 LOCK_MINUTES = 15
@@ -114,13 +112,6 @@ def check_password(password: str) -> None:
 # --- accounts ------------------------------------------------------------------------------------
 
 
-def _by_email(session: Session, email: str, *, for_update: bool = False) -> StaffUser | None:
-    query = select(StaffUser).where(StaffUser.email == email)
-    if for_update:
-        query = query.with_for_update()
-    return session.exec(query).first()
-
-
 def add_staff(
     *, engine: sa.Engine, email: str, password: str, display_name: str = "", actor: str = "cli"
 ) -> StaffUser:
@@ -131,23 +122,9 @@ def add_staff(
     if len(display_name) > 120:
         raise AuthError("the display name may have at most 120 characters")
     user = StaffUser(email=email, password_hash=hash_password(password), display_name=display_name)
-    taken = AuthError(f"a staff account for {email} already exists")
-    try:
-        with write_session(engine) as session:
-            if _by_email(session, email) is not None:
-                raise taken
-            session.add(user)
-            session.flush()
-            audit.append(
-                session,
-                actor=actor,
-                action="staff.add",
-                entity="staff_user",
-                entity_id=user.id or "",
-                detail={"email": email},
-            )
-    except IntegrityError:  # a concurrent add of the same email won the race
-        raise taken from None
+    event = StaffEvent(actor, "staff.add", {"email": email})
+    if not store.add_staff_user(engine=engine, user=user, event=event):
+        raise AuthError(f"a staff account for {email} already exists")
     return user
 
 
@@ -156,42 +133,22 @@ def set_password(*, engine: sa.Engine, email: str, password: str, actor: str = "
     email = normalize_email(email)
     check_password(password)
     new_hash = hash_password(password)
-    with write_session(engine) as session:
-        user = _by_email(session, email, for_update=True)
-        if user is None:
-            raise AuthError(f"no staff account for {email}")
+
+    def replace(user: StaffUser) -> tuple[bool, StaffEvent]:
         user.password_hash = new_hash
         user.failed_attempts = 0
         user.locked_until = None
-        session.add(user)
-        audit.append(
-            session,
-            actor=actor,
-            action="staff.password",
-            entity="staff_user",
-            entity_id=user.id or "",
-            detail={"email": email},
-        )
+        return True, StaffEvent(actor, "staff.password", {"email": email})
+
+    if not store.change_staff_user(engine=engine, email=email, change=replace):
+        raise AuthError(f"no staff account for {email}")
 
 
 def remove_staff(*, engine: sa.Engine, email: str, actor: str = "cli") -> bool:
     """Delete a staff account; False when there was none."""
     email = normalize_email(email)
-    with write_session(engine) as session:
-        user = _by_email(session, email, for_update=True)
-        if user is None:
-            return False
-        user_id = user.id
-        session.delete(user)
-        audit.append(
-            session,
-            actor=actor,
-            action="staff.remove",
-            entity="staff_user",
-            entity_id=user_id or "",
-            detail={"email": email},
-        )
-    return True
+    event = StaffEvent(actor, "staff.remove", {"email": email})
+    return store.delete_staff_user(engine=engine, email=email, event=event)
 
 
 def get_staff(*, engine: sa.Engine, email: str) -> StaffUser | None:
@@ -199,13 +156,11 @@ def get_staff(*, engine: sa.Engine, email: str) -> StaffUser | None:
         email = normalize_email(email)
     except AuthError:
         return None
-    with read_session(engine) as session:
-        return _by_email(session, email)
+    return store.staff_user(engine=engine, email=email)
 
 
 def list_staff(*, engine: sa.Engine) -> list[StaffUser]:
-    with read_session(engine) as session:
-        return list(session.exec(select(StaffUser).order_by(StaffUser.email)).all())
+    return store.staff_users(engine=engine)
 
 
 # --- signing in ----------------------------------------------------------------------------------
@@ -234,8 +189,7 @@ def authenticate(
     except AuthError:
         verify(_dummy_hash(), password)
         return AuthResult(Outcome.UNKNOWN)
-    with read_session(engine) as session:
-        seen = _by_email(session, email)
+    seen = store.staff_user(engine=engine, email=email)
     if seen is None:
         verify(_dummy_hash(), password)
         return AuthResult(Outcome.UNKNOWN)
@@ -243,12 +197,11 @@ def authenticate(
         return AuthResult(Outcome.LOCKED, locked_until=seen.locked_until)
     matches, rehashed = verify(seen.password_hash, password)
 
-    with write_session(engine) as session:
-        user = _by_email(session, email, for_update=True)
-        if user is None:
-            return AuthResult(Outcome.UNKNOWN)
+    def attempt(user: StaffUser) -> tuple[AuthResult, StaffEvent | None]:
+        """Decide the attempt on the row as it is now, under its lock."""
+        nonlocal matches, rehashed
         if _locked(user, now):
-            return AuthResult(Outcome.LOCKED, locked_until=user.locked_until)
+            return AuthResult(Outcome.LOCKED, locked_until=user.locked_until), None
         if user.password_hash != seen.password_hash:  # changed meanwhile: check the new one
             matches, rehashed = verify(user.password_hash, password)
         if matches:
@@ -257,32 +210,20 @@ def authenticate(
             user.last_login_at = now
             if rehashed:
                 user.password_hash = rehashed
-            session.add(user)
-            audit.append(
-                session,
-                actor=email,
-                action="staff.login",
-                entity="staff_user",
-                entity_id=user.id or "",
-                detail={"rehashed": rehashed is not None},
-            )
-            return AuthResult(Outcome.OK, user=user)
+            event = StaffEvent(email, "staff.login", {"rehashed": rehashed is not None})
+            return AuthResult(Outcome.OK, user=user), event
         user.failed_attempts += 1
         if user.failed_attempts < LOCK_AFTER:
-            session.add(user)
-            return AuthResult(Outcome.WRONG)
+            return AuthResult(Outcome.WRONG), None
         user.failed_attempts = 0
         user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        session.add(user)
-        audit.append(
-            session,
-            actor=email,
-            action="staff.locked",
-            entity="staff_user",
-            entity_id=user.id or "",
-            detail={"after": LOCK_AFTER, "until": user.locked_until.isoformat()},
+        detail = {"after": LOCK_AFTER, "until": user.locked_until.isoformat()}
+        return AuthResult(Outcome.LOCKED, locked_until=user.locked_until), StaffEvent(
+            email, "staff.locked", detail
         )
-        return AuthResult(Outcome.LOCKED, locked_until=user.locked_until)
+
+    result = store.change_staff_user(engine=engine, email=email, change=attempt)
+    return result if result is not None else AuthResult(Outcome.UNKNOWN)
 
 
 # --- sessions and single sign-on -----------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -149,7 +148,7 @@ def cmd_peers(args: argparse.Namespace) -> int:
         wave = store.latest_wave(engine=engine)
         if wave is None:
             return _fail("no submitted assessments in the database to compare with")
-    frame = peers.norm_frame(engine=engine, wave=wave, pillars=list(result.pillars))
+    frame = store.norm_frame(engine=engine, wave=wave, pillars=list(result.pillars))
     if frame.empty:
         return _fail(f"no norm-eligible assessments in wave {wave} to compare with")
     bench = peers.benchmark(
@@ -267,12 +266,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from readiness import audit
-    from readiness.db import read_session
+    from readiness import store
 
-    engine = _engine(args)
-    with read_session(engine) as session:
-        report = audit.verify(session)
+    report = store.verify_audit(engine=_engine(args))
     if report.ok:
         print(f"ok: audit chain intact ({report.checked} events)")
         return 0
@@ -286,7 +282,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy of the SQLite database, safe while the app writes to it."""
     import sqlalchemy as sa
 
-    from readiness.db import database_url
+    from readiness.db import database_url, sqlite_backup
 
     url = sa.make_url(args.database_url or database_url())
     if url.get_backend_name() != "sqlite" or not url.database:
@@ -300,15 +296,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=15)
-    dst = sqlite3.connect(tmp)
-    try:
-        src.backup(dst, pages=4096)
-        dst.execute("PRAGMA journal_mode = DELETE")
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dst.close()
-        src.close()
+    ok = sqlite_backup(source_path, tmp)
     if ok != "ok":
         tmp.unlink(missing_ok=True)
         return _fail(f"the copy failed its integrity check: {ok}")
@@ -441,6 +429,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the member directory, the results or the import template to --out (.csv or .xlsx)."""
     from readiness import exports, importer
     from readiness.bank import default_bank
+    from readiness.cohorts import Cohort
 
     out = Path(args.out)
     fmt = out.suffix.lower().removeprefix(".")
@@ -450,7 +439,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         bank = default_bank()
         data = importer.template_csv(bank) if fmt == "csv" else importer.template_xlsx(bank)
     else:
-        filters = exports.ExportFilter(
+        filters = Cohort(
             ksic=tuple(args.ksic or ()),
             size_bands=tuple(args.size_band or ()),
             regions=tuple(args.region or ()),

@@ -71,8 +71,9 @@ import yaml
 from pydantic import Field, ValidationError
 
 from readiness import exports, peers, reference, store, strict_yaml
-from readiness.analytics import Cohort, assessment_frame
+from readiness.analytics import assessment_frame
 from readiness.bank import Bank, Strict, Text, default_bank
+from readiness.cohorts import Cohort
 from readiness.models import Cluster
 from readiness.paths import DATA_DIR
 

@@ -8,6 +8,7 @@ concurrent writers queue on the busy timeout instead of failing with "database i
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,6 +82,20 @@ def write_session(engine: sa.Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def sqlite_backup(source: Path, target: Path) -> str:
+    """Copy a SQLite database page by page (consistent while the app writes to it) into a
+    rollback-journal file; returns the copy's integrity check ("ok" when sound)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst, pages=4096)
+        dst.execute("PRAGMA journal_mode = DELETE")
+        return str(dst.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        dst.close()
+        src.close()
 
 
 def alembic_config(engine: sa.Engine) -> Config:

@@ -11,16 +11,15 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from readiness import audit, reference
+from readiness import reference, store
 from readiness.bank import Bank, default_bank
-from readiness.db import write_session
-from readiness.models import Answer, Assessment, Company, PillarScoreRow
+from readiness.cohorts import Cohort
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Format = Literal["csv", "xlsx"]
@@ -286,78 +285,6 @@ def format_biz_no(biz_no: str | None) -> str | None:
 # --- staff exports -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExportFilter:
-    """The filtered view that staff export; empty means "all".
-
-    The fields are named as store.member_directory's filters and the cohort filter
-    (store.CohortFilter), so a page passes on what its filters hold, e.g. ExportFilter.of(cohort).
-    Company filters pick members; waves, modes and workshops pick which submissions count; stages
-    apply to the stage of the submission shown (a member's latest, or each result).
-    """
-
-    search: str = ""
-    ksic: tuple[str, ...] = ()
-    size_bands: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    stages: tuple[str, ...] = ()
-    waves: tuple[int, ...] = ()
-    modes: tuple[str, ...] = ()
-    workshop_ids: tuple[int, ...] = ()
-    include_synthetic: bool = True
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, list | set | frozenset):
-                object.__setattr__(self, f.name, tuple(value))
-
-    @classmethod
-    def of(cls, source: Any, **overrides: Any) -> ExportFilter:
-        """The filter made of whichever of these fields `source` (e.g. a cohort) has."""
-        given = {f.name: getattr(source, f.name) for f in fields(cls) if hasattr(source, f.name)}
-        return cls(**{**given, **overrides})
-
-    def company_clauses(self, company: sa.Table) -> list[sa.ColumnElement[bool]]:
-        c = company.c
-        clauses = [
-            column.in_(wanted)
-            for column, wanted in (
-                (c.ksic, self.ksic),
-                (c.size_band, self.size_bands),
-                (c.region, self.regions),
-            )
-            if wanted
-        ]
-        text = self.search.strip()
-        if text:
-            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append(sa.func.lower(c.name).like(f"%{escaped.lower()}%", escape="\\"))
-        if not self.include_synthetic:
-            clauses.append(sa.not_(c.synthetic))
-        return clauses
-
-    def assessment_clauses(self, assessment: sa.Table) -> list[sa.ColumnElement[bool]]:
-        a = assessment.c
-        return [
-            column.in_(wanted)
-            for column, wanted in (
-                (a.wave, self.waves),
-                (a.mode, self.modes),
-                (a.workshop_id, self.workshop_ids),
-            )
-            if wanted
-        ]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The filters in use, for the audit log."""
-        return {
-            f.name: list(value) if isinstance(value, tuple) else value
-            for f in fields(self)
-            if (value := getattr(self, f.name)) != f.default
-        }
-
-
 @lru_cache(maxsize=16)
 def _names(kind: str, lang: str) -> dict[str, str]:
     """Reference names by code or id, e.g. regions in Korean: {"41": "경기도", ...}."""
@@ -419,7 +346,7 @@ def member_table(
     *,
     engine: sa.Engine,
     lang: str = "ko",
-    filters: ExportFilter | None = None,
+    filters: Cohort | None = None,
     bank: Bank | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
     """The member directory: header and rows, one per member, with its latest submitted result.
@@ -428,38 +355,7 @@ def member_table(
     the latest of those is shown; a stage filter applies to the stage shown.
     """
     bank = bank or default_bank()
-    filters = filters or ExportFilter()
-    c = Company.__table__  # type: ignore[attr-defined]
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    assessment_clauses = filters.assessment_clauses(a)
-    latest = (
-        sa.select(
-            a.c.company_id,
-            a.c.wave,
-            a.c.overall,
-            a.c.stage,
-            sa.func.row_number()
-            .over(
-                partition_by=a.c.company_id,
-                order_by=(a.c.wave.desc(), a.c.submitted_at.desc(), a.c.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(a.c.status == "submitted", *assessment_clauses)
-        .subquery("latest")
-    )
-    query = (
-        sa.select(c, latest.c.wave.label("latest_wave"), latest.c.overall, latest.c.stage)
-        .select_from(
-            c.outerjoin(latest, sa.and_(latest.c.company_id == c.c.id, latest.c.rank == 1))
-        )
-        .where(*filters.company_clauses(c))
-        .order_by(c.c.id)
-    )
-    if assessment_clauses:
-        query = query.where(latest.c.wave.is_not(None))
-    if filters.stages:
-        query = query.where(latest.c.stage.in_(filters.stages))
+    found = store.member_export_rows(engine=engine, cohort=filters or Cohort())
     header = [
         *_profile_headers(lang),
         _computed("latest_wave", lang),
@@ -467,17 +363,16 @@ def member_table(
         _computed("stage", lang),
         FIELD_BY_KEY["synthetic"].header(lang),
     ]
-    with engine.connect() as conn:
-        rows = [
-            [
-                *_profile_cells(r, lang),
-                r.latest_wave,
-                _round(r.overall),
-                _stage_label(bank, r.stage, lang),
-                (YES if r.synthetic else NO)[lang],
-            ]
-            for r in conn.execute(query)
+    rows = [
+        [
+            *_profile_cells(r, lang),
+            r.latest_wave,
+            _round(r.overall),
+            _stage_label(bank, r.stage, lang),
+            (YES if r.synthetic else NO)[lang],
         ]
+        for r in found
+    ]
     return header, rows
 
 
@@ -485,7 +380,7 @@ def assessment_table(
     *,
     engine: sa.Engine,
     lang: str = "ko",
-    filters: ExportFilter | None = None,
+    filters: Cohort | None = None,
     bank: Bank | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
     """Submitted results: header and rows, one per member, wave and mode (the latest submission).
@@ -494,45 +389,7 @@ def assessment_table(
     unanswered), so that importing it into an empty database recreates members and scores.
     """
     bank = bank or default_bank()
-    filters = filters or ExportFilter()
-    c = Company.__table__  # type: ignore[attr-defined]
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
-    ans = Answer.__table__  # type: ignore[attr-defined]
-    ranked = (
-        sa.select(
-            a,
-            sa.func.row_number()
-            .over(
-                partition_by=(a.c.company_id, a.c.wave, a.c.mode),
-                order_by=(a.c.submitted_at.desc(), a.c.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(a.c.status == "submitted", *filters.assessment_clauses(a))
-        .subquery("ranked")
-    )
-    joined = ranked.join(c, c.c.id == ranked.c.company_id)
-    selected = [ranked.c.rank == 1, *filters.company_clauses(c)]
-    if filters.stages:
-        selected.append(ranked.c.stage.in_(filters.stages))
-    chosen = sa.select(ranked.c.id).select_from(joined).where(*selected)
-    query = (
-        sa.select(
-            c,
-            ranked.c.id.label("assessment_id"),
-            ranked.c.wave,
-            ranked.c.mode,
-            ranked.c.overall,
-            ranked.c.stage,
-            ranked.c.completeness,
-            ranked.c.submitted_at,
-            ranked.c.bank_version,
-        )
-        .select_from(joined)
-        .where(*selected)
-        .order_by(c.c.id, ranked.c.wave, ranked.c.mode, ranked.c.id)
-    )
+    found = store.result_rows(engine=engine, cohort=filters or Cohort())
     pillars = bank.pillar_ids
     items = bank.item_ids()
     header = [
@@ -548,28 +405,17 @@ def assessment_table(
         *(pillar_score_header(bank, p, lang) for p in pillars),
         *items,
     ]
-    with engine.connect() as conn:
-        found = conn.execute(query).all()
-        index = {r.assessment_id: n for n, r in enumerate(found)}
-        scores: list[list[float | None]] = [[None] * len(pillars) for _ in found]
-        levels: list[list[Any]] = [[None] * len(items) for _ in found]
-        pillar_at = {p: k for k, p in enumerate(pillars)}
-        item_at = {i: k for k, i in enumerate(items)}
-        for aid, pillar, score in conn.execute(
-            sa.select(ps.c.assessment_id, ps.c.pillar, ps.c.score).where(
-                ps.c.assessment_id.in_(chosen)
-            )
-        ):
-            if pillar in pillar_at:
-                scores[index[aid]][pillar_at[pillar]] = _round(score)
-        not_applicable = NOT_APPLICABLE[lang]
-        for aid, item_id, level in conn.execute(
-            sa.select(ans.c.assessment_id, ans.c.item_id, ans.c.level).where(
-                ans.c.assessment_id.in_(chosen)
-            )
-        ):
-            if item_id in item_at:
-                levels[index[aid]][item_at[item_id]] = not_applicable if level is None else level
+    not_applicable = NOT_APPLICABLE[lang]
+    scores = [
+        [_round(found.scores.get(r.assessment_id, {}).get(p)) for p in pillars] for r in found.rows
+    ]
+    levels = [
+        [
+            not_applicable if item in given and given[item] is None else given.get(item)
+            for item in items
+        ]
+        for given in (found.answers.get(r.assessment_id, {}) for r in found.rows)
+    ]
     rows = [
         [
             *_profile_cells(r, lang),
@@ -584,7 +430,7 @@ def assessment_table(
             *scores[n],
             *levels[n],
         ]
-        for n, r in enumerate(found)
+        for n, r in enumerate(found.rows)
     ]
     return header, rows
 
@@ -599,7 +445,7 @@ def _export(
     engine: sa.Engine,
     fmt: Format,
     lang: str,
-    filters: ExportFilter | None,
+    filters: Cohort | None,
     actor: str,
     bank: Bank | None,
 ) -> bytes:
@@ -608,21 +454,20 @@ def _export(
     build = member_table if kind == "members" else assessment_table
     header, rows = build(engine=engine, lang=lang, filters=filters, bank=bank)
     data = table_bytes(fmt, header, rows, sheet=SHEET_TITLES[kind])
-    with write_session(engine) as session:
-        audit.append(
-            session,
-            actor=actor,
-            action="export",
-            entity="export",
-            entity_id=kind,
-            detail={
-                "kind": kind,
-                "rows": len(rows),
-                "format": fmt,
-                "lang": lang,
-                "filters": (filters or ExportFilter()).to_dict(),
-            },
-        )
+    store.record_event(
+        engine=engine,
+        actor=actor,
+        action="export",
+        entity="export",
+        entity_id=kind,
+        detail={
+            "kind": kind,
+            "rows": len(rows),
+            "format": fmt,
+            "lang": lang,
+            "filters": (filters or Cohort()).to_dict(),
+        },
+    )
     return data
 
 
@@ -632,7 +477,7 @@ def export_members(
     fmt: Format,
     actor: str,
     lang: str = "ko",
-    filters: ExportFilter | None = None,
+    filters: Cohort | None = None,
     bank: Bank | None = None,
 ) -> bytes:
     """The member directory as CSV (UTF-8 with BOM) or .xlsx; recorded in the audit log."""
@@ -647,7 +492,7 @@ def export_assessments(
     fmt: Format,
     actor: str,
     lang: str = "ko",
-    filters: ExportFilter | None = None,
+    filters: Cohort | None = None,
     bank: Bank | None = None,
 ) -> bytes:
     """Submitted results with scores and answers as CSV or .xlsx; recorded in the audit log."""

@@ -35,9 +35,8 @@ import pandas as pd
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from readiness import audit, reference, store
+from readiness import peers, reference, store
 from readiness.bank import Bank
-from readiness.db import write_session
 from readiness.exports import (
     FIELDS,
     MODE_LABELS,
@@ -65,8 +64,6 @@ NA_WORDS = {"na", "n/a", "해당없음", "해당사항없음", "notapplicable"}
 TRUE_WORDS = {"예", "yes", "y", "true", "1", "o"}
 FALSE_WORDS = {"아니오", "아니요", "no", "n", "false", "0", "x"}
 MODE_WORDS = {"full": {"full", "정밀", "정밀진단"}, "quick": {"quick", "간편", "간편진단"}}
-QUERY_CHUNK = 5_000
-INSERT_CHUNK = 20_000
 ACTION = "import"
 
 Severity = Literal["error", "warning"]
@@ -1187,11 +1184,6 @@ def _signature(
     )
 
 
-def _chunks(values: Sequence[Any], size: int = QUERY_CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _same(key: str, stored: Any, new: Any) -> bool:
     if key == "export_share" and stored is not None and new is not None:
         return abs(float(stored) - float(new)) < 1e-9
@@ -1199,24 +1191,16 @@ def _same(key: str, stored: Any, new: Any) -> bool:
 
 
 def _resolve(
-    parsed: ParsedTable, conn: sa.Connection
+    parsed: ParsedTable, reads: store.LoadReads
 ) -> tuple[list[MemberChange], list[AssessmentChange], list[Problem]]:
     """Match the file's members and results with the database (reads only)."""
-    c = Company.__table__  # type: ignore[attr-defined]
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    ans = Answer.__table__  # type: ignore[attr-defined]
-    columns = [c.c.id, c.c.synthetic, *(c.c[k] for k in PROFILE_FIELDS)]
     members = list(parsed.members.values())
     biz_nos = sorted({m.profile.biz_no for m in members if m.profile.biz_no})
     names = sorted({m.profile.name for m in members if not m.profile.biz_no})
-    by_biz: dict[str, Any] = {}
+    by_biz: dict[str, Any] = {r.biz_no: r for r in reads.companies(biz_nos=biz_nos)}
     by_name: dict[MemberKey, list[Any]] = {}
-    for chunk in _chunks(biz_nos):
-        for r in conn.execute(sa.select(*columns).where(c.c.biz_no.in_(chunk))):
-            by_biz[r.biz_no] = r
-    for chunk in _chunks(names):
-        for r in conn.execute(sa.select(*columns).where(c.c.name.in_(chunk))):
-            by_name.setdefault(_name_key(r.name, r.ksic, bool(r.synthetic)), []).append(r)
+    for r in reads.companies(names=names):
+        by_name.setdefault(_name_key(r.name, r.ksic, bool(r.synthetic)), []).append(r)
 
     problems: list[Problem] = []
     name_header = parsed.table.header[parsed.columns.fields["name"]] if members else ""
@@ -1264,22 +1248,12 @@ def _resolve(
     }
     company_ids = sorted({cid for cid, _, _ in wanted})
     existing: dict[tuple[int, int, str], list[int]] = {}
-    for chunk in _chunks(company_ids):
-        query = sa.select(a.c.id, a.c.company_id, a.c.wave, a.c.mode).where(
-            a.c.company_id.in_(chunk), a.c.status == "submitted"
-        )
-        for r in conn.execute(query):
-            key = (int(r.company_id), int(r.wave), r.mode)
-            if key in wanted:
-                existing.setdefault(key, []).append(int(r.id))
-    stored_answers: dict[int, dict[str, int | None]] = {}
+    for r in reads.submitted(company_ids=company_ids):
+        key = (int(r.company_id), int(r.wave), r.mode)
+        if key in wanted:
+            existing.setdefault(key, []).append(int(r.id))
     ids = sorted(i for group in existing.values() for i in group)
-    for chunk in _chunks(ids):
-        query = sa.select(ans.c.assessment_id, ans.c.item_id, ans.c.level).where(
-            ans.c.assessment_id.in_(chunk)
-        )
-        for aid, item_id, level in conn.execute(query):
-            stored_answers.setdefault(int(aid), {})[item_id] = level
+    stored_answers = reads.answers(assessment_ids=ids)
 
     results: list[AssessmentChange] = []
     for f in parsed.assessments:
@@ -1307,8 +1281,8 @@ def _resolve(
 def plan_import(table: RawTable, *, engine: sa.Engine, bank: Bank) -> ImportPlan:
     """Check the file and compare it with the database; writes nothing."""
     parsed = parse_table(table, bank=bank)
-    with engine.connect() as conn:
-        members, assessments, db_problems = _resolve(parsed, conn)
+    with store.load_reads(engine=engine) as reads:
+        members, assessments, db_problems = _resolve(parsed, reads)
     problems = sorted(
         [*parsed.problems, *db_problems], key=lambda p: (p.row, p.severity != "error")
     )
@@ -1341,10 +1315,6 @@ class ImportResult:
     audit_event_id: int
 
 
-def _next_id(conn: sa.Connection, table: sa.Table) -> int:
-    return int(conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
-
-
 def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportResult:
     """Write a plan without errors in one transaction (all or nothing), audited once.
 
@@ -1360,13 +1330,8 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
         )
     bank = plan.bank
     now = utcnow()
-    c = Company.__table__  # type: ignore[attr-defined]
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    with write_session(engine) as session:
-        conn = session.connection()
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(store.BULK_LOCK_KEY)))
-        members, assessments, problems = _resolve(plan.parsed, conn)
+    with store.bulk_load(engine=engine) as load:
+        members, assessments, problems = _resolve(plan.parsed, load)
         if problems or _signature(members, assessments) != plan.signature():
             raise ImportRefused(
                 Message(
@@ -1374,8 +1339,8 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
                     "the data changed since the preview: preview the file again",
                 )
             )
-        company_id = _next_id(conn, c)
-        assessment_id = _next_id(conn, a)
+        next_ids = load.next_ids()
+        company_id, assessment_id = next_ids["company"], next_ids["assessment"]
         ids: dict[MemberKey, int] = {}
         company_rows: list[dict[str, Any]] = []
         for m in members:
@@ -1409,25 +1374,16 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
                 for pid, p in f.result.pillars.items()
             )
             assessment_id += 1
-        counts: dict[str, int] = {}
-        written: list[sa.Table] = []
-        for model, rows in (
-            (Company, company_rows),
-            (Assessment, assessment_rows),
-            (Answer, answer_rows),
-            (PillarScoreRow, score_rows),
-        ):
-            table = model.__table__  # type: ignore[attr-defined]
-            counts[table.name] = len(rows)
-            if not rows:
-                continue
-            write = store._row_writer(conn, table)  # noqa: SLF001 - the bulk fast path
-            for part in _chunks(rows, INSERT_CHUNK):
-                write(part)
-            written.append(table)
-        store._advance_sequences(conn, written)  # noqa: SLF001
+        load.insert(
+            {
+                Company: company_rows,
+                Assessment: assessment_rows,
+                Answer: answer_rows,
+                PillarScoreRow: score_rows,
+            }
+        )
         updates = [m for m in members if m.action == "update"]
-        _update_companies(conn, updates)
+        load.update(Company, [_company_changes(m) for m in updates])
         summary = {
             "created": len(company_rows),
             "updated": len(updates),
@@ -1435,8 +1391,7 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
             "assessments": len(assessment_rows),
             "assessments_unchanged": len(assessments) - len(assessment_rows),
         }
-        event = audit.append(
-            session,
+        event = load.audit(
             actor=actor,
             action=ACTION,
             entity="file",
@@ -1448,10 +1403,10 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
                 "rows": plan.rows,
                 "bank_version": bank.version,
                 **summary,
-                "tables": counts,
+                "tables": load.counts,
             },
         )
-    return ImportResult(**summary, rows=counts, audit_event_id=int(event.id or 0))
+    return ImportResult(**summary, rows=load.counts, audit_event_id=int(event.id or 0))
 
 
 def _company_row(company_id: int, member: FileMember, now: Any) -> dict[str, Any]:
@@ -1486,33 +1441,20 @@ def _assessment_row(
         "goal": None,
         "overall": f.result.overall,
         "stage": f.result.stage,
-        "completeness": store.overall_completeness(f.result),
-        "norm_eligible": store.is_norm_eligible(f.result, f.answers),
+        "completeness": peers.overall_completeness(f.result),
+        "norm_eligible": peers.is_norm_eligible(f.result, f.answers),
         "created_at": now,
         "updated_at": now,
         "submitted_at": now,
     }
 
 
-def _update_companies(conn: sa.Connection, updates: Sequence[MemberChange]) -> None:
-    """Changed fields only, one executemany per set of changed fields."""
-    c = Company.__table__  # type: ignore[attr-defined]
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for m in updates:
-        values = {k: new for k, (_, new) in m.changes.items()}
-        if "employees" in values:
-            values["size_band"] = reference.size_band_for(values["employees"])
-        fields = tuple(sorted(values))
-        groups.setdefault(fields, []).append(
-            {"b_id": m.company_id, **{f"b_{k}": v for k, v in values.items()}}
-        )
-    for fields, params in groups.items():
-        statement = (
-            sa.update(c)
-            .where(c.c.id == sa.bindparam("b_id"))
-            .values({k: sa.bindparam(f"b_{k}") for k in fields})
-        )
-        conn.execute(statement, params)
+def _company_changes(member: MemberChange) -> dict[str, Any]:
+    """The changed profile fields of a member by id, with the size band its head count implies."""
+    values = {k: new for k, (_, new) in member.changes.items()}
+    if "employees" in values:
+        values["size_band"] = reference.size_band_for(values["employees"])
+    return {"id": member.company_id, **values}
 
 
 # --- the template --------------------------------------------------------------------------------

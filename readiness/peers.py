@@ -1,28 +1,40 @@
-"""Peer groups, percentiles and k-anonymity (DESIGN.md, "Peers").
+"""Peer groups, percentiles, k-anonymity and which assessments count in norms (DESIGN.md, "Peers").
 
-A company is compared with the norm-eligible assessments of its yearly wave (`norm_frame`): first
-those of its KSIC division and size band, and where fewer than MIN_GROUP remain, its division, then
-its size band, then everyone. No company-facing aggregate is given for fewer than K_ANONYMITY
-companies.
+A company is compared with the norm-eligible assessments of its yearly wave (a norm frame, read by
+readiness.store.norm_frame): first those of its KSIC division and size band, and where fewer than
+MIN_GROUP remain, its division, then its size band, then everyone. No company-facing aggregate is
+given for fewer than K_ANONYMITY companies. Pure: the store decides eligibility with these rules
+at submission and filters by the stored flag.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
-from readiness import reference, store
-from readiness.bank import default_bank
-from readiness.scoring import Result
+from readiness import reference
+from readiness.scoring import Answers, Result
 
 MIN_GROUP = 10
 K_ANONYMITY = 5
 OVERALL = "overall"
+NORM_MIN_COMPLETENESS = 0.8
+STRAIGHT_LINE_MIN_ITEMS = 8
+# The columns of a norm frame before its score columns (overall is the first score).
+NORM_COLUMNS = (
+    "assessment_id",
+    "company_id",
+    "ksic",
+    "size_band",
+    "region",
+    "mode",
+    "synthetic",
+    OVERALL,
+)
 # Scores that agree this closely are ties: equal answers reach one score by different float paths.
 TIE_TOLERANCE = 1e-9
 
@@ -90,29 +102,33 @@ class Benchmark:
         }
 
 
-def norm_frame(
-    *, engine: sa.Engine, wave: int, pillars: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """The norm-eligible assessments of one wave, one row per company.
+# --- which assessments count in norms ------------------------------------------------------------
 
-    Columns: assessment_id, company_id, ksic, size_band, region, mode, synthetic, overall, then one
-    score column per pillar id (NaN where a pillar has no score). Pillars default to the bank's.
-    """
-    pillar_ids = list(pillars) if pillars is not None else default_bank().pillar_ids
-    columns, rows = store.norm_rows(engine=engine, wave=wave, pillars=pillar_ids)
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    score_columns = [OVERALL, *pillar_ids]
-    frame[score_columns] = frame[score_columns].astype("float64")
-    # Plain object columns: pandas 3's Arrow strings cost a conversion on every group selection.
-    text = {c: object for c in ("ksic", "size_band", "region", "mode")}
-    return frame.astype(
-        {"assessment_id": "int64", "company_id": "int64", "synthetic": "bool", **text}
-    )
+
+def overall_completeness(result: Result) -> float:
+    """Answered (N/A included) over applicable items, across every pillar."""
+    answered = sum(p.answered for p in result.pillars.values())
+    total = sum(p.total for p in result.pillars.values())
+    return answered / total if total else 0.0
+
+
+def is_straight_lined(answers: Answers, *, min_items: int = STRAIGHT_LINE_MIN_ITEMS) -> bool:
+    """True when every level given is the same across at least `min_items` answers (no signal)."""
+    levels = [v for v in answers.values() if v is not None]
+    return len(levels) >= min_items and len(set(levels)) == 1
+
+
+def is_norm_eligible(result: Result, answers: Answers) -> bool:
+    """Whether a scored assessment may count in peer norms: complete enough, not straight-lined."""
+    return overall_completeness(result) >= NORM_MIN_COMPLETENESS and not is_straight_lined(answers)
+
+
+# --- comparing -----------------------------------------------------------------------------------
 
 
 def score_keys(frame: pd.DataFrame) -> list[str]:
     """The score columns of a norm frame: overall, then one per pillar id."""
-    return [OVERALL, *(str(c) for c in frame.columns if c not in store.NORM_COLUMNS)]
+    return [OVERALL, *(str(c) for c in frame.columns if c not in NORM_COLUMNS)]
 
 
 def scores_of(result: Result) -> dict[str, float | None]:
@@ -160,6 +176,32 @@ def select_group(
     raise AssertionError("unreachable: the last level always returns")
 
 
+@dataclass(frozen=True)
+class ScoreSummary:
+    """One score across a group: `n` scores, and their mean, median, P75 and sorted values, which
+    are all None when n < k, so no figure ever stands for fewer than k companies."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    p75: float | None
+    values: tuple[float, ...] | None
+
+
+def summarize(scores: Iterable[float] | np.ndarray, *, k: int = K_ANONYMITY) -> ScoreSummary:
+    """The k-suppressed summary of `scores` (NaN and None left out)."""
+    column = np.asarray(
+        scores if isinstance(scores, np.ndarray) else [np.nan if v is None else v for v in scores],
+        dtype="float64",
+    )
+    ordered = np.sort(column[~np.isnan(column)])
+    if len(ordered) < k:
+        return ScoreSummary(len(ordered), None, None, None, None)
+    # Linear interpolation between order statistics, as pandas' Series.quantile does.
+    median, p75 = (float(q) for q in np.quantile(ordered, [0.5, 0.75]))
+    return ScoreSummary(len(ordered), float(ordered.mean()), median, p75, tuple(ordered.tolist()))
+
+
 def mid_rank_percentile(values: np.ndarray, score: float) -> float:
     """100 x (peers below + half the peers level with `score`) / peers."""
     below = np.count_nonzero(values < score - TIE_TOLERANCE)
@@ -198,17 +240,15 @@ def benchmark(
     values: dict[str, tuple[float, ...] | None] = {}
     scored: dict[str, int] = {}
     for key in keys:
-        column = rows[key].to_numpy(dtype="float64")
-        ordered = np.sort(column[~np.isnan(column)])
-        scored[key] = len(ordered)
-        if len(ordered) < k:
-            percentile[key] = median[key] = p75[key] = values[key] = None
-            continue
+        summary = summarize(rows[key].to_numpy(dtype="float64"), k=k)
+        scored[key] = summary.n
+        median[key], p75[key], values[key] = summary.median, summary.p75, summary.values
         own = _own_score(scores, key)
-        percentile[key] = None if own is None else mid_rank_percentile(ordered, own)
-        # Linear interpolation between order statistics, as pandas' Series.quantile does.
-        median[key], p75[key] = (float(q) for q in np.quantile(ordered, [0.5, 0.75]))
-        values[key] = tuple(ordered.tolist())
+        percentile[key] = (
+            None
+            if summary.values is None or own is None
+            else mid_rank_percentile(np.asarray(summary.values), own)
+        )
     return Benchmark(
         group=group,
         k=k,

@@ -157,9 +157,3 @@ def dimension_scores(bank: Bank, answers: Answers) -> dict[tuple[str, str], floa
             items = [i for i in bank.items_of(pillar.id) if i.dimension == dim.id]
             out[(pillar.id, dim.id)] = weighted_score(items, answers)
     return out
-
-
-def is_straight_lined(answers: Answers, *, min_items: int = 8) -> bool:
-    """True when every level given is the same across at least `min_items` answers (no signal)."""
-    levels = [v for v in answers.values() if v is not None]
-    return len(levels) >= min_items and len(set(levels)) == 1

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from readiness import reference, store
+from readiness import peers, reference, store
 from readiness.bank import Bank
 from readiness.models import Answer, Assessment, Company, PillarScoreRow
 from readiness.scoring import score_assessment
@@ -519,8 +519,8 @@ def generate(
                     "goal": goal,
                     "overall": result.overall,
                     "stage": result.stage,
-                    "completeness": store.overall_completeness(result),
-                    "norm_eligible": store.is_norm_eligible(result, answers),
+                    "completeness": peers.overall_completeness(result),
+                    "norm_eligible": peers.is_norm_eligible(result, answers),
                     "created_at": submitted - timedelta(minutes=float(draft_minutes[k])),
                     "updated_at": submitted,
                     "submitted_at": submitted,

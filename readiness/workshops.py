@@ -17,21 +17,17 @@ import os
 import secrets
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, NamedTuple
 from urllib.parse import parse_qs, quote, urlsplit
 
-import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
-from readiness import audit, peers, store
+from readiness import peers, store
 from readiness.bank import Bank
-from readiness.db import read_session, write_session
-from readiness.models import Assessment, Company, PillarScoreRow, Workshop, utcnow
+from readiness.models import Assessment, Company, Workshop, utcnow
 from readiness.profile import CompanyProfile, clean_text
 from readiness.scoring import AnswerError, Result, score_assessment, validate_answers
 from readiness.waves import current_wave
@@ -151,27 +147,13 @@ def create_workshop(
     held_on = held_on or date.today()
     for _ in range(_CREATE_ATTEMPTS):
         workshop = Workshop(code=new_code(), title=title, held_on=held_on, lang=lang)
-        try:
-            with write_session(engine) as session:
-                session.add(workshop)
-                session.flush()
-                audit.append(
-                    session,
-                    actor=actor,
-                    action="workshop.create",
-                    entity="workshop",
-                    entity_id=workshop.id or "",
-                    detail={"code": workshop.code, "title": title, "held_on": str(held_on)},
-                )
-        except IntegrityError:  # the code is taken: draw another
-            continue
-        return workshop
+        if store.add_workshop(engine=engine, workshop=workshop, actor=actor):
+            return workshop
     raise RuntimeError(f"no free workshop code after {_CREATE_ATTEMPTS} attempts")
 
 
 def get_workshop(*, engine: sa.Engine, workshop_id: int) -> Workshop | None:
-    with read_session(engine) as session:
-        return session.get(Workshop, workshop_id)
+    return store.get_workshop(engine=engine, workshop_id=workshop_id)
 
 
 def workshop_by_code(*, engine: sa.Engine, code: str) -> Workshop | None:
@@ -179,59 +161,31 @@ def workshop_by_code(*, engine: sa.Engine, code: str) -> Workshop | None:
     code = normalize_code(code)
     if not is_valid_code(code):
         return None
-    with read_session(engine) as session:
-        return session.exec(select(Workshop).where(Workshop.code == code)).first()
+    return store.workshop_with_code(engine=engine, code=code)
 
 
 def workshop_choices(*, engine: sa.Engine) -> list[Workshop]:
     """Every workshop, newest first, without head counts (cheap: for filter lists)."""
-    with read_session(engine) as session:
-        query = select(Workshop).order_by(
-            Workshop.held_on.desc(),  # type: ignore[attr-defined]
-            Workshop.id.desc(),  # type: ignore[union-attr]
-        )
-        return list(session.exec(query).all())
+    return store.workshops_newest_first(engine=engine)
 
 
 def list_workshops(*, engine: sa.Engine) -> list[WorkshopListing]:
     """Every workshop, newest first, with how many joined and how many submitted."""
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    joined = sa.func.count(sa.distinct(a.c.company_id))
-    submitted = sa.func.count(
-        sa.distinct(sa.case((a.c.status == "submitted", a.c.company_id), else_=None))
-    )
-    query = (
-        select(Workshop, joined, submitted)
-        .select_from(Workshop)
-        .outerjoin(a, a.c.workshop_id == Workshop.id)
-        .group_by(Workshop.id)  # type: ignore[arg-type]
-        .order_by(Workshop.held_on.desc(), Workshop.id.desc())  # type: ignore[attr-defined]
-    )
-    with read_session(engine) as session:
-        return [WorkshopListing(w, int(j), int(s)) for w, j, s in session.exec(query).all()]
+    return [
+        WorkshopListing(w, joined, submitted)
+        for w, joined, submitted in store.workshop_head_counts(engine=engine)
+    ]
 
 
 def set_status(*, engine: sa.Engine, workshop_id: int, status: str, actor: str) -> Workshop:
     """Open, pause or close a workshop (a closed one may be reopened); audited when it changes."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    with write_session(engine) as session:
-        workshop = session.get(Workshop, workshop_id, with_for_update=True)
-        if workshop is None:
-            raise WorkshopError("unknown")
-        before = workshop.status
-        if before == status:
-            return workshop
-        workshop.status = status
-        session.add(workshop)
-        audit.append(
-            session,
-            actor=actor,
-            action="workshop.status",
-            entity="workshop",
-            entity_id=workshop_id,
-            detail={"code": workshop.code, "from": before, "to": status},
-        )
+    workshop = store.set_workshop_status(
+        engine=engine, workshop_id=workshop_id, status=status, actor=actor
+    )
+    if workshop is None:
+        raise WorkshopError("unknown")
     return workshop
 
 
@@ -427,67 +381,9 @@ class RoomSnapshot:
         return self.submitted < self.k
 
 
-def _room_query(workshop_id: int, pillars: Sequence[str]) -> sa.Select:
-    """One row per participant (latest submission first) with the workshop's status in each row;
-    a single row of NULLs beside the status when nobody has joined, no row for no workshop."""
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    c = Company.__table__  # type: ignore[attr-defined]
-    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
-    w = Workshop.__table__  # type: ignore[attr-defined]
-    submitted_first = sa.case((a.c.status == "submitted", 0), else_=1)
-    ranked = (
-        sa.select(
-            a.c.id,
-            a.c.company_id,
-            a.c.status,
-            a.c.stage,
-            a.c.overall,
-            sa.func.row_number()
-            .over(
-                partition_by=a.c.company_id,
-                order_by=(submitted_first, a.c.submitted_at.desc().nulls_last(), a.c.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(a.c.workshop_id == workshop_id)
-        .subquery("ranked")
-    )
-    scores = {pid: ps.alias(f"score_{n}") for n, pid in enumerate(pillars)}
-    joined = ranked.join(c, c.c.id == ranked.c.company_id)
-    for pid, alias in scores.items():
-        joined = joined.outerjoin(
-            alias, sa.and_(alias.c.assessment_id == ranked.c.id, alias.c.pillar == pid)
-        )
-    room = (
-        sa.select(
-            ranked.c.status,
-            ranked.c.stage,
-            ranked.c.overall,
-            c.c.ksic,
-            *(alias.c.score.label(f"p{n}") for n, alias in enumerate(scores.values())),
-        )
-        .select_from(joined)
-        .where(ranked.c.rank == 1)
-        .subquery("room")
-    )
-    return (
-        sa.select(w.c.status.label("workshop_status"), *room.c)
-        .select_from(w.outerjoin(room, sa.true()))
-        .where(w.c.id == workshop_id)
-    )
-
-
 def _stats(values: list[float], k: int) -> ScoreStats:
-    if len(values) < k:
-        return ScoreStats(len(values), None, None, None)
-    ordered = np.sort(np.asarray(values, dtype="float64"))
-    # Linear interpolation between order statistics, as readiness.peers does.
-    return ScoreStats(
-        n=len(ordered),
-        mean=float(ordered.mean()),
-        median=float(np.quantile(ordered, 0.5)),
-        values=tuple(ordered.tolist()),
-    )
+    summary = peers.summarize(values, k=k)
+    return ScoreStats(summary.n, summary.mean, summary.median, summary.values)
 
 
 def group_sectors(counts: Mapping[str, int], k: int) -> tuple[tuple[str, int], ...]:
@@ -502,8 +398,7 @@ def room_snapshot(
 ) -> RoomSnapshot:
     """The room as the presenter view shows it, from one query; see RoomSnapshot."""
     pillars = bank.pillar_ids
-    with engine.connect() as conn:
-        rows = conn.execute(_room_query(workshop_id, pillars)).all()
+    rows = store.room_rows(engine=engine, workshop_id=workshop_id, pillars=pillars)
     if not rows:
         raise WorkshopError("unknown")
     people = [row for row in rows if row.status is not None]
@@ -544,11 +439,11 @@ def all_members_reference(
     *, engine: sa.Engine, wave: int, bank: Bank, k: int = peers.K_ANONYMITY
 ) -> MembersReference:
     """Median per pillar (and overall) of all members' norm-eligible assessments in `wave`."""
-    frame = peers.norm_frame(engine=engine, wave=wave, pillars=bank.pillar_ids)
-    median: dict[str, float | None] = {}
-    for key in (peers.OVERALL, *bank.pillar_ids):
-        column = frame[key].dropna().to_numpy(dtype="float64")
-        median[key] = float(np.quantile(column, 0.5)) if len(column) >= k else None
+    frame = store.norm_frame(engine=engine, wave=wave, pillars=bank.pillar_ids)
+    median = {
+        key: peers.summarize(frame[key].to_numpy(dtype="float64"), k=k).median
+        for key in (peers.OVERALL, *bank.pillar_ids)
+    }
     return MembersReference(
         wave=wave, n=len(frame), median=median, synthetic=int(frame["synthetic"].sum())
     )

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from readiness import analytics, store, synth, workshops
-from readiness.analytics import Cohort
 from readiness.bank import Bank
+from readiness.cohorts import Cohort
 from readiness.db import read_session
 from readiness.models import Answer, Assessment
 from readiness.profile import CompanyProfile

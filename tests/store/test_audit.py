@@ -5,7 +5,7 @@ import threading
 import sqlalchemy as sa
 from sqlmodel import select
 
-from readiness import audit
+from readiness import audit, store
 from readiness.db import read_session, write_session
 from readiness.models import AuditEvent
 
@@ -13,7 +13,7 @@ from readiness.models import AuditEvent
 def _append(engine: sa.Engine, n: int, actor: str = "tester") -> None:
     for i in range(n):
         with write_session(engine) as session:
-            audit.append(
+            store.append_event(
                 session,
                 actor=actor,
                 action="test.event",
@@ -24,8 +24,7 @@ def _append(engine: sa.Engine, n: int, actor: str = "tester") -> None:
 
 
 def _verify(engine: sa.Engine) -> audit.ChainReport:
-    with read_session(engine) as session:
-        return audit.verify(session)
+    return store.verify_audit(engine=engine)
 
 
 def test_intact_chain_verifies(engine: sa.Engine) -> None:

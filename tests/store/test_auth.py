@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from sqlmodel import func, select
 
-from readiness import audit, auth
+from readiness import auth, store
 from readiness.auth import LOCK_AFTER, LOCK_MINUTES, AuthError, Outcome
 from readiness.db import read_session
 from readiness.models import AuditEvent, StaffUser
@@ -290,8 +290,7 @@ def test_audit_chain_verifies_after_staff_events(engine: sa.Engine, staff: Staff
     auth.set_password(engine=engine, email=EMAIL, password="a brand new passphrase")
     auth.add_staff(engine=engine, email="park@innobiz.kr", password=PASSWORD)
     auth.remove_staff(engine=engine, email="park@innobiz.kr")
-    with read_session(engine) as session:
-        report = audit.verify(session)
+    report = store.verify_audit(engine=engine)
     actions = [e.action for e in _all_events(engine)]
     assert actions == [
         "staff.add",

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from readiness import audit, store, synth
+from readiness import store, synth
 from readiness.bank import Bank
 from readiness.db import make_engine, read_session
 from readiness.models import AuditEvent, Company
@@ -143,7 +143,7 @@ def test_racing_ensure_demo_calls_seed_exactly_once(
     monkeypatch.undo()
     assert store.summary(engine=engines[0]).companies == 150
     with read_session(engines[0]) as session:
-        assert audit.verify(session).ok
+        assert store.verify_audit(engine=engines[0]).ok
         assert [e.action for e in session.exec(select(AuditEvent)).all()] == ["demo.seed"]
     for engine in engines:
         engine.dispose()

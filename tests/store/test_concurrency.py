@@ -8,10 +8,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from readiness import audit, store
+from readiness import store
 from readiness.bank import Bank
 from readiness.cli import main
-from readiness.db import read_session
 from readiness.profile import CompanyProfile
 
 WRITERS = 8
@@ -50,8 +49,7 @@ def test_concurrent_journeys_all_land(engine: sa.Engine, bank: Bank) -> None:
     facts = store.summary(engine=engine)
     assert facts.companies == WRITERS * PER_WRITER
     assert facts.submitted == WRITERS * PER_WRITER
-    with read_session(engine) as session:
-        report = audit.verify(session)
+    report = store.verify_audit(engine=engine)
     assert report.ok and report.checked == 2 * WRITERS * PER_WRITER
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from readiness import audit, exports, store, synth
+from readiness import exports, store, synth
 from readiness.bank import Bank
 from readiness.cli import main
+from readiness.cohorts import Cohort
 from readiness.db import read_session
-from readiness.exports import ExportFilter, csv_bytes, export_assessments, export_members
+from readiness.exports import csv_bytes, export_assessments, export_members
 from readiness.importer import (
     ImportPlan,
     ImportRefused,
@@ -93,8 +95,7 @@ def events(engine: sa.Engine) -> list[AuditEvent]:
 
 
 def chain_ok(engine: sa.Engine) -> bool:
-    with read_session(engine) as session:
-        return audit.verify(session).ok
+    return store.verify_audit(engine=engine).ok
 
 
 def company_named(engine: sa.Engine, name: str) -> Company:
@@ -188,15 +189,13 @@ def test_a_file_with_errors_writes_nothing(engine: sa.Engine, bank: Bank) -> Non
 def test_a_failure_while_writing_rolls_everything_back(
     engine: sa.Engine, bank: Bank, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from readiness import importer
-
     checked = plan(engine, bank, member_file(bank, sample_rows(bank)))
     before = counts(engine)
 
-    def broken(conn: sa.Connection, updates: object) -> None:
+    def broken(load: store.BulkLoad, model: object, rows: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "_update_companies", broken)
+    monkeypatch.setattr(store.BulkLoad, "update", broken)  # after the inserts
     with pytest.raises(RuntimeError):
         apply_import(checked, engine=engine, actor="staff@x")
     assert counts(engine) == before
@@ -375,7 +374,7 @@ def test_the_member_directory_shows_the_latest_result_and_honours_filters(
     synth.seed_demo(engine=engine, bank=bank, companies=4, waves=1, seed=3, last_wave=2025)
 
     def names(**filters: Any) -> dict[str, list[Any]]:
-        header, body = exports.member_table(engine=engine, filters=ExportFilter(**filters))
+        header, body = exports.member_table(engine=engine, filters=Cohort(**filters))
         wave = header.index("최근 연도")
         return {r[0]: [r[wave], r[-1]] for r in body}
 
@@ -392,7 +391,8 @@ def test_the_member_directory_shows_the_latest_result_and_honours_filters(
     latest = next(a for a in history if a.wave == 2025)
     same_stage = names(stages=(latest.stage,), include_synthetic=False)
     assert "한빛정밀" in same_stage and "대성식품" not in same_stage
-    assert ExportFilter.of(ExportFilter(waves=(2024,)), include_synthetic=False).to_dict() == {
+    cohort = replace(Cohort(waves=(2024,), label="2024 only"), include_synthetic=False)
+    assert cohort.to_dict() == {
         "waves": [2024],
         "include_synthetic": False,
     }

@@ -4,12 +4,13 @@ import sqlalchemy as sa
 
 from readiness import analytics, partners, store, synth
 from readiness.bank import Bank
+from readiness.cohorts import Cohort
 
 
 def test_partner_needs_count_each_members_top_three(engine: sa.Engine, bank: Bank) -> None:
     synth.seed_demo(engine=engine, bank=bank, companies=120, waves=1, seed=7)
     wave = store.latest_wave(engine=engine)
-    cohort = analytics.Cohort(waves=(wave,), ksic=("C29",))
+    cohort = Cohort(waves=(wave,), ksic=("C29",))
     needs = analytics.partner_needs(engine=engine, bank=bank, cohort=cohort, lang="en")
 
     # Direct: rank every C29 member's latest answers the way its results page does.

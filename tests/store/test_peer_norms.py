@@ -111,7 +111,7 @@ def test_norm_frame_keeps_the_latest_eligible_submission_per_company(engine: sa.
             Row(company=8, overall=85.0, status="draft", day=3),  # 12: a newer draft
         ],
     )
-    frame = peers.norm_frame(engine=engine, wave=2026)
+    frame = store.norm_frame(engine=engine, wave=2026)
     assert list(frame.columns) == [*store.NORM_COLUMNS, *PILLARS]
     assert frame["assessment_id"].tolist() == [1, 3, 9, 11]
     assert frame["company_id"].tolist() == [1, 2, 7, 8]
@@ -121,8 +121,8 @@ def test_norm_frame_keeps_the_latest_eligible_submission_per_company(engine: sa.
     assert frame["synthetic"].tolist() == [False, True, False, True]
     assert set(frame["ksic"]) == {"C29"} and set(frame["size_band"]) == {"10-49"}
     assert frame["mode"].tolist() == ["full"] * 4
-    assert peers.norm_frame(engine=engine, wave=2025)["company_id"].tolist() == [5]
-    assert peers.norm_frame(engine=engine, wave=2024).empty
+    assert store.norm_frame(engine=engine, wave=2025)["company_id"].tolist() == [5]
+    assert store.norm_frame(engine=engine, wave=2024).empty
 
 
 def test_latest_wave_is_the_newest_with_a_submission(engine: sa.Engine) -> None:
@@ -165,7 +165,7 @@ def test_incomplete_straight_lined_and_draft_assessments_stay_out_of_the_norms(
     _submit(engine, bank, made[1], dict.fromkeys(ids, 3))  # straight-lined
     _submit(engine, bank, made[2], dict(list(varied.items())[: len(ids) // 2]))  # 50 % answered
     store.start_assessment(engine=engine, company_id=made[3], wave=2026, mode="full", bank=bank)
-    frame = peers.norm_frame(engine=engine, wave=2026)
+    frame = store.norm_frame(engine=engine, wave=2026)
     assert frame["assessment_id"].tolist() == [complete]
     expected = score_assessment(bank, varied)
     assert frame.loc[0, "overall"] == pytest.approx(expected.overall)
@@ -180,7 +180,7 @@ def test_benchmark_over_the_database_excludes_the_company_and_suppresses_small_g
     rows += [Row(company=c, overall=50.0, size_band="1-9") for c in range(11, 14)]
     rows += [Row(company=20, overall=99.0, ksic="C10", size_band="300+")]
     populate(engine, rows)
-    frame = peers.norm_frame(engine=engine, wave=2026)
+    frame = store.norm_frame(engine=engine, wave=2026)
     scores = {"overall": 70.0, "EXP": 70.0, "SRV": 70.0, "AI": 70.0, "COL": 70.0}
 
     own = peers.benchmark(frame, ksic="C29", size_band="10-49", scores=scores)
@@ -259,7 +259,7 @@ def test_benchmark_agrees_with_a_direct_computation_on_synthetic_members(
     wave = store.latest_wave(engine=engine)
     assert wave == 2026
     norms = _direct_norms(engine, wave)
-    frame = peers.norm_frame(engine=engine, wave=wave)
+    frame = store.norm_frame(engine=engine, wave=wave)
     assert sorted(frame["company_id"]) == sorted(norms)
     levels_seen = set()
     for company_id, me in norms.items():

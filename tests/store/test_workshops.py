@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import func, select
 
-from readiness import audit, peers, store, workshops
+from readiness import peers, store, workshops
 from readiness.bank import Bank
 from readiness.cli import main
 from readiness.db import read_session
@@ -114,7 +114,7 @@ def test_create_list_and_status_changes_are_audited(engine: sa.Engine) -> None:
     assert _actions(engine) == ["workshop.create"] + ["workshop.status"] * 3  # "paused" twice
     with read_session(engine) as session:
         detail = session.exec(select(AuditEvent.detail).order_by(AuditEvent.id.desc())).first()
-        assert audit.verify(session).ok
+        assert store.verify_audit(engine=engine).ok
     assert '"from": "closed"' in detail and '"to": "open"' in detail
     other = workshops.create_workshop(
         engine=engine, title="서울", held_on=date(2026, 11, 1), actor="s"
@@ -147,8 +147,7 @@ def test_a_taken_code_is_drawn_again(engine: sa.Engine, monkeypatch: pytest.Monk
     second = _room(engine)
     assert second.code == "ZZZ999"
     assert _count(engine, Workshop) == 2
-    with read_session(engine) as session:
-        assert audit.verify(session).checked == 2
+    assert store.verify_audit(engine=engine).checked == 2
 
 
 # --- joining -------------------------------------------------------------------------------------
@@ -347,7 +346,7 @@ def test_closing_during_a_burst_counts_exactly_the_submissions_that_were_accepte
     assert (snapshot.status, snapshot.submitted) == ("closed", len(accepted))
     with read_session(engine) as session:
         answered = set(session.exec(select(Answer.assessment_id).distinct()).all())
-        assert audit.verify(session).ok
+        assert store.verify_audit(engine=engine).ok
     assert answered == set(accepted)  # a refused submission wrote nothing
     assert _actions(engine).count("assessment.submit") == len(accepted)
 
@@ -480,7 +479,7 @@ def test_all_members_reference_is_the_median_of_the_wave_norms(
     room = _room(engine)
     _fill_room(engine, bank, room, ["C29", "C10", "C25", "C30", "C22", "C29"])
     reference = workshops.all_members_reference(engine=engine, wave=WAVE, bank=bank)
-    frame = peers.norm_frame(engine=engine, wave=WAVE, pillars=bank.pillar_ids)
+    frame = store.norm_frame(engine=engine, wave=WAVE, pillars=bank.pillar_ids)
     assert reference.n == len(frame) > 0
     for key in (peers.OVERALL, *bank.pillar_ids):
         assert reference.median[key] == pytest.approx(frame[key].median())

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from readiness import analytics
-from readiness.analytics import Cohort
+from readiness.cohorts import Cohort
 
 NAN = float("nan")
 

@@ -5,10 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readiness.bank import Bank, default_bank
+from readiness.peers import is_straight_lined
 from readiness.scoring import (
     AnswerError,
     dimension_scores,
-    is_straight_lined,
     score_assessment,
 )
 

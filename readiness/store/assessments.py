@@ -1,0 +1,267 @@
+"""Assessments: drafts answered as the user goes, scored once at submission, read back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from readiness.bank import Bank
+from readiness.cohorts import Cohort
+from readiness.db import read_session, write_session
+from readiness.models import Answer, Assessment, Company, PillarScoreRow, utcnow
+from readiness.peers import is_norm_eligible, overall_completeness
+from readiness.scoring import AnswerError, Answers, Result, score_assessment, validate_answers
+from readiness.store.audit import append_event
+from readiness.store.cohorts import latest_submissions
+from readiness.store.errors import StoreError
+from readiness.store.workshops import check_workshop
+
+
+@dataclass(frozen=True)
+class NewAssessment:
+    """What to open for a company: the wave, quick or full, and the company's own goal."""
+
+    wave: int
+    mode: str
+    bank: Bank
+    workshop_id: int | None = None
+    goal: float | None = None
+
+    def row(self, company_id: int) -> Assessment:
+        if self.mode not in ("full", "quick"):
+            raise StoreError(f"unknown mode {self.mode!r}")
+        return Assessment(
+            company_id=company_id,
+            wave=self.wave,
+            mode=self.mode,
+            bank_version=self.bank.version,
+            workshop_id=self.workshop_id,
+            goal=self.goal,
+        )
+
+
+def start_assessment(
+    *,
+    engine: sa.Engine,
+    company_id: int,
+    wave: int,
+    mode: str,
+    bank: Bank,
+    workshop_id: int | None = None,
+    goal: float | None = None,
+) -> Assessment:
+    assessment = NewAssessment(wave, mode, bank, workshop_id, goal).row(company_id)
+    with write_session(engine) as session:
+        if session.get(Company, company_id) is None:
+            raise StoreError("no such company")
+        if workshop_id is not None:
+            check_workshop(session, workshop_id, allowed=("open",))
+        session.add(assessment)
+    return assessment
+
+
+def open_draft(*, engine: sa.Engine, company_id: int) -> Assessment | None:
+    """The company's newest assessment still in draft, if any."""
+    with read_session(engine) as session:
+        return session.exec(
+            select(Assessment)
+            .where(Assessment.company_id == company_id, Assessment.status == "draft")
+            .order_by(Assessment.id.desc())  # type: ignore[union-attr]
+            .limit(1)
+        ).first()
+
+
+def get_assessment(*, engine: sa.Engine, assessment_id: int) -> Assessment | None:
+    with read_session(engine) as session:
+        return session.get(Assessment, assessment_id)
+
+
+def assessments_of(*, engine: sa.Engine, company_id: int) -> list[Assessment]:
+    """A company's assessments, newest first."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(Assessment)
+            .where(Assessment.company_id == company_id)
+            .order_by(Assessment.created_at.desc(), Assessment.id.desc())  # type: ignore[attr-defined]
+        )
+        return list(rows.all())
+
+
+def _draft(session: Session, assessment_id: int) -> Assessment:
+    """The draft, row-locked on PostgreSQL: concurrent writes to one draft (a double tap on
+    submit) queue, and the later one finds it submitted instead of scoring it twice."""
+    assessment = session.get(Assessment, assessment_id, with_for_update=True)
+    if assessment is None:
+        raise StoreError("no such assessment")
+    if assessment.status != "draft":
+        raise StoreError("this assessment has been submitted and can no longer change")
+    if assessment.workshop_id is not None:
+        check_workshop(session, assessment.workshop_id, allowed=("open", "paused"))
+    return assessment
+
+
+def save_answer(
+    *, engine: sa.Engine, bank: Bank, assessment_id: int, item_id: str, level: int | None
+) -> None:
+    """Write one answer of a draft as the user goes (level None = not applicable)."""
+    try:
+        validate_answers(bank, {item_id: level})
+    except AnswerError as exc:
+        raise StoreError(str(exc)) from None
+    with write_session(engine) as session:
+        _put_answers(session, _draft(session, assessment_id), {item_id: level})
+
+
+def _put_answers(session: Session, assessment: Assessment, answers: Answers) -> None:
+    """Insert or update validated answers of a draft, inside the caller's write transaction."""
+    for item_id, level in answers.items():
+        row = session.get(Answer, (assessment.id, item_id))
+        if row is None:
+            session.add(Answer(assessment_id=assessment.id, item_id=item_id, level=level))
+        else:
+            row.level = level
+            session.add(row)
+    assessment.updated_at = utcnow()
+    session.add(assessment)
+
+
+def answers_of(*, engine: sa.Engine, assessment_id: int) -> dict[str, int | None]:
+    with read_session(engine) as session:
+        rows = session.exec(select(Answer).where(Answer.assessment_id == assessment_id)).all()
+        return {row.item_id: row.level for row in rows}
+
+
+def _score_rows(assessment_id: int, result: Result) -> list[PillarScoreRow]:
+    return [
+        PillarScoreRow(
+            assessment_id=assessment_id,
+            pillar=pid,
+            score=p.score,
+            completeness=p.completeness,
+            weakest_level=p.weakest_level,
+        )
+        for pid, p in result.pillars.items()
+    ]
+
+
+def submit_assessment(
+    *,
+    engine: sa.Engine,
+    bank: Bank,
+    assessment_id: int,
+    actor: str = "self",
+    answers: Answers | None = None,
+) -> Result:
+    """Score a draft once, store the scores beside the answers with the bank version, audit it.
+
+    `answers`, when given, are saved first in the same transaction (a form sent in one go). The
+    norm_eligible flag is readiness.peers' rule, decided here once.
+    """
+    if answers:
+        try:
+            validate_answers(bank, answers)
+        except AnswerError as exc:
+            raise StoreError(str(exc)) from None
+    with write_session(engine) as session:
+        assessment = _draft(session, assessment_id)
+        if answers:
+            _put_answers(session, assessment, answers)
+            session.flush()
+        answers = {
+            a.item_id: a.level
+            for a in session.exec(select(Answer).where(Answer.assessment_id == assessment_id)).all()
+        }
+        result = score_assessment(bank, answers, mode=assessment.mode)
+        if result.overall is None:
+            raise StoreError("answer at least one question with a level before submitting")
+        assessment.status = "submitted"
+        assessment.bank_version = bank.version
+        assessment.overall = result.overall
+        assessment.stage = result.stage
+        assessment.completeness = overall_completeness(result)
+        assessment.norm_eligible = is_norm_eligible(result, answers)
+        assessment.submitted_at = assessment.updated_at = utcnow()
+        session.add(assessment)
+        session.add_all(_score_rows(assessment_id, result))
+        append_event(
+            session,
+            actor=actor,
+            action="assessment.submit",
+            entity="assessment",
+            entity_id=assessment_id,
+            detail={
+                "company_id": assessment.company_id,
+                "wave": assessment.wave,
+                "mode": assessment.mode,
+                "bank_version": bank.version,
+                "overall": round(result.overall, 6),
+                "answers": dict(sorted(answers.items())),
+            },
+        )
+    return result
+
+
+def pillar_scores_of(*, engine: sa.Engine, assessment_id: int) -> dict[str, PillarScoreRow]:
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(PillarScoreRow).where(PillarScoreRow.assessment_id == assessment_id)
+        ).all()
+        return {row.pillar: row for row in rows}
+
+
+@dataclass(frozen=True)
+class ResultRows:
+    """Submitted results for an export: `rows` (every company column, then assessment_id, wave,
+    mode, overall, stage, completeness, submitted_at, bank_version), ordered by company, wave,
+    mode; and per assessment id its pillar scores and its answers."""
+
+    rows: list[Any]
+    scores: dict[int, dict[str, float | None]]
+    answers: dict[int, dict[str, int | None]]
+
+
+def result_rows(*, engine: sa.Engine, cohort: Cohort) -> ResultRows:
+    """The latest submission per member, wave and mode that the cohort picks, with its scores and
+    answers."""
+    c = Company.__table__  # type: ignore[attr-defined]
+    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
+    ans = Answer.__table__  # type: ignore[attr-defined]
+    own: Sequence[str] = (
+        "wave",
+        "mode",
+        "overall",
+        "stage",
+        "completeness",
+        "submitted_at",
+        "bank_version",
+    )
+    latest = latest_submissions(
+        *own, "company_id", cohort=cohort, per=("company_id", "wave", "mode")
+    )
+    query = (
+        sa.select(c, latest.c.id.label("assessment_id"), *(latest.c[name] for name in own))
+        .select_from(latest.join(c, c.c.id == latest.c.company_id))
+        .order_by(c.c.id, latest.c.wave, latest.c.mode, latest.c.id)
+    )
+    chosen = sa.select(latest.c.id)
+    scores: dict[int, dict[str, float | None]] = {}
+    answers: dict[int, dict[str, int | None]] = {}
+    with engine.connect() as conn:
+        rows = list(conn.execute(query).all())
+        for aid, pillar, score in conn.execute(
+            sa.select(ps.c.assessment_id, ps.c.pillar, ps.c.score).where(
+                ps.c.assessment_id.in_(chosen)
+            )
+        ):
+            scores.setdefault(aid, {})[pillar] = score
+        for aid, item_id, level in conn.execute(
+            sa.select(ans.c.assessment_id, ans.c.item_id, ans.c.level).where(
+                ans.c.assessment_id.in_(chosen)
+            )
+        ):
+            answers.setdefault(aid, {})[item_id] = level
+    return ResultRows(rows, scores, answers)

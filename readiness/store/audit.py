@@ -1,0 +1,75 @@
+"""The audit log's rows: appended inside a caller's write transaction, read back to verify."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from readiness.audit import ChainReport, check_chain, next_event
+from readiness.db import read_session, write_session
+from readiness.models import AuditEvent
+
+CHAIN_LOCK_KEY = 724201  # pg_advisory_xact_lock key that serialises appends on PostgreSQL
+
+
+def _lock_chain(session: Session) -> None:
+    """Serialize appends: SQLite write transactions are already exclusive (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+
+
+def append_event(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | int = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event inside the caller's write transaction."""
+    _lock_chain(session)
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    event = next_event(
+        last, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def record_event(
+    *,
+    engine: sa.Engine,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | int = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event in its own short write transaction."""
+    with write_session(engine) as session:
+        return append_event(
+            session, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail
+        )
+
+
+def _events(session: Session, batch: int) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        rows = session.exec(
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)  # type: ignore[arg-type]
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id  # type: ignore[assignment]
+
+
+def verify_audit(*, engine: sa.Engine, batch: int = 5000) -> ChainReport:
+    """Read the chain in id order, `batch` rows at a time, and check it (readiness.audit)."""
+    with read_session(engine) as session:
+        return check_chain(_events(session, batch))

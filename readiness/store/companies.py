@@ -1,0 +1,261 @@
+"""Member companies: private links, profiles, the directory and the membership's summary."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import delete, func, select
+
+from readiness.cohorts import Cohort
+from readiness.db import read_session, write_session
+from readiness.models import Answer, Assessment, Company, PillarScoreRow
+from readiness.profile import CompanyProfile
+from readiness.store.assessments import NewAssessment
+from readiness.store.audit import append_event
+from readiness.store.cohorts import company_clauses, latest_submissions, picks_submissions
+from readiness.store.errors import StoreError
+from readiness.store.workshops import check_workshop
+
+TOKEN_BYTES = 32
+
+
+# --- private links -------------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- companies -----------------------------------------------------------------------------------
+
+
+def create_company(
+    *,
+    engine: sa.Engine,
+    profile: CompanyProfile,
+    actor: str = "self",
+    synthetic: bool = False,
+    first: NewAssessment | None = None,
+) -> tuple[Company, str]:
+    """Create a member, and its first draft when `first` is given, in one transaction.
+
+    Returns the company with its private-link token (shown once, stored hashed).
+    """
+    token = new_token()
+    company = Company(
+        **profile.model_dump(),
+        size_band=profile.size_band,
+        synthetic=synthetic,
+        token_hash=hash_token(token),
+    )
+    with write_session(engine) as session:
+        if first is not None and first.workshop_id is not None:
+            check_workshop(session, first.workshop_id, allowed=("open",))
+        if profile.biz_no:
+            clash = session.exec(select(Company.id).where(Company.biz_no == profile.biz_no)).first()
+            if clash is not None:
+                raise StoreError("a member with this business registration number already exists")
+        session.add(company)
+        session.flush()
+        if first is not None:
+            session.add(first.row(company.id))  # type: ignore[arg-type]
+        append_event(
+            session, actor=actor, action="company.create", entity="company", entity_id=company.id
+        )
+    return company, token
+
+
+def update_company(*, engine: sa.Engine, company_id: int, profile: CompanyProfile) -> Company:
+    with write_session(engine) as session:
+        company = session.get(Company, company_id)
+        if company is None:
+            raise StoreError("no such company")
+        for key, value in profile.model_dump().items():
+            setattr(company, key, value)
+        company.size_band = profile.size_band
+        session.add(company)
+    return company
+
+
+def get_company(*, engine: sa.Engine, company_id: int) -> Company | None:
+    with read_session(engine) as session:
+        return session.get(Company, company_id)
+
+
+def company_by_token(*, engine: sa.Engine, token: str) -> Company | None:
+    """The company whose private link carries `token`, or None for a wrong or tampered token."""
+    if not token or len(token) > 200:
+        return None
+    with read_session(engine) as session:
+        return session.exec(select(Company).where(Company.token_hash == hash_token(token))).first()
+
+
+def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
+    """Delete a member and everything it answered; recorded in the audit log."""
+    with write_session(engine) as session:
+        company = session.get(Company, company_id)
+        if company is None:
+            return False
+        ids = select(Assessment.id).where(Assessment.company_id == company_id)
+        session.exec(delete(PillarScoreRow).where(PillarScoreRow.assessment_id.in_(ids)))  # type: ignore[attr-defined]
+        session.exec(delete(Answer).where(Answer.assessment_id.in_(ids)))  # type: ignore[attr-defined]
+        session.exec(delete(Assessment).where(Assessment.company_id == company_id))  # type: ignore[arg-type]
+        session.delete(company)
+        append_event(
+            session,
+            actor=actor,
+            action="company.delete",
+            entity="company",
+            entity_id=company_id,
+            detail={"synthetic": company.synthetic},
+        )
+    return True
+
+
+def partner_profiles(*, engine: sa.Engine, ksic: Sequence[str] = ()) -> dict[int, dict[str, Any]]:
+    """The profile facts that partner rules read, per company id (of the given divisions)."""
+    c = Company.__table__  # type: ignore[attr-defined]
+    query = sa.select(c.c.id, c.c.ksic, c.c.employees, c.c.export_share, c.c.markets, c.c.roles)
+    if ksic:
+        query = query.where(c.c.ksic.in_(list(ksic)))
+    with engine.connect() as conn:
+        return {
+            int(row.id): {
+                "ksic": row.ksic,
+                "employees": row.employees,
+                "export_share": row.export_share,
+                "markets": list(row.markets or []),
+                "roles": list(row.roles or []),
+            }
+            for row in conn.execute(query)
+        }
+
+
+# --- summaries -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    companies: int
+    synthetic_companies: int
+    submitted: int
+    waves: list[int]
+
+
+def summary(*, engine: sa.Engine) -> Summary:
+    with read_session(engine) as session:
+        companies = session.exec(select(func.count()).select_from(Company)).one()
+        synthetic = session.exec(
+            select(func.count()).select_from(Company).where(Company.synthetic)  # type: ignore[arg-type]
+        ).one()
+        submitted = session.exec(
+            select(func.count()).select_from(Assessment).where(Assessment.status == "submitted")
+        ).one()
+        waves = session.exec(
+            select(Assessment.wave).where(Assessment.status == "submitted").distinct()
+        ).all()
+    return Summary(int(companies), int(synthetic), int(submitted), sorted(int(w) for w in waves))
+
+
+def is_empty(*, engine: sa.Engine) -> bool:
+    with read_session(engine) as session:
+        return session.exec(select(Company.id).limit(1)).first() is None
+
+
+# --- member directory ----------------------------------------------------------------------------
+
+DIRECTORY_COLUMNS = (
+    "company_id",
+    "name",
+    "ksic",
+    "size_band",
+    "region",
+    "synthetic",
+    "assessments",
+    "latest_wave",
+    "latest_overall",
+    "latest_stage",
+)
+
+
+def _members_with_latest(
+    cohort: Cohort, *, count_as: str | None = None
+) -> tuple[sa.FromClause, list[sa.ColumnElement[bool]], sa.Subquery]:
+    """Every member beside its latest matching submission (wave, overall, stage; NULL for a member
+    without one), and the conditions that pick the cohort's members: a member without such a
+    submission drops out when the cohort filters on submissions."""
+    c = Company.__table__  # type: ignore[attr-defined]
+    latest = latest_submissions(
+        "company_id", "wave", "overall", "stage", cohort=cohort, count_as=count_as
+    )
+    conditions = company_clauses(cohort, c)
+    if picks_submissions(cohort):
+        conditions.append(latest.c.id.is_not(None))
+    return c.outerjoin(latest, latest.c.company_id == c.c.id), conditions, latest
+
+
+def member_directory(
+    *,
+    engine: sa.Engine,
+    search: str = "",
+    ksic: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    stages: Sequence[str] = (),
+    include_synthetic: bool = True,
+    limit: int = 200,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Members matching the filters (name search is a case-insensitive substring), with their
+    latest submitted assessment; returns the total number of matches and the first `limit`."""
+    c = Company.__table__  # type: ignore[attr-defined]
+    cohort = Cohort(
+        search=search,
+        ksic=tuple(ksic),
+        regions=tuple(regions),
+        stages=tuple(stages),
+        include_synthetic=include_synthetic,
+    )
+    joined, conditions, latest = _members_with_latest(cohort, count_as="n")
+    query = (
+        sa.select(
+            c.c.id.label("company_id"),
+            c.c.name,
+            c.c.ksic,
+            c.c.size_band,
+            c.c.region,
+            c.c.synthetic,
+            sa.func.coalesce(latest.c.n, 0).label("assessments"),
+            latest.c.wave.label("latest_wave"),
+            latest.c.overall.label("latest_overall"),
+            latest.c.stage.label("latest_stage"),
+        )
+        .select_from(joined)
+        .where(*conditions)
+    )
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+        rows = conn.execute(query.order_by(c.c.name, c.c.id).limit(limit)).mappings().all()
+    return int(total), [dict(row) for row in rows]
+
+
+def member_export_rows(*, engine: sa.Engine, cohort: Cohort) -> list[Any]:
+    """One row per member the cohort picks, by id: every company column, then latest_wave, overall
+    and stage of its latest matching submission (None without one)."""
+    c = Company.__table__  # type: ignore[attr-defined]
+    joined, conditions, latest = _members_with_latest(cohort)
+    query = (
+        sa.select(c, latest.c.wave.label("latest_wave"), latest.c.overall, latest.c.stage)
+        .select_from(joined)
+        .where(*conditions)
+        .order_by(c.c.id)
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).all())
