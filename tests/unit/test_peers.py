@@ -216,3 +216,19 @@ def test_scores_of_a_result_are_overall_and_every_pillar() -> None:
     scores = peers.scores_of(result)
     assert list(scores) == ["overall", *bank.pillar_ids]
     assert scores["overall"] == result.overall and scores["SRV"] is None
+
+
+def test_summary_gives_n_mean_linear_median_and_p75_of_the_scores() -> None:
+    # sorted 10, 20, 40, 80, 100: median the 3rd value; P75 at index 3 of 0..4 is 80.
+    summary = peers.summarize([80.0, 10.0, None, 40.0, float("nan"), 100.0, 20.0], k=5)
+    assert summary == peers.ScoreSummary(
+        n=5, mean=50.0, median=40.0, p75=80.0, values=(10.0, 20.0, 40.0, 80.0, 100.0)
+    )
+    # four values: median halfway between 20 and 40; P75 at index 2.25, a quarter of 40 -> 80.
+    assert peers.summarize(np.array([10.0, 20.0, 40.0, 80.0]), k=4).p75 == 50.0
+    assert peers.summarize([10.0, 20.0, 40.0, 80.0], k=4).median == 30.0
+
+
+def test_summary_of_fewer_than_k_scores_gives_only_their_count() -> None:
+    assert peers.summarize([50.0, 60.0, None], k=3) == peers.ScoreSummary(2, None, None, None, None)
+    assert peers.summarize([], k=1) == peers.ScoreSummary(0, None, None, None, None)
