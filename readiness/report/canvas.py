@@ -1,5 +1,6 @@
 """The report's drawing surface: fpdf2 with the shipped Hangul font, the palette, page geometry,
-the report's words (`w_`, from data/i18n/report_<lang>.yaml), and text, table and section helpers.
+the report's words (`w_`: the "report." keys of the i18n catalogs), and text, table and section
+helpers.
 
 Hangul is set in NanumGothic, shipped with the project in data/fonts (SIL OFL 1.1). Text is printed
 as plain text (no markdown), and page numbers are drawn after layout instead of through fpdf2's
@@ -11,13 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 
-import yaml
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from readiness.i18n import normalize_lang
+from readiness.i18n import t
 from readiness.paths import DATA_DIR
 
 FONT_DIR = DATA_DIR / "fonts"
@@ -62,15 +61,6 @@ class _DropUnsubsettableTables(logging.Filter):
 logging.getLogger("fontTools.subset").addFilter(_DropUnsubsettableTables())
 
 
-@lru_cache(maxsize=4)
-def report_words(lang: str) -> dict[str, str]:
-    """The report's catalog, data/i18n/report_<lang>.yaml, as a flat key -> text map."""
-    path = DATA_DIR / "i18n" / f"report_{normalize_lang(lang)}.yaml"
-    with path.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
-    return {str(key): str(value) for key, value in raw.items()}
-
-
 def score_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
@@ -86,7 +76,6 @@ class Canvas(FPDF):
     def __init__(self, lang: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.lang = lang
-        self.words = report_words(lang)
         self.alias_nb_pages(None)  # type: ignore[arg-type]  # see the module docstring
         for style, filename in FONT_FILES.items():
             self.add_font(FONT, style, str(FONT_DIR / filename))
@@ -98,8 +87,8 @@ class Canvas(FPDF):
     # words and text -----------------------------------------------------------------------------
 
     def w_(self, key: str, /, **values: object) -> str:
-        text = self.words[key]
-        return text.format(**values) if values else text
+        """The report's word for `key` ("report.<key>" in the i18n catalog)."""
+        return t(f"report.{key}", self.lang, **values)
 
     def font(self, size: float, *, bold: bool = False, colour: Colour = INK) -> None:
         self.set_font(FONT, "B" if bold else "", size)
