@@ -2,52 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
 import streamlit as st
 
 from components import charts
-from components.report_data import report_pdf
-from components.session import TOKEN_PARAM, complementary_members, engine, norm_frame
+from components.session import TOKEN_PARAM, engine
 from components.widgets import plain
-from readiness import clusters, partners, peers, reference, store
-from readiness.advice import NextStep, next_steps
+from readiness import reference, store
 from readiness.bank import Bank
-from readiness.exports import csv_bytes
 from readiness.i18n import t
-from readiness.models import Assessment, Company, PillarScoreRow
-from readiness.scoring import weakest_critical
-
-
-@dataclass(frozen=True)
-class Facts:
-    company: Company
-    assessment: Assessment
-    answers: dict[str, int | None]
-    scores: dict[str, PillarScoreRow]
-    bench: peers.Benchmark
-    peer_synthetic: bool
-    previous: Assessment | None
-    previous_scores: dict[str, PillarScoreRow]
-    steps: list[NextStep]
-    partners: list[partners.Suggestion]
-    matches: list[clusters.Match]
-
-    def score(self, key: str) -> float | None:
-        return self.assessment.overall if key == "overall" else self.scores[key].score
+from readiness.models import Assessment
+from readiness.report import report_pdf
+from readiness.results import (
+    CompanyResults,
+    peer_group_label,
+    result_csv,
+    result_json,
+    top_share,
+)
 
 
 def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
-
-
-def _top_share(percentile: float) -> int:
-    """'Top x %' from a mid-rank percentile, never 0."""
-    return max(1, round(100 - percentile))
-
-
-# --- loading -------------------------------------------------------------------------------------
 
 
 def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
@@ -63,53 +38,6 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
         format_func=labels.__getitem__,
     )
     return next(a for a in submitted if a.id == chosen)
-
-
-def load_results(
-    company: Company, current: Assessment, submitted: list[Assessment], bank: Bank, lang: str
-) -> Facts:
-    eng = engine()
-    answers = store.answers_of(engine=eng, assessment_id=current.id)
-    scores = store.pillar_scores_of(engine=eng, assessment_id=current.id)
-    frame = norm_frame(current.wave)
-    keyed = {"overall": current.overall, **{pid: scores[pid].score for pid in bank.pillar_ids}}
-    bench = peers.benchmark(
-        frame,
-        ksic=company.ksic,
-        size_band=company.size_band,
-        scores=keyed,
-        exclude_company_id=company.id,
-    )
-    older = [a for a in submitted if (a.submitted_at, a.id) < (current.submitted_at, current.id)]
-    previous = older[0] if older else None
-    previous_scores = (
-        store.pillar_scores_of(engine=eng, assessment_id=previous.id) if previous else {}
-    )
-    steps = next_steps(bank, answers, peer_p75=bench.p75, goal=current.goal)
-    profile = {
-        "ksic": company.ksic,
-        "employees": company.employees,
-        "export_share": company.export_share,
-        "markets": company.markets,
-        "roles": company.roles,
-    }
-    suggestions = partners.suggest(
-        partners.load_catalog(), bank, profile=profile, answers=answers, lang=lang, limit=5
-    )
-    matches = complementary_members(company.id, current.wave, lang)
-    return Facts(
-        company=company,
-        assessment=current,
-        answers=answers,
-        scores=scores,
-        bench=bench,
-        peer_synthetic=bench.synthetic > 0,
-        previous=previous,
-        previous_scores=previous_scores,
-        steps=steps,
-        partners=suggestions,
-        matches=matches,
-    )
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -136,8 +64,8 @@ def draft_banner(draft: Assessment, bank: Bank, token: str, lang: str) -> None:
         )
 
 
-def headline(facts: Facts, bank: Bank, lang: str) -> None:
-    a = facts.assessment
+def headline(results: CompanyResults, bank: Bank, lang: str) -> None:
+    a = results.assessment
     stage = bank.stage(a.stage) if a.stage else None
     st.caption(f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · bank {a.bank_version}")
     left, right = st.columns([1, 2])
@@ -150,71 +78,50 @@ def headline(facts: Facts, bank: Bank, lang: str) -> None:
         gate_stage = bank.stage(bank.gate.stage)
         if a.overall is not None and a.overall >= gate_stage.min and a.stage != gate_stage.id:
             st.caption(t("results.stage_gate_note", lang, min=f"{bank.gate.min_pillar_score:g}"))
-        if facts.bench.percentile.get("overall") is not None:
-            top = _top_share(facts.bench.percentile["overall"])
+        if results.bench.percentile.get("overall") is not None:
+            top = top_share(results.bench.percentile["overall"])
             st.markdown(
                 f":material/leaderboard: {t('results.percentile', lang, top=top)}",
                 help=t("results.percentile_help", lang),
             )
 
 
-def pillar_cards(facts: Facts, bank: Bank, lang: str) -> None:
+def pillar_cards(results: CompanyResults, bank: Bank, lang: str) -> None:
     cols = st.columns(len(bank.pillars))
     for col, pillar in zip(cols, bank.pillars, strict=True):
-        row = facts.scores[pillar.id]
+        row = results.scores[pillar.id]
         with col, st.container(border=True):
             st.metric(pillar.name.get(lang), _fmt(row.score))
             if row.score is None:
                 st.caption(t("results.no_score", lang))
-            percentile = facts.bench.percentile.get(pillar.id)
+            percentile = results.bench.percentile.get(pillar.id)
             if percentile is not None:
-                st.caption(t("results.percentile", lang, top=_top_share(percentile)))
-            weakest = _weakest_critical(bank, pillar.id, facts.answers, lang)
-            st.caption(
-                t("results.weakest", lang, item=weakest[0], level=weakest[1])
-                if weakest
-                else t("results.weakest_none", lang)
-            )
+                st.caption(t("results.percentile", lang, top=top_share(percentile)))
+            weakest = results.weakest[pillar.id]
+            if weakest is None:
+                st.caption(t("results.weakest_none", lang))
+            else:
+                dimension = bank.dimension_name(pillar.id, weakest.item.dimension, lang)
+                item = f"{weakest.item.id} {dimension}"
+                st.caption(t("results.weakest", lang, item=item, level=weakest.level))
             st.caption(t("results.completeness", lang, pct=round(100 * row.completeness)))
 
 
-def _weakest_critical(
-    bank: Bank, pillar_id: str, answers: dict[str, int | None], lang: str
-) -> tuple[str, int] | None:
-    """The weakest critical item, named by its id and dimension."""
-    weakest = weakest_critical(bank.items_of(pillar_id), answers)
-    if weakest is None:
-        return None
-    item, level = weakest
-    return f"{item.id} {bank.dimension_name(pillar_id, item.dimension, lang)}", level
-
-
-def _group_label(bench: peers.Benchmark, lang: str) -> str:
-    group = bench.group
-    parts = []
-    if group.ksic and group.fallback in ("division_size", "division"):
-        parts.append(f"{group.ksic} {reference.label('ksic_divisions', group.ksic, lang)}")
-    if group.size_band and group.fallback in ("division_size", "size_band"):
-        parts.append(reference.label("size_bands", group.size_band, lang))
-    label = " × ".join(parts) if parts else t("results.peer_fallback_all", lang)
-    return label
-
-
-def peer_section(facts: Facts, bank: Bank, lang: str) -> None:
-    bench = facts.bench
+def peer_section(results: CompanyResults, bank: Bank, lang: str) -> None:
+    bench = results.bench
     st.subheader(t("results.peer_title", lang))
     group = t(
         "results.peer_group",
         lang,
-        group=_group_label(bench, lang),
-        wave=facts.assessment.wave,
+        group=peer_group_label(bench.group, lang),
+        wave=results.assessment.wave,
         n=bench.group.n,
     )
     st.markdown(f":material/groups: {group}")
     st.caption(t(f"results.peer_fallback_{bench.group.fallback}", lang))
-    if facts.peer_synthetic:
+    if results.peer_synthetic:
         st.badge(t("results.peer_synthetic", lang), icon=":material/science:", color="orange")
-    if bench.suppressed and bench.median.get("overall") is None:
+    if results.peers_hidden:
         st.info(t("results.peer_suppressed", lang), icon=":material/lock:")
         return
     pillars = bank.pillars
@@ -228,16 +135,16 @@ def peer_section(facts: Facts, bank: Bank, lang: str) -> None:
         st.markdown(f"**{t('results.radar_title', lang)}**")
         fig = charts.radar_figure(
             [p.name.get(lang) for p in pillars],
-            [facts.scores[p.id].score for p in pillars],
+            [results.scores[p.id].score for p in pillars],
             names=names,
             median=[bench.median.get(p.id) for p in pillars],
             p75=[bench.p75.get(p.id) for p in pillars],
         )
         st.plotly_chart(fig, config={"displayModeBar": False}, key="radar")
-        st.caption(_radar_sentence(facts, bank, lang))
+        st.caption(_radar_sentence(results, bank, lang))
     with right:
         values = bench.values.get("overall")
-        overall = facts.assessment.overall
+        overall = results.assessment.overall
         if values and overall is not None:
             st.markdown(f"**{t('results.dist_title', lang)}**")
             fig = charts.distribution_figure(
@@ -254,16 +161,16 @@ def peer_section(facts: Facts, bank: Bank, lang: str) -> None:
                     lang,
                     score=_fmt(overall),
                     n=bench.group.n,
-                    top=_top_share(bench.percentile["overall"]),
+                    top=top_share(bench.percentile["overall"]),
                     median=_fmt(bench.median["overall"]),
                 )
             )
 
 
-def _radar_sentence(facts: Facts, bank: Bank, lang: str) -> str:
+def _radar_sentence(results: CompanyResults, bank: Bank, lang: str) -> str:
     above, below = [], []
     for p in bank.pillars:
-        score, median = facts.scores[p.id].score, facts.bench.median.get(p.id)
+        score, median = results.scores[p.id].score, results.bench.median.get(p.id)
         if score is None or median is None:
             continue
         (above if score >= median else below).append(p.name.get(lang))
@@ -279,13 +186,13 @@ def _radar_sentence(facts: Facts, bank: Bank, lang: str) -> str:
     )
 
 
-def next_steps_section(facts: Facts, bank: Bank, lang: str) -> None:
+def next_steps_section(results: CompanyResults, bank: Bank, lang: str) -> None:
     st.subheader(t("results.next_title", lang))
-    if not facts.steps:
+    if not results.steps:
         st.success(t("results.next_none", lang), icon=":material/emoji_events:")
         return
     st.caption(t("results.next_lead", lang))
-    for n, step in enumerate(facts.steps, start=1):
+    for n, step in enumerate(results.steps, start=1):
         item = bank.item(step.item_id)
         pillar = bank.pillar(step.pillar)
         with st.container(border=True):
@@ -319,13 +226,13 @@ def next_steps_section(facts: Facts, bank: Bank, lang: str) -> None:
             )
 
 
-def partners_section(facts: Facts, lang: str) -> None:
+def partners_section(results: CompanyResults, lang: str) -> None:
     st.subheader(t("results.partners_title", lang))
-    if not facts.partners:
+    if not results.partners:
         st.info(t("results.partners_none", lang), icon=":material/handshake:")
         return
     st.caption(t("results.partners_lead", lang))
-    for n, suggestion in enumerate(facts.partners[:3], start=1):
+    for n, suggestion in enumerate(results.top_partners, start=1):
         with st.container(border=True):
             st.markdown(f"**{n}. {suggestion.name}**")
             st.progress(
@@ -342,19 +249,19 @@ def partners_section(facts: Facts, lang: str) -> None:
                 st.markdown(f"**{t('results.partners_first_steps', lang)}**")
                 for step in suggestion.first_steps:
                     st.markdown(f"1. {step}")
-    others = facts.partners[3:]
+    others = results.other_partners
     if others:
         names = ", ".join(f"{s.name} ({round(100 * s.fit)}%)" for s in others)
         st.caption(t("results.partners_others", lang, names=names))
 
 
-def cluster_section(facts: Facts, lang: str) -> None:
+def cluster_section(results: CompanyResults, lang: str) -> None:
     st.subheader(t("results.peers_cluster_title", lang))
-    if not facts.matches:
+    if not results.members:
         st.caption(t("results.peers_cluster_none", lang))
         return
     st.caption(t("results.peers_cluster_lead", lang))
-    for match in facts.matches:
+    for match in results.members:
         with st.container(border=True):
             roles = ", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles)
             st.markdown(f"**{plain(match.display_name)}** · {roles}")
@@ -365,116 +272,27 @@ def cluster_section(facts: Facts, lang: str) -> None:
                 st.markdown(f"- {reason}")
 
 
-def progress_section(facts: Facts, bank: Bank, lang: str) -> None:
-    if facts.previous is None:
+def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:
+    if results.previous is None:
         return
     st.subheader(t("results.progress_title", lang))
-    st.caption(t("results.progress_sentence", lang, wave=facts.previous.wave))
+    st.caption(t("results.progress_sentence", lang, wave=results.previous.wave))
     cols = st.columns(len(bank.pillars) + 1)
-    before_overall = facts.previous.overall
-    rows = [("overall", t("results.overall", lang), facts.assessment.overall, before_overall)]
-    rows += [
-        (
-            p.id,
-            p.name.get(lang),
-            facts.scores[p.id].score,
-            facts.previous_scores[p.id].score if p.id in facts.previous_scores else None,
-        )
-        for p in bank.pillars
-    ]
-    for col, (_, label, now, before) in zip(cols, rows, strict=True):
+    labels = [("overall", t("results.overall", lang))]
+    labels += [(p.id, p.name.get(lang)) for p in bank.pillars]
+    for col, (key, label) in zip(cols, labels, strict=True):
+        now, before = results.score(key), results.previous_score(key)
         delta = None if now is None or before is None else round(now - before, 1)
         col.metric(label, _fmt(now), delta=None if delta is None else f"{delta:+.1f}")
 
 
-def result_rows(facts: Facts, bank: Bank, lang: str) -> tuple[list[str], list[list]]:
-    """The company's own answers and scores as a table (CSV and JSON share it)."""
-    header = ["company", "wave", "mode", "item", "pillar", "dimension", "question", "level"]
-    rows: list[list] = []
-    for item in bank.items:
-        if item.id not in facts.answers:
-            continue
-        level = facts.answers[item.id]
-        rows.append(
-            [
-                facts.company.name,
-                facts.assessment.wave,
-                facts.assessment.mode,
-                item.id,
-                item.pillar,
-                bank.dimension_name(item.pillar, item.dimension, lang),
-                item.text.get(lang),
-                "N/A" if level is None else level,
-            ]
-        )
-    for pid, row in facts.scores.items():
-        rows.append(
-            [
-                facts.company.name,
-                facts.assessment.wave,
-                facts.assessment.mode,
-                f"score:{pid}",
-                pid,
-                "",
-                "",
-                row.score,
-            ]
-        )
-    rows.append(
-        [
-            facts.company.name,
-            facts.assessment.wave,
-            facts.assessment.mode,
-            "score:overall",
-            "",
-            "",
-            "",
-            facts.assessment.overall,
-        ]
-    )
-    return header, rows
-
-
-def result_json(facts: Facts, bank: Bank) -> str:
-    a = facts.assessment
-    return json.dumps(
-        {
-            "company": facts.company.name,
-            "ksic": facts.company.ksic,
-            "size_band": facts.company.size_band,
-            "wave": a.wave,
-            "mode": a.mode,
-            "bank_version": a.bank_version,
-            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
-            "overall": a.overall,
-            "stage": a.stage,
-            "pillars": {
-                pid: {
-                    "score": row.score,
-                    "completeness": row.completeness,
-                    "weakest_level": row.weakest_level,
-                }
-                for pid, row in facts.scores.items()
-            },
-            "answers": facts.answers,
-            "peers": {
-                key: value
-                for key, value in facts.bench.to_dict().items()
-                if key in ("group", "percentile", "median", "p75")
-            },
-        },
-        ensure_ascii=False,
-        indent=2,
-    )
-
-
-def downloads(facts: Facts, bank: Bank, lang: str) -> None:
+def downloads(results: CompanyResults, bank: Bank, lang: str) -> None:
     st.subheader(t("results.downloads_title", lang))
-    stem = f"readiness-{facts.assessment.wave}-{facts.assessment.id}"
+    stem = f"readiness-{results.assessment.wave}-{results.assessment.id}"
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         t("results.download_pdf", lang),
-        data=lambda: report_pdf(facts, bank, lang, _group_label(facts.bench, lang)),
+        data=lambda: report_pdf(results, bank, lang),
         file_name=f"{stem}-{lang}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
@@ -482,10 +300,9 @@ def downloads(facts: Facts, bank: Bank, lang: str) -> None:
         on_click="ignore",
         width="stretch",
     )
-    header, rows = result_rows(facts, bank, lang)
     c2.download_button(
         t("results.download_csv", lang),
-        data=csv_bytes(header, rows),
+        data=result_csv(results, bank, lang),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/table:",
@@ -494,7 +311,7 @@ def downloads(facts: Facts, bank: Bank, lang: str) -> None:
     )
     c3.download_button(
         t("results.download_json", lang),
-        data=result_json(facts, bank),
+        data=result_json(results),
         file_name=f"{stem}.json",
         mime="application/json",
         icon=":material/data_object:",

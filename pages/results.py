@@ -3,10 +3,19 @@
 import streamlit as st
 
 from components import results_view as view
-from components.session import bank, company_from_link, current_lang, engine, require_router
+from components.session import (
+    bank,
+    company_from_link,
+    complementary_members,
+    current_lang,
+    engine,
+    norm_frame,
+    require_router,
+)
 from components.widgets import plain
 from readiness import store
 from readiness.i18n import t
+from readiness.results import company_results
 from readiness.waves import current_wave
 
 require_router()
@@ -28,16 +37,25 @@ if not submitted:
     st.stop()
 
 current = view.choose_assessment(submitted, lang)
-facts = view.load_results(company, current, submitted, qbank, lang)
+results = company_results(
+    engine=engine(),
+    bank=qbank,
+    company=company,
+    assessment=current,
+    submitted=submitted,
+    norm_frame=norm_frame(current.wave),
+    members=complementary_members(company.id, current.wave, lang),
+    lang=lang,
+)
 
-view.headline(facts, qbank, lang)
-view.pillar_cards(facts, qbank, lang)
-view.peer_section(facts, qbank, lang)
-view.next_steps_section(facts, qbank, lang)
-view.partners_section(facts, lang)
-view.cluster_section(facts, lang)
-view.progress_section(facts, qbank, lang)
-view.downloads(facts, qbank, lang)
+view.headline(results, qbank, lang)
+view.pillar_cards(results, qbank, lang)
+view.peer_section(results, qbank, lang)
+view.next_steps_section(results, qbank, lang)
+view.partners_section(results, lang)
+view.cluster_section(results, lang)
+view.progress_section(results, qbank, lang)
+view.downloads(results, qbank, lang)
 view.history_table(submitted, qbank, lang)
 if draft is None:
     view.new_assessment_buttons(company.id, current_wave(), qbank, token, lang)

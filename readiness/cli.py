@@ -122,6 +122,7 @@ def _profile_request(path: str, shape: str, name: str) -> tuple[Any, str | None]
 
 def cmd_peers(args: argparse.Namespace) -> int:
     from readiness import peers, store
+    from readiness.results import peer_summary
     from readiness.scoring import AnswerError, score_assessment
 
     data, error = _profile_request(args.file, PEERS_SHAPE, "peers")
@@ -158,13 +159,7 @@ def cmd_peers(args: argparse.Namespace) -> int:
         scores=peers.scores_of(result),
         exclude_company_id=company_id,
     )
-    out = {
-        "group": bench.group.to_dict(),
-        "percentile": bench.percentile,
-        "median": bench.median,
-        "p75": bench.p75,
-    }
-    print(json.dumps(out, ensure_ascii=False, indent=2))
+    print(json.dumps(peer_summary(bench), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -14,13 +14,15 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from components.report_data import member_row
 from readiness import report
 from readiness.advice import next_steps
 from readiness.bank import Bank
 from readiness.clusters import Cover, Match
+from readiness.i18n import catalog
 from readiness.paths import DATA_DIR
-from readiness.report import (
+from readiness.report import build_report
+from readiness.report.canvas import FONT_DIR, FONT_FILES
+from readiness.report.data import (
     FALLBACKS,
     MemberRow,
     NextStepRow,
@@ -30,12 +32,13 @@ from readiness.report import (
     PillarResult,
     ProgressRow,
     ReportData,
+    StageBand,
     WeakLink,
-    build_report,
+    member_row,
     next_step_row,
-    report_words,
     weak_link,
 )
+from readiness.results import weakest_items
 
 COMPANY = "한빛정밀㈜ 테스트"
 PILLAR_NAMES = {
@@ -155,7 +158,7 @@ def sample(lang: str = "ko", **changes: object) -> ReportData:
         ),
         members=MEMBERS[lang],
         stages=tuple(
-            report.StageBand(id=sid, name=sid, min=low)
+            StageBand(id=sid, name=sid, min=low)
             for sid, low in (("beginner", 0), ("promising", 25), ("leading", 50), ("champion", 75))
         ),
     )
@@ -215,9 +218,9 @@ def test_nanum_gothic_from_data_fonts_is_embedded(ko_pdf: bytes) -> None:
                 embedded.add(str(font["/BaseFont"]))
     assert any(name.endswith("+NanumGothic") for name in embedded), embedded
     assert any("NanumGothicBold" in name for name in embedded), embedded
-    assert report.FONT_DIR == DATA_DIR / "fonts"
-    for filename in (*report.FONT_FILES.values(), "OFL.txt", "README.md"):
-        assert (report.FONT_DIR / filename).is_file(), filename
+    assert FONT_DIR == DATA_DIR / "fonts"
+    for filename in (*FONT_FILES.values(), "OFL.txt", "README.md"):
+        assert (FONT_DIR / filename).is_file(), filename
 
 
 def test_suppressed_peer_group_prints_not_shown_instead_of_figures() -> None:
@@ -377,39 +380,40 @@ def test_report_data_rejects_what_the_report_cannot_print() -> None:
 
 
 def _keys_used_in_report() -> set[str]:
-    """Literal keys passed to the report's w_() and headings(), plus the fallback keys."""
-    tree = ast.parse(Path(report.__file__).read_text(encoding="utf-8"))
+    """Literal keys passed to the report's w_() and headings(), plus the fallback keys, as keys
+    of the i18n catalogs ("report.<key>")."""
     keys = {f"fallback_{f}" for f in FALLBACKS}
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-            continue
-        literals = [a.value for a in node.args if isinstance(a, ast.Constant)]
-        if node.func.attr == "w_":
-            keys |= set(literals[:1])
-        elif node.func.attr == "headings":
-            keys |= set(literals)
-    return keys
+    for path in Path(report.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            literals = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            if node.func.attr == "w_":
+                keys |= set(literals[:1])
+            elif node.func.attr == "headings":
+                keys |= set(literals)
+    return {f"report.{key}" for key in keys}
 
 
-def test_report_catalogs_cover_every_key_in_both_languages() -> None:
-    ko, en = report_words("ko"), report_words("en")
-    assert set(ko) == set(en)
+def test_report_words_are_in_every_catalog_with_the_same_placeholders() -> None:
+    ko, en = catalog("ko"), catalog("en")
     used = _keys_used_in_report()
     assert len(used) > 40
     assert used <= set(ko), sorted(used - set(ko))
+    assert used <= set(en), sorted(used - set(en))
 
     def fields(text: str) -> set[str]:
         return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
-    for key, text in ko.items():
-        assert fields(text) == fields(en[key]), key
+    for key in used:
+        assert fields(ko[key]) == fields(en[key]), key
 
 
 def test_weak_link_is_the_lowest_critical_item(tiny_bank: Bank) -> None:
     answers = {"XA01": 4, "XA02": 1, "XA03": 0, "XA04": 0}  # XA03, XA04 are not critical
-    link = weak_link(tiny_bank, "XA", answers, "en")
-    assert link == WeakLink(text="question 2", level=1)
-    assert weak_link(tiny_bank, "XB", {}, "en") is None
+    weakest = weakest_items(tiny_bank, answers)
+    assert weak_link(weakest["XA"], "en") == WeakLink(text="question 2", level=1)
+    assert weakest["XB"] is None and weak_link(weakest["XB"], "en") is None
 
 
 def test_next_step_row_puts_advice_into_words(tiny_bank: Bank) -> None:

@@ -1,0 +1,252 @@
+"""What the report prints, as plain numbers and texts in the report's language (`ReportData`), and
+how a company's results fill it (`report_data`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Literal
+
+from readiness import reference
+from readiness.bank import Bank
+from readiness.i18n import t
+from readiness.peers import FALLBACKS, Fallback
+from readiness.results import CompanyResults, WeakestItem, peer_group_label
+
+if TYPE_CHECKING:
+    from readiness.advice import NextStep
+    from readiness.clusters import Match
+
+MAX_NEXT_STEPS = 3
+
+
+@dataclass(frozen=True)
+class WeakLink:
+    """The critical item with the lowest level in a pillar."""
+
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class PillarResult:
+    id: str
+    name: str
+    score: float | None
+    completeness: float  # 0-1
+    weakest: WeakLink | None = None
+
+
+@dataclass(frozen=True)
+class PeerFigures:
+    """One pillar's figures within the peer group; None means suppressed (n < 5)."""
+
+    percentile: float | None = None
+    median: float | None = None
+    p75: float | None = None
+
+
+@dataclass(frozen=True)
+class PeerBlock:
+    group: str  # e.g. "C29 기타 기계 및 장비 × 50-299명, 2025"
+    n: int
+    fallback: Fallback  # the group used: division x size band, or a wider one (DESIGN.md, Peers)
+    overall_percentile: float | None = None
+    pillars: Mapping[str, PeerFigures] = field(default_factory=dict)  # by pillar id
+
+    def __post_init__(self) -> None:
+        if self.fallback not in FALLBACKS:
+            raise ValueError(f"fallback must be one of {FALLBACKS}, got {self.fallback!r}")
+
+    def figures(self, pillar_id: str) -> PeerFigures:
+        return self.pillars.get(pillar_id, PeerFigures())
+
+
+@dataclass(frozen=True)
+class NextStepRow:
+    pillar: str
+    dimension: str
+    score: float
+    target: float
+    item_text: str
+    level: int
+    level_text: str  # the descriptor of the current level
+    action: str  # what reaches the next level
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    pillar: str
+    previous: float | None
+    current: float | None
+    previous_wave: int
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    name: str
+    fit: float  # 0-1
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A complementary member as the company may see it: `name` is the member's name only when it
+    agreed to be named, otherwise a neutral label (sector, size band, region)."""
+
+    name: str
+    roles: str  # value-chain roles, already joined and in the report's language
+    fit: float  # 0-1
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageBand:
+    """One stage on the overall-score scale, for the stage ladder (optional)."""
+
+    id: str
+    name: str
+    min: float
+
+
+@dataclass(frozen=True)
+class ReportData:
+    company: str
+    division: str  # KSIC division label
+    size_band: str  # size band label
+    wave: int
+    mode: Literal["full", "quick"]
+    submitted: date
+    bank_version: str
+    overall: float | None
+    stage_id: str | None
+    stage_name: str
+    stage_description: str
+    pillars: tuple[PillarResult, ...]
+    region: str | None = None
+    synthetic: bool = False
+    peers: PeerBlock | None = None  # None: the group is too small to show (n < 5)
+    next_steps: tuple[NextStepRow, ...] = ()
+    progress: tuple[ProgressRow, ...] = ()
+    partners: tuple[PartnerRow, ...] = ()
+    members: tuple[MemberRow, ...] = ()  # complementary members, only those who agreed
+    stages: tuple[StageBand, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("full", "quick"):
+            raise ValueError(f"mode must be 'full' or 'quick', got {self.mode!r}")
+        if not self.pillars:
+            raise ValueError("a report needs at least one pillar")
+        if len(self.next_steps) > MAX_NEXT_STEPS:
+            raise ValueError(f"at most {MAX_NEXT_STEPS} next steps, got {len(self.next_steps)}")
+
+
+# --- from a company's results ---------------------------------------------------------------------
+
+
+def stage_bands(bank: Bank, lang: str) -> tuple[StageBand, ...]:
+    return tuple(StageBand(id=s.id, name=s.name.get(lang), min=s.min) for s in bank.stages)
+
+
+def weak_link(weakest: WeakestItem | None, lang: str) -> WeakLink | None:
+    """A pillar's weakest critical item, in words."""
+    if weakest is None:
+        return None
+    return WeakLink(text=weakest.item.text.get(lang), level=weakest.level)
+
+
+def next_step_row(bank: Bank, step: NextStep, lang: str) -> NextStepRow:
+    """A next step from readiness.advice, in words."""
+    item = bank.item(step.item_id)
+    return NextStepRow(
+        pillar=bank.pillar(step.pillar).name.get(lang),
+        dimension=bank.dimension_name(step.pillar, step.dimension, lang),
+        score=step.score,
+        target=step.target,
+        item_text=item.text.get(lang),
+        level=step.level,
+        level_text=item.level_text(step.level, lang),
+        action=item.next_action(step.level, lang) or "",
+    )
+
+
+def member_row(match: Match, lang: str) -> MemberRow:
+    """A complementary member as the company sees it: only `display_name` names it (its own name
+    when it agreed to be named, else a neutral label), never any other field of the match."""
+    return MemberRow(
+        name=match.display_name,
+        roles=", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles),
+        fit=match.score,
+        reasons=tuple(match.reasons),
+    )
+
+
+def _peer_block(results: CompanyResults, bank: Bank, lang: str) -> PeerBlock | None:
+    bench = results.bench
+    if results.peers_hidden:
+        return None
+    return PeerBlock(
+        group=f"{peer_group_label(bench.group, lang)}, {results.assessment.wave}",
+        n=bench.group.n,
+        fallback=bench.group.fallback,
+        overall_percentile=bench.percentile.get("overall"),
+        pillars={
+            pid: PeerFigures(
+                percentile=bench.percentile.get(pid),
+                median=bench.median.get(pid),
+                p75=bench.p75.get(pid),
+            )
+            for pid in bank.pillar_ids
+        },
+    )
+
+
+def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
+    """The report of `results`, every text in `lang`."""
+    a, company = results.assessment, results.company
+    stage = bank.stage(a.stage) if a.stage else None
+    progress = ()
+    if results.previous is not None:
+        progress = tuple(
+            ProgressRow(
+                pillar=p.name.get(lang),
+                previous=results.previous_score(p.id),
+                current=results.score(p.id),
+                previous_wave=results.previous.wave,
+            )
+            for p in bank.pillars
+        )
+    return ReportData(
+        company=company.name,
+        division=f"{company.ksic} {reference.label('ksic_divisions', company.ksic, lang)}",
+        size_band=reference.label("size_bands", company.size_band, lang),
+        region=reference.label("regions", company.region, lang) if company.region else None,
+        wave=a.wave,
+        mode=a.mode,  # type: ignore[arg-type]
+        submitted=(a.submitted_at or datetime.now(UTC)).date(),
+        bank_version=a.bank_version,
+        overall=a.overall,
+        stage_id=a.stage,
+        stage_name=stage.name.get(lang) if stage else t("results.no_score", lang),
+        stage_description=stage.description.get(lang) if stage else "",
+        pillars=tuple(
+            PillarResult(
+                id=p.id,
+                name=p.name.get(lang),
+                score=results.score(p.id),
+                completeness=results.scores[p.id].completeness,
+                weakest=weak_link(results.weakest[p.id], lang),
+            )
+            for p in bank.pillars
+        ),
+        synthetic=company.synthetic,
+        peers=_peer_block(results, bank, lang),
+        next_steps=tuple(next_step_row(bank, step, lang) for step in results.steps),
+        progress=progress,
+        partners=tuple(
+            PartnerRow(name=s.name, fit=s.fit, reasons=s.reasons) for s in results.top_partners
+        ),
+        members=tuple(member_row(m, lang) for m in results.members),
+        stages=stage_bands(bank, lang),
+    )

@@ -1,0 +1,239 @@
+"""A company's results, assembled once for the results page, the PDF report, the CSV/JSON downloads
+and the CLI.
+
+`company_results` returns keys and values (scores, item ids, stage ids, peer figures); the page and
+the report put them into words at render time. The peer norm frame and the complementary members
+are inputs, so that the page can pass the copies it caches and the CLI freshly loaded ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from readiness import partners, peers, reference, store
+from readiness.advice import NextStep, next_steps
+from readiness.bank import Bank, Item
+from readiness.exports import csv_bytes
+from readiness.i18n import t
+from readiness.models import Assessment, Company, PillarScoreRow
+from readiness.scoring import Answers, weakest_critical
+
+if TYPE_CHECKING:
+    from readiness.clusters import Match
+
+PARTNER_LIMIT = 5  # partner types suggested
+TOP_PARTNERS = 3  # of which shown in full (page and PDF); the others by name only
+TOP_MEMBERS = 3  # complementary members shown
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class WeakestItem:
+    """A pillar's answered critical item with the lowest level (shown beside the mean)."""
+
+    item: Item
+    level: int
+
+
+@dataclass(frozen=True)
+class CompanyResults:
+    """Everything a company's results show, for one chosen submitted assessment."""
+
+    company: Company
+    assessment: Assessment
+    answers: Mapping[str, int | None]
+    scores: Mapping[str, PillarScoreRow]  # by pillar id, in the bank's order
+    weakest: Mapping[str, WeakestItem | None]  # by pillar id
+    bench: peers.Benchmark
+    previous: Assessment | None  # the latest assessment submitted before this one
+    previous_scores: Mapping[str, PillarScoreRow]
+    steps: tuple[NextStep, ...]
+    partners: tuple[partners.Suggestion, ...]
+    members: tuple[Match, ...]  # complementary cluster members the company may see
+
+    def score(self, key: str) -> float | None:
+        """The overall score or a pillar's."""
+        return self.assessment.overall if key == OVERALL else self.scores[key].score
+
+    def previous_score(self, key: str) -> float | None:
+        """The previous assessment's overall score or a pillar's; None without one."""
+        if self.previous is None:
+            return None
+        if key == OVERALL:
+            return self.previous.overall
+        row = self.previous_scores.get(key)
+        return None if row is None else row.score
+
+    @property
+    def peer_synthetic(self) -> bool:
+        """Whether synthetic demo members are among the peers (the figures must say so)."""
+        return self.bench.synthetic > 0
+
+    @property
+    def peers_hidden(self) -> bool:
+        """True when the peer group is too small to show any figure (k-anonymity)."""
+        return self.bench.suppressed and self.bench.median.get(OVERALL) is None
+
+    @property
+    def top_partners(self) -> tuple[partners.Suggestion, ...]:
+        return self.partners[:TOP_PARTNERS]
+
+    @property
+    def other_partners(self) -> tuple[partners.Suggestion, ...]:
+        return self.partners[TOP_PARTNERS:]
+
+
+def previous_assessment(submitted: Sequence[Assessment], current: Assessment) -> Assessment | None:
+    """The latest of `submitted` handed in before `current` (its "previous" assessment)."""
+    older = [a for a in submitted if (a.submitted_at, a.id) < (current.submitted_at, current.id)]
+    return max(older, key=lambda a: (a.submitted_at, a.id), default=None)
+
+
+def weakest_items(bank: Bank, answers: Answers) -> dict[str, WeakestItem | None]:
+    """Each pillar's answered critical item with the lowest level, by pillar id."""
+    found = {pid: weakest_critical(bank.items_of(pid), answers) for pid in bank.pillar_ids}
+    return {pid: None if f is None else WeakestItem(*f) for pid, f in found.items()}
+
+
+def company_results(
+    *,
+    engine: sa.Engine,
+    bank: Bank,
+    company: Company,
+    assessment: Assessment,
+    submitted: Sequence[Assessment],
+    norm_frame: pd.DataFrame,
+    members: Sequence[Match],
+    lang: str,
+) -> CompanyResults:
+    """The results of `company` for its submitted `assessment`.
+
+    `submitted` is every submitted assessment of the company (the previous one is chosen from it);
+    `norm_frame` is `peers.norm_frame` of the assessment's wave and `members` what
+    `clusters.rank_members` ranks for the company (viewer "company"). `lang` is the language the
+    partner catalog writes its reasons in.
+    """
+    answers = store.answers_of(engine=engine, assessment_id=assessment.id)
+    scores = store.pillar_scores_of(engine=engine, assessment_id=assessment.id)
+    keyed = {OVERALL: assessment.overall, **{pid: scores[pid].score for pid in bank.pillar_ids}}
+    bench = peers.benchmark(
+        norm_frame,
+        ksic=company.ksic,
+        size_band=company.size_band,
+        scores=keyed,
+        exclude_company_id=company.id,
+    )
+    previous = previous_assessment(submitted, assessment)
+    previous_scores = (
+        store.pillar_scores_of(engine=engine, assessment_id=previous.id) if previous else {}
+    )
+    suggestions = partners.suggest(
+        partners.load_catalog(),
+        bank,
+        profile=company,
+        answers=answers,
+        lang=lang,
+        limit=PARTNER_LIMIT,
+    )
+    return CompanyResults(
+        company=company,
+        assessment=assessment,
+        answers=answers,
+        scores=scores,
+        weakest=weakest_items(bank, answers),
+        bench=bench,
+        previous=previous,
+        previous_scores=previous_scores,
+        steps=tuple(next_steps(bank, answers, peer_p75=bench.p75, goal=assessment.goal)),
+        partners=tuple(suggestions),
+        members=tuple(members[:TOP_MEMBERS]),
+    )
+
+
+def top_share(percentile: float) -> int:
+    """'Top x %' from a mid-rank percentile, never 0."""
+    return max(1, round(100 - percentile))
+
+
+def peer_group_label(group: peers.PeerGroup, lang: str) -> str:
+    """The peer group in words: its division and size band, as far as the fallback kept them."""
+    parts = []
+    if group.ksic and group.fallback in ("division_size", "division"):
+        parts.append(f"{group.ksic} {reference.label('ksic_divisions', group.ksic, lang)}")
+    if group.size_band and group.fallback in ("division_size", "size_band"):
+        parts.append(reference.label("size_bands", group.size_band, lang))
+    return " × ".join(parts) if parts else t("results.peer_fallback_all", lang)
+
+
+# --- downloads ------------------------------------------------------------------------------------
+
+RESULT_COLUMNS = ("company", "wave", "mode", "item", "pillar", "dimension", "question", "level")
+
+
+def result_rows(results: CompanyResults, bank: Bank, lang: str) -> list[list[Any]]:
+    """The company's own answers, then its scores, as rows under RESULT_COLUMNS."""
+    a = results.assessment
+    lead = [results.company.name, a.wave, a.mode]
+    rows: list[list[Any]] = []
+    for item in bank.items:
+        if item.id not in results.answers:
+            continue
+        level = results.answers[item.id]
+        dimension = bank.dimension_name(item.pillar, item.dimension, lang)
+        answer = "N/A" if level is None else level
+        rows.append([*lead, item.id, item.pillar, dimension, item.text.get(lang), answer])
+    for pid, row in results.scores.items():
+        rows.append([*lead, f"score:{pid}", pid, "", "", row.score])
+    rows.append([*lead, f"score:{OVERALL}", "", "", "", a.overall])
+    return rows
+
+
+def result_csv(results: CompanyResults, bank: Bank, lang: str) -> bytes:
+    """`result_rows` as CSV, with spreadsheet formulas neutralised."""
+    return csv_bytes(RESULT_COLUMNS, result_rows(results, bank, lang))
+
+
+def peer_summary(bench: peers.Benchmark) -> dict[str, Any]:
+    """The peer figures a company may keep: its group, and percentile, median and P75 by key."""
+    return {
+        "group": bench.group.to_dict(),
+        "percentile": dict(bench.percentile),
+        "median": dict(bench.median),
+        "p75": dict(bench.p75),
+    }
+
+
+def result_json(results: CompanyResults) -> str:
+    """The company's profile facts, scores, answers and peer figures as JSON."""
+    a = results.assessment
+    return json.dumps(
+        {
+            "company": results.company.name,
+            "ksic": results.company.ksic,
+            "size_band": results.company.size_band,
+            "wave": a.wave,
+            "mode": a.mode,
+            "bank_version": a.bank_version,
+            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+            "overall": a.overall,
+            "stage": a.stage,
+            "pillars": {
+                pid: {
+                    "score": row.score,
+                    "completeness": row.completeness,
+                    "weakest_level": row.weakest_level,
+                }
+                for pid, row in results.scores.items()
+            },
+            "answers": dict(results.answers),
+            "peers": peer_summary(results.bench),
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
