@@ -115,7 +115,7 @@ def company_results(
     """The results of `company` for its submitted `assessment`.
 
     `submitted` is every submitted assessment of the company (the previous one is chosen from it);
-    `norm_frame` is `peers.norm_frame` of the assessment's wave and `members` what
+    `norm_frame` is `store.norm_frame` of the assessment's wave and `members` what
     `clusters.rank_members` ranks for the company (viewer "company"). `lang` is the language the
     partner catalog writes its reasons in.
     """

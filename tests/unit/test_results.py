@@ -138,7 +138,7 @@ def _results(stored: tuple, wave: int, members: list[Match] | None = None) -> Co
         company=company,
         assessment=chosen,
         submitted=history,
-        norm_frame=peers.norm_frame(engine=engine, wave=wave),
+        norm_frame=store.norm_frame(engine=engine, wave=wave),
         members=members or [],
         lang="en",
     )
