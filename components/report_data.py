@@ -23,7 +23,7 @@ def member_row(match: Match, lang: str) -> report.MemberRow:
         name=match.display_name,
         roles=", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles),
         fit=match.score,
-        reasons=tuple(match.reasons),
+        reasons=tuple(reason.render(lang) for reason in match.reasons),
     )
 
 
@@ -92,7 +92,10 @@ def report_data(facts: Facts, bank: Bank, lang: str, group_label: str) -> report
         next_steps=tuple(report.next_step_row(bank, step, lang) for step in facts.steps),
         progress=progress,
         partners=tuple(
-            report.PartnerRow(name=s.name, fit=s.fit, reasons=s.reasons) for s in facts.partners[:3]
+            report.PartnerRow(
+                name=s.name, fit=s.fit, reasons=tuple(reason.render(lang) for reason in s.reasons)
+            )
+            for s in facts.partners[:3]
         ),
         members=tuple(member_row(m, lang) for m in facts.matches[:MAX_MEMBERS]),
         stages=report.stage_bands(bank, lang),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 from readiness import strict_yaml
@@ -18,12 +19,20 @@ from readiness.paths import DATA_DIR
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
+CATALOG_DIR = DATA_DIR / "i18n"
 
 
 def normalize_lang(value: Any) -> str:
     """A supported language code; anything else falls back to Korean."""
     value = str(value or "").strip().lower()[:2]
     return value if value in LANGS else DEFAULT_LANG
+
+
+def check_lang(lang: str) -> str:
+    """`lang` when it is supported; a ValueError otherwise (a domain function's argument)."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -37,10 +46,16 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def load_catalog(path: Path) -> dict[str, str]:
+    """A catalog file (strict YAML), nested keys flattened: home: {cta: ..} -> "home.cta"."""
+    with path.open(encoding="utf-8") as fh:
+        return _flatten(strict_yaml.safe_load(fh) or {})
+
+
 @lru_cache(maxsize=len(LANGS))
 def catalog(lang: str) -> dict[str, str]:
-    with (DATA_DIR / "i18n" / f"{lang}.yaml").open(encoding="utf-8") as fh:
-        return _flatten(strict_yaml.safe_load(fh) or {})
+    """data/i18n/<lang>.yaml, loaded once per process."""
+    return load_catalog(CATALOG_DIR / f"{lang}.yaml")
 
 
 def t(key: str, lang: str, /, **values: Any) -> str:

@@ -32,6 +32,7 @@ from pydantic import Field, ValidationError
 
 from readiness import reference, strict_yaml
 from readiness.bank import Strict, Text
+from readiness.i18n import Localized, mid_sentence
 from readiness.paths import DATA_DIR
 
 DEFAULT_CHAINS = DATA_DIR / "chains.yaml"
@@ -252,13 +253,14 @@ def role_fit(
     return 0.0, (), ()
 
 
-def _lower_first(text: str, lang: str) -> str:
-    if lang == "en" and len(text) > 1 and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def role_names(roles: Iterable[str], lang: str) -> str:
     """Role names joined: "부품·모듈, 완제품" / "parts and components, final product"."""
-    names = [_lower_first(reference.label("value_chain_roles", r, lang), lang) for r in roles]
-    return ", ".join(names)
+    return ", ".join(
+        mid_sentence(reference.label("value_chain_roles", r, lang), lang) for r in roles
+    )
+
+
+def role_words(roles: Iterable[str]) -> Localized:
+    """`role_names` in every language, for a Message."""
+    roles = tuple(roles)
+    return Localized.of(lambda lang: role_names(roles, lang))

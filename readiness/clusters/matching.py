@@ -30,7 +30,7 @@ every member, named, with its id and consent. A company is never its own match.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,15 +43,14 @@ from readiness.analytics import Cohort, assessment_frame
 from readiness.bank import Bank, default_bank
 from readiness.clusters.chains import (
     ChainCatalog,
-    _lower_first,
     in_chain_order,
     related_divisions,
     role_fit,
-    role_names,
+    role_words,
     short_division,
 )
+from readiness.i18n import Localized, Message, check_lang, mid_sentence, t
 
-LANGS = ("ko", "en")
 WEAK = 50.0
 STRONG = 60.0
 SHARED_FOR_FULL = 2  # markets in common that give the full market bonus
@@ -269,75 +268,49 @@ def complementarity(own: Member, other: Member) -> Fit:
 # --- words ----------------------------------------------------------------------------------------
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    return lang
+def pillar_name(bank: Bank, pillar: str) -> Localized:
+    """A pillar's name as it reads inside a sentence, in every language."""
+    return Localized.of(lambda lang: mid_sentence(bank.pillar(pillar).name.get(lang), lang))
 
 
-def _pillar_name(bank: Bank, pillar: str, lang: str) -> str:
-    return _lower_first(bank.pillar(pillar).name.get(lang), lang)
-
-
-def _market_names(markets: Iterable[str], lang: str) -> str:
-    return ("·" if lang == "ko" else ", ").join(
-        reference.label("markets", m, lang) for m in markets
+def _market_names(markets: tuple[str, ...]) -> Localized:
+    return Localized.of(
+        lambda lang: t("lists.separator", lang).join(
+            reference.label("markets", m, lang) for m in markets
+        )
     )
 
 
-def match_reasons(fit: Fit, *, bank: Bank, lang: str) -> tuple[str, ...]:
+def _cover_params(cover: Cover, bank: Bank) -> dict[str, Any]:
+    return {"pillar": pillar_name(bank, cover.pillar), "theirs": cover.theirs, "ours": cover.ours}
+
+
+def match_reasons(fit: Fit, *, bank: Bank) -> tuple[Message, ...]:
     """Why a candidate fits, naming roles and pillar scores: the headline sentence first."""
-    ko = lang == "ko"
-    new, mine = role_names(fit.new_roles, lang), role_names(fit.next_to, lang)
+    new = role_words(fit.new_roles)
     if fit.next_to:
-        role = (
-            f"{new} 역할로 우리 회사의 {mine} 역할을 보완하고"
-            if ko
-            else f"Brings {new} next to your {mine} role"
-        )
+        role = Message("match_reason.role_next_to", {"new": new, "mine": role_words(fit.next_to)})
     else:
-        role = f"{new} 역할을 더하고" if ko else f"Brings the {new} role"
+        role = Message("match_reason.role_new", {"new": new})
     covers = list(fit.covers)
-    if covers and covers[0].weak:
-        first = covers[0]
-        name = _pillar_name(bank, first.pillar, lang)
-        headline = (
-            f"{role}, {name} {first.theirs:.0f}점으로 우리 회사의 약점({first.ours:.0f}점)을 "
-            "메웁니다."
-            if ko
-            else f"{role}, and its {name} score of {first.theirs:.0f} covers your weak spot "
-            f"({first.ours:.0f})."
-        )
-    elif covers:
-        first = covers[0]
-        name = _pillar_name(bank, first.pillar, lang)
-        headline = (
-            f"{role}, {name} {first.theirs:.0f}점의 강점을 더합니다."
-            if ko
-            else f"{role}, and adds strength in {name} ({first.theirs:.0f})."
+    if covers:
+        headline = Message(
+            "match_reason.covers_weak" if covers[0].weak else "match_reason.adds_strength",
+            {"role": role, **_cover_params(covers[0], bank)},
         )
     else:
-        headline = f"{role}." if ko else f"{role}."
+        headline = Message("match_reason.role_only", {"role": role})
     reasons = [headline]
     for cover in covers[1:]:
-        name = _pillar_name(bank, cover.pillar, lang)
-        if cover.weak:
-            reasons.append(
-                f"{name} {cover.theirs:.0f}점으로 약점({cover.ours:.0f}점)도 메웁니다."
-                if ko
-                else f"Its {name} score of {cover.theirs:.0f} also covers your weak spot "
-                f"({cover.ours:.0f})."
-            )
-        else:
-            reasons.append(
-                f"{name} {cover.theirs:.0f}점의 강점도 있습니다."
-                if ko
-                else f"Also strong in {name} ({cover.theirs:.0f})."
-            )
-    if fit.markets:
-        markets = _market_names(fit.markets, lang)
         reasons.append(
-            f"목표 시장이 같습니다: {markets}." if ko else f"Shares your target markets: {markets}."
+            Message(
+                "match_reason.also_covers_weak" if cover.weak else "match_reason.also_strong",
+                _cover_params(cover, bank),
+            )
+        )
+    if fit.markets:
+        reasons.append(
+            Message("match_reason.shared_markets", {"markets": _market_names(fit.markets)})
         )
     return tuple(reasons)
 
@@ -377,7 +350,7 @@ class Match:
     strength: float
     shared_markets: tuple[str, ...]
     covers: tuple[Cover, ...]
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
     synthetic: bool
     company_id: int | None = None
     consented: bool | None = None
@@ -387,7 +360,7 @@ class Match:
         out = self.__dict__.copy()
         out["roles"] = list(self.roles)
         out["shared_markets"] = list(self.shared_markets)
-        out["reasons"] = list(self.reasons)
+        out["reasons"] = [reason.to_dict() for reason in self.reasons]
         out["covers"] = [c.__dict__.copy() for c in self.covers]
         return out
 
@@ -408,7 +381,7 @@ def _match(member: Member, fit: Fit, *, viewer: Viewer, bank: Bank, lang: str) -
         strength=fit.strength,
         shared_markets=fit.markets,
         covers=fit.covers,
-        reasons=match_reasons(fit, bank=bank, lang=lang),
+        reasons=match_reasons(fit, bank=bank),
         synthetic=member.synthetic,
         company_id=member.company_id if staff else None,
         consented=member.consent_suggest if staff else None,
@@ -432,7 +405,7 @@ def rank_members(
     """
     if viewer not in ("company", "staff"):
         raise ValueError(f"viewer must be 'company' or 'staff', got {viewer!r}")
-    _check_lang(lang)
+    check_lang(lang)
     bank = bank or default_bank()
     is_own = frame["company_id"].to_numpy() == company_id
     if not is_own.any():

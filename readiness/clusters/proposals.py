@@ -34,15 +34,16 @@ from readiness.clusters.chains import (
     resolve_chain,
     role_names,
     role_position,
+    role_words,
     short_division,
 )
 from readiness.clusters.matching import (
     Member,
-    _check_lang,
-    _pillar_name,
     complementarity,
     members_of,
+    pillar_name,
 )
+from readiness.i18n import Localized, Message, check_lang, t
 from readiness.models import Cluster
 
 CLUSTER_WEIGHTS = (0.5, 0.3, 0.2)  # coverage, strength, complementarity
@@ -95,7 +96,7 @@ class ClusterProposal:
     complementarity: float
     links: tuple[Link, ...]
     leaders: dict[str, int] = field(default_factory=dict)  # pillar -> company id of the best
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Message, ...] = ()
 
     @property
     def company_ids(self) -> tuple[int, ...]:
@@ -252,45 +253,46 @@ def _proposal(
         links=links,
         leaders=leaders,
     )
-    return _with_reasons(proposal, chain=chain, bank=bank, lang=lang)
+    return _with_reasons(proposal, chain=chain, bank=bank)
 
 
-def _with_reasons(
-    proposal: ClusterProposal, *, chain: Chain, bank: Bank, lang: str
-) -> ClusterProposal:
-    ko = lang == "ko"
-    n, k = len(chain.roles), len(proposal.covered_roles)
-    covered = role_names(proposal.covered_roles, lang)
+def _with_reasons(proposal: ClusterProposal, *, chain: Chain, bank: Bank) -> ClusterProposal:
     reasons = [
-        f"{proposal.chain_name} 가치사슬의 역할 {n}개 중 {k}개를 채웁니다: {covered}."
-        if ko
-        else f"Covers {k} of the {n} roles of the {proposal.chain_name} chain: {covered}."
+        Message(
+            "proposal_reason.covers",
+            {
+                "chain": chain.name,
+                "n": len(chain.roles),
+                "k": len(proposal.covered_roles),
+                "covered": role_words(proposal.covered_roles),
+            },
+        )
     ]
     if proposal.missing_roles:
-        missing = role_names(proposal.missing_roles, lang)
-        reasons.append(f"빠진 역할: {missing}." if ko else f"Missing roles: {missing}.")
-    names = {m.company_id: m for m in proposal.members}
-    strengths = []
-    for pillar, cid in proposal.leaders.items():
-        leader = names[cid]
-        score = leader.scores[pillar]
-        pname = _pillar_name(bank, pillar, lang)
-        strengths.append(
-            f"{pname} {score:.0f}점({leader.name})"
-            if ko
-            else f"{pname} {score:.0f} ({leader.name})"
-        )
-    if strengths:
-        joined = ", ".join(strengths)
         reasons.append(
-            f"분야별 최고 점수: {joined}." if ko else f"Best score per pillar: {joined}."
+            Message("proposal_reason.missing", {"roles": role_words(proposal.missing_roles)})
         )
+    names = {m.company_id: m for m in proposal.members}
+    leaders = [
+        Message(
+            "proposal_reason.leader",
+            {
+                "pillar": pillar_name(bank, pillar),
+                "score": names[cid].scores[pillar],
+                "name": names[cid].name,
+            },
+        )
+        for pillar, cid in proposal.leaders.items()
+    ]
+    if leaders:
+        joined = Localized.of(lambda lang: ", ".join(m.render(lang) for m in leaders))
+        reasons.append(Message("proposal_reason.leaders", {"leaders": joined}))
     if proposal.links:
         reasons.append(
-            f"인접 역할 {len(proposal.links)}쌍의 평균 보완도 {proposal.complementarity:.2f}."
-            if ko
-            else f"{len(proposal.links)} pairs in adjacent roles complement each other "
-            f"(mean {proposal.complementarity:.2f})."
+            Message(
+                "proposal_reason.links",
+                {"n": len(proposal.links), "mean": proposal.complementarity},
+            )
         )
     return ClusterProposal(**{**proposal.__dict__, "reasons": tuple(reasons)})
 
@@ -321,7 +323,7 @@ def propose_clusters(
     `size_bands` limits members to those size bands. Deterministic.
     """
     _check_sizes(min_size, max_size)
-    _check_lang(lang)
+    check_lang(lang)
     bank = bank or default_bank()
     chain = chain if isinstance(chain, Chain) else resolve_chain(chain)
     pool = _pool(_eligible(members_of(frame, bank=bank), chain, size_bands), chain)
@@ -379,7 +381,7 @@ def evaluate_cluster(
     bank: Bank | None = None,
 ) -> ClusterProposal:
     """A hand-made (adjusted) cluster scored like a proposal; every member must be in `frame`."""
-    _check_lang(lang)
+    check_lang(lang)
     bank = bank or default_bank()
     chain = chain if isinstance(chain, Chain) else resolve_chain(chain)
     wanted = list(dict.fromkeys(int(i) for i in company_ids))
@@ -434,33 +436,25 @@ def cluster_graph(
 
 # --- table, export and save -----------------------------------------------------------------------
 
-_TABLE_HEADERS = {
-    "ko": ("회사", "회사 ID", "업종", "규모", "지역", "클러스터 역할", "가치사슬 역할", "종합"),
-    "en": (
-        "Company",
-        "Company ID",
-        "KSIC",
-        "Size",
-        "Region",
-        "Role in cluster",
-        "Roles",
-        "Overall",
-    ),
-}
-_PRODUCTS = {"ko": "제품", "en": "Products"}
-
 
 def proposal_table(
     proposal: ClusterProposal, *, lang: str = "ko", bank: Bank | None = None
 ) -> tuple[list[str], list[list[Any]]]:
     """The cluster as a table (header, rows), one row per member, scores rounded to 0.1."""
-    _check_lang(lang)
+    check_lang(lang)
     bank = bank or default_bank()
     pillars = list(proposal.leaders) or bank.pillar_ids
     header = [
-        *_TABLE_HEADERS[lang],
+        t("cluster_table.company", lang),
+        t("cluster_table.company_id", lang),
+        t("cluster_table.ksic", lang),
+        t("cluster_table.size", lang),
+        t("cluster_table.region", lang),
+        t("cluster_table.role", lang),
+        t("cluster_table.roles", lang),
+        t("cluster_table.overall", lang),
         *(bank.pillar(p).name.get(lang) for p in pillars),
-        _PRODUCTS[lang],
+        t("cluster_table.products", lang),
     ]
     rows = []
     for m in proposal.members:
