@@ -98,9 +98,6 @@ class Localized:
     def get(self, lang: str) -> str:
         return self.ko if lang == "ko" else self.en
 
-    def to_dict(self) -> dict[str, str]:
-        return {"ko": self.ko, "en": self.en}
-
 
 @dataclass(frozen=True)
 class Message:
@@ -110,17 +107,20 @@ class Message:
     """
 
     key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Param] = field(default_factory=dict)
 
     def render(self, lang: str) -> str:
         return t(self.key, lang, **{name: localize(v, lang) for name, v in self.params.items()})
 
     def to_dict(self) -> dict[str, Any]:
         """Key and parameters as plain data (JSON)."""
-        return {"key": self.key, "params": {k: _plain(v) for k, v in self.params.items()}}
+        return {"key": self.key, "params": {k: as_data(v) for k, v in self.params.items()}}
 
 
-def localize(value: Any, lang: str) -> Any:
+Param = Message | Wording | str | int | float | None
+
+
+def localize(value: Param, lang: str) -> str | int | float | None:
     """A Message parameter as it reads in `lang`; numbers stay numbers for their format spec."""
     if isinstance(value, Message):
         return value.render(lang)
@@ -129,8 +129,10 @@ def localize(value: Any, lang: str) -> Any:
     return value.get(lang)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Message | Localized):
+def as_data(value: Param) -> Any:
+    """A Message parameter as plain data (JSON): a Message as key and parameters, a worded value
+    by language."""
+    if isinstance(value, Message):
         return value.to_dict()
     if value is None or isinstance(value, str | int | float):
         return value

@@ -54,7 +54,16 @@ from pydantic import Field, ValidationError, field_validator
 
 from readiness import reference, strict_yaml
 from readiness.bank import Bank, Strict, Text, default_bank
-from readiness.i18n import LANGS, Localized, Message, check_lang, localize, mid_sentence, t
+from readiness.i18n import (
+    LANGS,
+    Localized,
+    Message,
+    as_data,
+    check_lang,
+    localize,
+    mid_sentence,
+    t,
+)
 from readiness.paths import DATA_DIR
 from readiness.scoring import Answers, Result, score_assessment, validate_answers
 
@@ -393,14 +402,14 @@ class Reason:
 
     def render(self, lang: str) -> str:
         text = _PLACEHOLDER.sub(
-            lambda m: localize(self.phrases[m.group(1)], lang), self.template.get(lang)
+            lambda m: str(localize(self.phrases[m.group(1)], lang)), self.template.get(lang)
         )
         return text[:1].upper() + text[1:]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "template": self.template.model_dump(),
-            "phrases": {name: phrase.to_dict() for name, phrase in self.phrases.items()},
+            "phrases": {name: as_data(phrase) for name, phrase in self.phrases.items()},
         }
 
 

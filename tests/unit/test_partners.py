@@ -249,6 +249,9 @@ def test_reasons_render_in_any_language_whatever_language_suggest_was_given() ->
             for lang in ("ko", "en"):
                 assert said(k.reasons, lang) == said(e.reasons, lang)
                 assert said(k.cautions, lang) == said(e.cautions, lang)
+            assert json.loads(json.dumps(k.to_dict()))["reasons"] == [
+                json.loads(json.dumps(r.to_dict())) for r in e.reasons
+            ]
 
 
 def test_na_and_unanswered_items_never_trigger_item_rules() -> None:
