@@ -240,9 +240,9 @@ def partners_section(results: CompanyResults, lang: str) -> None:
                 text=t("results.partners_fit", lang, pct=round(100 * suggestion.fit)),
             )
             for reason in suggestion.reasons:
-                st.markdown(f"- {reason}")
+                st.markdown(f"- {reason.render(lang)}")
             for caution in suggestion.cautions:
-                st.caption(f":material/warning: {caution}")
+                st.caption(f":material/warning: {caution.render(lang)}")
             with st.expander(t("results.partners_more", lang)):
                 st.markdown(f"**{t('results.partners_what', lang)}** {suggestion.what}")
                 st.markdown(f"**{t('results.partners_prepare', lang)}** {suggestion.prepare}")
@@ -269,7 +269,7 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
                 match.score, text=t("results.peers_cluster_fit", lang, pct=round(100 * match.score))
             )
             for reason in match.reasons:
-                st.markdown(f"- {reason}")
+                st.markdown(f"- {reason.render(lang)}")
 
 
 def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:

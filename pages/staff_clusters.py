@@ -91,7 +91,7 @@ if proposal.missing_roles:
         t("clusters.missing", lang, roles=", ".join(role_labels[r] for r in proposal.missing_roles))
     )
 for reason in proposal.reasons:
-    st.markdown(f"- {reason}")
+    st.markdown(f"- {reason.render(lang)}")
 
 nodes, edges = clusters.cluster_graph(proposal)
 st.plotly_chart(

@@ -203,8 +203,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 "type": s.type,
                 "name": s.name,
                 "fit": round(s.fit, 3),
-                "reasons": list(s.reasons),
-                "cautions": list(s.cautions),
+                "reasons": [reason.render(args.lang) for reason in s.reasons],
+                "cautions": [caution.render(args.lang) for caution in s.cautions],
             }
             for s in suggestions
         ]
@@ -388,6 +388,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Preview an import (and apply it unless --dry-run); every problem by row and column."""
     from readiness import importer
     from readiness.bank import default_bank
+    from readiness.i18n import t
 
     lang = args.lang
     path = Path(args.file)
@@ -407,7 +408,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if plan.errors:
         return 1
     if args.dry_run:
-        print("dry run: nothing written" if lang == "en" else "미리보기: 아무것도 쓰지 않았습니다")
+        print(t("cli.dry_run", lang))
         return 0
     try:
         result = importer.apply_import(plan, engine=engine, actor=args.actor)

@@ -34,14 +34,16 @@ Reasons are the templates of the positive rules that hold, strongest first (caut
 the negative ones), with placeholders filled in: {EXP06} (item id, short dimension name and level),
 {EXP} (pillar score), {overall}, {stage}, {employees}, {export_share}, {markets}, {roles}, {ksic}.
 The loader checks that each template names, in both languages, every item, pillar and profile fact
-its condition looks at, so a reason always says what triggered it.
+its condition looks at, so a reason always says what triggered it. A suggestion carries each reason
+as a `Reason` (template and phrases) that the page, PDF or CLI renders in the reader's language;
+the phrases are catalog messages (data/i18n, partner_reason.*).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,11 +54,20 @@ from pydantic import Field, ValidationError, field_validator
 
 from readiness import reference, strict_yaml
 from readiness.bank import Bank, Strict, Text, default_bank
+from readiness.i18n import (
+    LANGS,
+    Localized,
+    Message,
+    as_data,
+    check_lang,
+    localize,
+    mid_sentence,
+    t,
+)
 from readiness.paths import DATA_DIR
 from readiness.scoring import Answers, Result, score_assessment, validate_answers
 
 DEFAULT_CATALOG = DATA_DIR / "partners.yaml"
-LANGS = ("ko", "en")
 
 _RANGES: dict[str, tuple[float, float | None, bool]] = {  # kind -> (lowest, highest, whole numbers)
     "item": (0, 5, True),
@@ -378,14 +389,28 @@ def _holds(cond: Condition, facts: _Facts) -> bool:
     return facts.ksic in cond["ksic_any"]
 
 
-# --- reasons --------------------------------------------------------------------------------------
+# --- reasons -------------------------------------------------------------------------------------
 
 
-def _lower_first(text: str, lang: str) -> str:
-    """'Channels and partner contracts' -> 'channels and ...'; 'AI in quality' stays as it is."""
-    if lang == "en" and len(text) > 1 and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
+@dataclass(frozen=True)
+class Reason:
+    """Why a rule fired: its template from the catalog, each {placeholder} filled with a phrase
+    (a Message, or names in every language), rendered in the reader's language."""
+
+    template: Text
+    phrases: Mapping[str, Message | Localized]
+
+    def render(self, lang: str) -> str:
+        text = _PLACEHOLDER.sub(
+            lambda m: str(localize(self.phrases[m.group(1)], lang)), self.template.get(lang)
+        )
+        return text[:1].upper() + text[1:]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "template": self.template.model_dump(),
+            "phrases": {name: as_data(phrase) for name, phrase in self.phrases.items()},
+        }
 
 
 def _listed(cond: Condition, kind: str) -> set[str]:
@@ -396,71 +421,75 @@ def _listed(cond: Condition, kind: str) -> set[str]:
     return set(cond[key]) if key == kind else set()
 
 
-def _names(kind: str, ids: Iterable[str], lang: str) -> str:
+def _names(kind: str, ids: Sequence[str], lang: str) -> str:
     """Reference names joined; market names are proper nouns and keep their capitals."""
     names = [reference.label(kind, i, lang) for i in ids]
     if kind != "markets":
-        names = [_lower_first(n, lang) for n in names]
+        names = [mid_sentence(n, lang) for n in names]
     if not names:
-        return "없음" if lang == "ko" else "none"
-    return ("·" if lang == "ko" else ", ").join(names)
+        return t("partner_reason.none", lang)
+    return t("lists.separator", lang).join(names)
 
 
-def _phrase(name: str, cond: Condition, facts: _Facts, bank: Bank, lang: str) -> str:
-    """The words for one placeholder, in `lang`."""
-    ko = lang == "ko"
+def _in_sentence(name: Callable[[str], str]) -> Localized:
+    return Localized.of(lambda lang: mid_sentence(name(lang), lang))
+
+
+def _phrase(name: str, cond: Condition, facts: _Facts, bank: Bank) -> Message | Localized:
+    """The words for one placeholder."""
     if name in bank.known_item_ids:
         item = bank.item(name)
-        dim = _lower_first(bank.dimension_name(item.pillar, item.dimension, lang), lang)
+        words = {
+            "item": name,
+            "dimension": _in_sentence(
+                lambda lang: bank.dimension_name(item.pillar, item.dimension, lang)
+            ),
+        }
         if name not in facts.answers:
-            return f"{name}({dim}) 미응답" if ko else f"{name} {dim} (not answered)"
+            return Message("partner_reason.item_unanswered", words)
         level = facts.answers[name]
         if level is None:
-            return f"{name}({dim}) 해당 없음" if ko else f"{name} {dim} (not applicable)"
-        return f"{name}({dim}) {level}단계" if ko else f"{name} {dim} at level {level}"
+            return Message("partner_reason.item_not_applicable", words)
+        return Message("partner_reason.item_level", {**words, "level": level})
     if name in bank.pillar_ids:
-        label = _lower_first(bank.pillar(name).name.get(lang), lang)
+        pillar = _in_sentence(bank.pillar(name).name.get)
         score = facts.pillars.get(name)
         if score is None:
-            return f"{label}(점수 없음)" if ko else f"{label} (no score)"
-        return f"{label} {score:.0f}점" if ko else f"{label} at {score:.0f}/100"
+            return Message("partner_reason.pillar_no_score", {"pillar": pillar})
+        return Message("partner_reason.pillar", {"pillar": pillar, "score": score})
     if name == "overall":
         if facts.overall is None:
-            return "종합 점수 없음" if ko else "no overall score"
-        return (
-            f"종합 점수 {facts.overall:.0f}점"
-            if ko
-            else f"an overall score of {facts.overall:.0f}/100"
-        )
+            return Message("partner_reason.overall_no_score")
+        return Message("partner_reason.overall", {"score": facts.overall})
     if name == "stage":
         if facts.stage is None:
-            return "단계 없음" if ko else "no stage"
-        stage_name = bank.stage(facts.stage).name.get(lang)
-        return f"{stage_name} 단계" if ko else f"the {stage_name} stage"
+            return Message("partner_reason.stage_none")
+        return Message("partner_reason.stage", {"stage": bank.stage(facts.stage).name})
     if name == "employees":
         n = facts.employees or 0
-        return f"직원 {n:,}명" if ko else f"{n:,} employee{'' if n == 1 else 's'}"
+        return Message(
+            "partner_reason.employees_one" if n == 1 else "partner_reason.employees", {"n": n}
+        )
     if name == "export_share":
         if facts.export_share is None:
-            return "수출 비중 미입력" if ko else "no export share given"
-        pct = f"{facts.export_share * 100:.0f}%"
-        return f"수출 비중 {pct}" if ko else f"an export share of {pct}"
+            return Message("partner_reason.export_share_none")
+        return Message("partner_reason.export_share", {"pct": facts.export_share * 100})
     if name in ("markets", "roles"):
         own = facts.markets if name == "markets" else facts.roles
         listed = _listed(cond, f"{name}_any")
         shown = [v for v in own if v in listed] or list(own)
-        return _names("markets" if name == "markets" else "value_chain_roles", shown, lang)
+        kind = "markets" if name == "markets" else "value_chain_roles"
+        return Localized.of(lambda lang: _names(kind, shown, lang))
     if facts.ksic is None:  # ksic
-        return "업종 미입력" if ko else "no KSIC division given"
-    label = _lower_first(reference.label("ksic_divisions", facts.ksic, lang), lang)
-    return f"{facts.ksic} {label}"
+        return Message("partner_reason.ksic_none")
+    ksic = facts.ksic
+    label = _in_sentence(lambda lang: reference.label("ksic_divisions", ksic, lang))
+    return Localized.of(lambda lang: f"{ksic} {label.get(lang)}")
 
 
-def _render(rule: Rule, facts: _Facts, bank: Bank, lang: str) -> str:
-    text = _PLACEHOLDER.sub(
-        lambda m: _phrase(m.group(1), rule.when, facts, bank, lang), rule.reason.get(lang)
-    )
-    return text[:1].upper() + text[1:]
+def _reason(rule: Rule, facts: _Facts, bank: Bank) -> Reason:
+    names = dict.fromkeys(_PLACEHOLDER.findall(rule.reason.ko + rule.reason.en))
+    return Reason(rule.reason, {name: _phrase(name, rule.when, facts, bank) for name in names})
 
 
 # --- suggestions ----------------------------------------------------------------------------------
@@ -471,8 +500,8 @@ class Suggestion:
     type: str
     name: str
     fit: float  # 0-1
-    reasons: tuple[str, ...]
-    cautions: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    cautions: tuple[Reason, ...]
     what: str
     when: str
     prepare: str
@@ -480,8 +509,9 @@ class Suggestion:
 
     def to_dict(self) -> dict[str, Any]:
         out = self.__dict__.copy()
-        for key in ("reasons", "cautions", "first_steps"):
-            out[key] = list(out[key])
+        out["first_steps"] = list(self.first_steps)
+        for key in ("reasons", "cautions"):
+            out[key] = [reason.to_dict() for reason in out[key]]
         return out
 
 
@@ -495,13 +525,13 @@ def suggest(
     lang: str = "ko",
     limit: int | None = None,
 ) -> list[Suggestion]:
-    """The partner types that fit a company, best first, each with the reasons in `lang`.
+    """The partner types that fit a company, best first: names and texts in `lang`, reasons and
+    cautions as `Reason`s that the caller renders in the reader's language.
 
     `profile` is a mapping or a CompanyProfile-like object (ksic, employees, export_share, markets,
     roles); `scores` defaults to score_assessment(bank, answers). See the module docstring for fit.
     """
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     if scores is None:
         scores = score_assessment(bank, answers)
     else:
@@ -524,8 +554,8 @@ def suggest(
             type=ptype.id,
             name=ptype.name.get(lang),
             fit=fit,
-            reasons=tuple(_render(rule, facts, bank, lang) for rule in signals),
-            cautions=tuple(_render(rule, facts, bank, lang) for rule in cautions),
+            reasons=tuple(_reason(rule, facts, bank) for rule in signals),
+            cautions=tuple(_reason(rule, facts, bank) for rule in cautions),
             what=ptype.what.get(lang),
             when=ptype.when.get(lang),
             prepare=ptype.prepare.get(lang),

@@ -178,7 +178,7 @@ def member_row(match: Match, lang: str) -> MemberRow:
         name=match.display_name,
         roles=", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles),
         fit=match.score,
-        reasons=tuple(match.reasons),
+        reasons=tuple(reason.render(lang) for reason in match.reasons),
     )
 
 
@@ -245,7 +245,10 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
         next_steps=tuple(next_step_row(bank, step, lang) for step in results.steps),
         progress=progress,
         partners=tuple(
-            PartnerRow(name=s.name, fit=s.fit, reasons=s.reasons) for s in results.top_partners
+            PartnerRow(
+                name=s.name, fit=s.fit, reasons=tuple(reason.render(lang) for reason in s.reasons)
+            )
+            for s in results.top_partners
         ),
         members=tuple(member_row(m, lang) for m in results.members),
         stages=stage_bands(bank, lang),

@@ -32,6 +32,7 @@ from readiness.clusters import (
     resolve_chain,
     role_fit,
 )
+from readiness.i18n import Message
 
 ROASTER, CUP, STRAW, PERFECT, IMPORTER, PLATFORM, ROASTER2, MACHINE, WEAK_PACK = range(1, 10)
 DISTRIBUTOR, SUGAR = 10, 11
@@ -247,22 +248,30 @@ def test_members_that_bring_nothing_are_left_out() -> None:
     assert WEAK_PACK not in ids  # adjacent, but strong nowhere the roaster is weak
 
 
+def said(reasons: tuple[Message, ...], lang: str) -> list[str]:
+    return [reason.render(lang) for reason in reasons]
+
+
 def test_reasons_name_roles_and_scores_in_both_languages() -> None:
-    straw_ko = next(m for m in company_matches(cafe_frame(), lang="ko"))
-    assert straw_ko.reasons[0] == (
+    straw = next(m for m in company_matches(cafe_frame(), lang="ko"))
+    ko, en = said(straw.reasons, "ko"), said(straw.reasons, "en")
+    assert ko[0] == (
         "부품·모듈 역할로 우리 회사의 완제품 역할을 보완하고, "
         "수출 준비도 72점으로 우리 회사의 약점(38점)을 메웁니다."
     )
-    assert straw_ko.reasons[1] == "AI·스마트공장 65점으로 약점(45점)도 메웁니다."
-    straw_en = next(m for m in company_matches(cafe_frame(), lang="en"))
-    assert straw_en.reasons[0] == (
+    assert ko[1] == "AI·스마트공장 65점으로 약점(45점)도 메웁니다."
+    assert en[0] == (
         "Brings parts and components next to your final product role, and its export "
         "readiness score of 72 covers your weak spot (38)."
     )
-    assert "AI and smart factory score of 65" in straw_en.reasons[1]
+    assert "AI and smart factory score of 65" in en[1]
+    straw_en = next(m for m in company_matches(cafe_frame(), lang="en"))
+    assert straw_en.reasons == straw.reasons  # the viewer's language does not change the message
     cup = next(m for m in company_matches(cafe_frame(), lang="ko") if m.display_name == "컵앤컵")
-    assert "포장·디자인 역할로" in cup.reasons[0] and "80점" in cup.reasons[0]
-    assert cup.reasons[-1] == "목표 시장이 같습니다: 미국."
+    cup_ko = said(cup.reasons, "ko")
+    assert "포장·디자인 역할로" in cup_ko[0] and "80점" in cup_ko[0]
+    assert cup_ko[-1] == "목표 시장이 같습니다: 미국."
+    assert said(cup.reasons, "en")[-1] == "Shares your target markets: United States."
     with pytest.raises(ValueError, match="lang"):
         company_matches(cafe_frame(), lang="fr")
 
@@ -274,7 +283,7 @@ def test_a_company_without_weak_pillars_is_offered_strengths() -> None:
     frame.loc[frame["company_id"] != ROASTER, ["EXP", "AI"]] = 80.0
     matches = staff_matches(frame, lang="en")
     assert matches and all(not c.weak for m in matches for c in m.covers)
-    assert "adds strength in" in matches[0].reasons[0]
+    assert "adds strength in" in matches[0].reasons[0].render("en")
     assert max(m.score for m in matches) <= 0.5 + 1e-9  # half strength without a gap to fill
 
 
@@ -301,7 +310,7 @@ def test_consent_a_company_never_sees_a_member_that_did_not_consent(lang: str) -
     assert shown, "the consenting members are still suggested"
     for match in shown:
         assert match.company_id is None and match.consented is None and match.scores is None
-        texts = _strings(match) + _strings(match.to_dict())
+        texts = _strings(match) + _strings(match.to_dict()) + said(match.reasons, lang)
         assert not any("완벽포장" in text for text in texts)
         assert not any(UNNAMED_NAME in text for text in texts)
     assert {m.display_name for m in shown} >= {"컵앤컵", "인쇄플랫폼"}
@@ -400,11 +409,12 @@ def test_proposals_are_deterministic_and_explain_themselves() -> None:
     again = propose_clusters(frame.sample(frac=1, random_state=3), chain="food")
     assert [p.company_ids for p in first] == [p.company_ids for p in again]
     assert [p.score for p in first] == [p.score for p in again]
-    ko = first[0].reasons
+    ko = said(first[0].reasons, "ko")
     assert ko[0].startswith("식품·음료 가치사슬의 역할 5개 중 5개를 채웁니다")
     assert any("수출 준비도" in r and "점(" in r for r in ko)
-    en = propose_clusters(frame, chain="food", lang="en")[0].reasons
+    en = said(propose_clusters(frame, chain="food", lang="en")[0].reasons, "en")
     assert en[0].startswith("Covers 5 of the 5 roles of the Food and beverages chain")
+    assert en == said(first[0].reasons, "en")
 
 
 def test_a_sector_cluster_includes_the_sector_and_size_bands_filter() -> None:

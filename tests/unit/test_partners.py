@@ -18,6 +18,7 @@ from readiness.cli import main
 from readiness.partners import (
     DEFAULT_CATALOG,
     CatalogError,
+    Reason,
     load_catalog,
     parse_catalog,
     suggest,
@@ -116,6 +117,11 @@ def by_type(suggestions: list) -> dict[str, Any]:
     return {s.type: s for s in suggestions}
 
 
+def said(reasons: tuple[Reason, ...], lang: str = "en") -> list[str]:
+    """Reasons (or cautions) as the reader sees them."""
+    return [reason.render(lang) for reason in reasons]
+
+
 # --- the shipped catalog --------------------------------------------------------------------------
 
 
@@ -154,10 +160,10 @@ def test_first_time_exporter_is_pointed_at_low_cost_entry_channels() -> None:
     assert suggestions[0].type == "export_agent"
     assert "joint_venture" not in by_type(suggestions)  # 15 people: the caution outweighs
     agent = by_type(suggestions)["export_agent"]
-    assert agent.reasons[0].startswith(
+    assert said(agent.reasons)[0].startswith(
         "EXP06 channels and partner contracts at level 1 and EXP07 people and languages at level 1:"
     )
-    assert any("15 employees" in reason for reason in agent.reasons)
+    assert any("15 employees" in reason for reason in said(agent.reasons))
 
 
 def test_machine_builder_with_connected_base_gets_service_distributor_and_local_plant() -> None:
@@ -165,11 +171,12 @@ def test_machine_builder_with_connected_base_gets_service_distributor_and_local_
     assert [s.type for s in suggestions[:3]] == ["local_service", "distributor", "joint_venture"]
     service = suggestions[0]
     assert service.fit == 1.0
-    assert "SRV03" in service.reasons[0] and "SRV06" in service.reasons[0]
-    assert "at level 4" in service.reasons[0] and "at level 1" in service.reasons[0]
+    first = said(service.reasons)[0]
+    assert "SRV03" in first and "SRV06" in first
+    assert "at level 4" in first and "at level 1" in first
     plant = by_type(suggestions)["joint_venture"]
-    assert any("export share of 35%" in r for r in plant.reasons)
-    assert any(r.startswith("United States, China: tariffs") for r in plant.reasons)  # not EU
+    assert any("export share of 35%" in r for r in said(plant.reasons))
+    assert any(r.startswith("United States, China: tariffs") for r in said(plant.reasons))
     assert not any(s.type == "ai_tech_partner" for s in suggestions)  # AI at 70: not needed
 
 
@@ -182,8 +189,8 @@ def test_strong_ai_weak_export_firm_sells_through_integrators_and_first_order_ch
     }
     assert "ai_tech_partner" not in by_type(suggestions)  # it requires AI at most 60
     integrator = by_type(suggestions)["system_integrator"]
-    assert integrator.reasons[0].startswith("AI and smart factory at 85/100:")
-    assert any(r.startswith("AI03 system integration at level 5") for r in integrator.reasons)
+    assert said(integrator.reasons)[0].startswith("AI and smart factory at 85/100:")
+    assert any(r.startswith("AI03 system integration at level 5") for r in said(integrator.reasons))
 
 
 def test_ip_rich_firm_without_capacity_licenses_or_designs_for_a_brand() -> None:
@@ -192,12 +199,14 @@ def test_ip_rich_firm_without_capacity_licenses_or_designs_for_a_brand() -> None
     assert suggestions[0].fit == 1.0
     assert all(s.type != "joint_venture" for s in suggestions)
     licensing, odm = suggestions[0], suggestions[1]
-    assert licensing.reasons[0].startswith("EXP08 IP abroad at level 4")
-    assert any("COL08 joint R&D at level 4" in r for r in licensing.reasons)
-    assert any("EXP08" in r and "AI02 automation and control at level 0" in r for r in odm.reasons)
+    assert said(licensing.reasons)[0].startswith("EXP08 IP abroad at level 4")
+    assert any("COL08 joint R&D at level 4" in r for r in said(licensing.reasons))
+    assert any(
+        "EXP08" in r and "AI02 automation and control at level 0" in r for r in said(odm.reasons)
+    )
     # the order-driven channels carry a capacity caution for an 8-person manual shop
     agent = by_type(suggestions)["export_agent"]
-    assert any("8 employees and AI02" in c for c in agent.cautions)
+    assert any("8 employees and AI02" in c for c in said(agent.cautions))
 
 
 def test_suggestions_are_sorted_best_first_and_fit_stays_in_range() -> None:
@@ -219,7 +228,7 @@ def test_every_suggestion_has_reasons_in_both_languages_and_they_differ() -> Non
         for k, e in zip(ko, en, strict=True):
             assert k.reasons and e.reasons
             assert len(k.reasons) == len(e.reasons)
-            for rk, re_ in zip(k.reasons, e.reasons, strict=True):
+            for rk, re_ in zip(said(k.reasons, "ko"), said(e.reasons, "en"), strict=True):
                 assert rk != re_
                 assert any("\uac00" <= ch <= "\ud7a3" for ch in rk)
             assert k.name != e.name and k.first_steps != e.first_steps
@@ -227,10 +236,22 @@ def test_every_suggestion_has_reasons_in_both_languages_and_they_differ() -> Non
 
 def test_korean_reasons_show_the_item_dimension_and_level() -> None:
     agent = by_type(ranked(FIRST_TIME_EXPORTER, "ko"))["export_agent"]
-    assert agent.reasons[0].startswith(
+    assert said(agent.reasons, "ko")[0].startswith(
         "EXP06(채널·파트너 계약) 1단계, EXP07(수출 인력·외국어) 1단계로"
     )
-    assert any(r.startswith("직원 15명 규모") for r in agent.reasons)
+    assert any(r.startswith("직원 15명 규모") for r in said(agent.reasons, "ko"))
+
+
+def test_reasons_render_in_any_language_whatever_language_suggest_was_given() -> None:
+    for company in (FIRST_TIME_EXPORTER, MACHINE_BUILDER, IP_RICH_NO_CAPACITY):
+        ko, en = ranked(company, "ko"), ranked(company, "en")
+        for k, e in zip(ko, en, strict=True):
+            for lang in ("ko", "en"):
+                assert said(k.reasons, lang) == said(e.reasons, lang)
+                assert said(k.cautions, lang) == said(e.cautions, lang)
+            assert json.loads(json.dumps(k.to_dict()))["reasons"] == [
+                json.loads(json.dumps(r.to_dict())) for r in e.reasons
+            ]
 
 
 def test_na_and_unanswered_items_never_trigger_item_rules() -> None:
@@ -238,7 +259,7 @@ def test_na_and_unanswered_items_never_trigger_item_rules() -> None:
     answers = {**answers, "EXP06": None}
     del answers["EXP07"]
     agent = by_type(suggest(CATALOG, BANK, profile=profile, answers=answers, lang="en"))
-    reasons = agent["export_agent"].reasons
+    reasons = said(agent["export_agent"].reasons)
     assert not any("EXP06" in r or "EXP07" in r for r in reasons)
     assert agent["export_agent"].fit == pytest.approx(0.75)  # raw 1.1 less the 0.35 channel rule
 
@@ -483,7 +504,9 @@ def test_fit_is_the_capped_sum_of_the_weights_of_rules_that_hold() -> None:
     high = by_type(suggest(catalog, BANK, profile=profile, answers={"EXP01": 4}, lang="en"))
     assert high["alpha"].fit == 1.0  # 0.6 + 0.7, capped
     assert len(high["alpha"].reasons) == 2
-    assert high["alpha"].reasons[0] == "EXP01 commitment and export plan at level 4 20 employees"
+    assert (
+        said(high["alpha"].reasons)[0] == "EXP01 commitment and export plan at level 4 20 employees"
+    )
     assert high["beta"].fit == pytest.approx(0.3)
     big = by_type(
         suggest(catalog, BANK, profile={**profile, "employees": 80}, answers={"EXP01": 1})
@@ -496,7 +519,7 @@ def test_cautions_lower_the_fit_and_a_type_at_zero_is_left_out() -> None:
     found = suggest(catalog, BANK, profile={"employees": 20}, answers={"EXP01": 5}, lang="en")
     assert [s.type for s in found] == ["alpha"]
     assert found[0].fit == pytest.approx(0.3)
-    assert found[0].cautions == ("EXP01 commitment and export plan at level 5 20 employees",)
+    assert said(found[0].cautions) == ["EXP01 commitment and export plan at level 5 20 employees"]
 
 
 def test_ties_go_to_more_evidence_then_to_the_type_id() -> None:

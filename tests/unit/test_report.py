@@ -18,7 +18,7 @@ from readiness import report
 from readiness.advice import next_steps
 from readiness.bank import Bank
 from readiness.clusters import Cover, Match
-from readiness.i18n import catalog
+from readiness.i18n import Message, catalog
 from readiness.paths import DATA_DIR
 from readiness.report import build_report
 from readiness.report.canvas import FONT_DIR, FONT_FILES
@@ -344,7 +344,12 @@ def test_a_member_is_named_only_by_its_display_name() -> None:
         strength=0.78,
         shared_markets=("VN",),
         covers=(Cover(pillar="AI", theirs=78, ours=23),),
-        reasons=("AI·스마트공장 78점으로 우리 회사의 약점(23점)을 메웁니다.",),
+        reasons=(
+            Message(
+                "match_reason.also_covers_weak",
+                {"pillar": "AI·스마트공장", "theirs": 78, "ours": 23},
+            ),
+        ),
         synthetic=False,
     )
     row = member_row(match, "ko")
@@ -352,7 +357,7 @@ def test_a_member_is_named_only_by_its_display_name() -> None:
         name=label,
         roles="부품·모듈, 유통·수출",
         fit=0.71,
-        reasons=("AI·스마트공장 78점으로 우리 회사의 약점(23점)을 메웁니다.",),
+        reasons=("AI·스마트공장 78점으로 약점(23점)도 메웁니다.",),
     )
     pdf = build_report(sample("ko", members=(row,)), "ko")
     text = " ".join(" ".join(pages_text(pdf)).split())  # the label may wrap in its cell
