@@ -36,7 +36,12 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
     """Render the profile fields inside a form; returns the raw values once submitted."""
     with st.form(key, border=True):
         st.subheader(t("start.profile_title", lang))
-        name = st.text_input(t("start.name", lang), max_chars=120, help=t("start.name_help", lang))
+        name = st.text_input(
+            t("start.name", lang),
+            max_chars=120,
+            help=t("start.name_help", lang),
+            key=f"{key}_name",
+        )
         c1, c2 = st.columns(2)
         ksic = c1.selectbox(
             t("start.ksic", lang),
@@ -45,6 +50,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             format_func=lambda code: ksic_label(code, lang),
             help=t("start.ksic_help", lang),
             placeholder="C29 …",
+            key=f"{key}_ksic",
         )
         employees = c2.number_input(
             t("start.employees", lang),
@@ -53,6 +59,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             value=20,
             step=1,
             help=t("start.employees_help", lang),
+            key=f"{key}_employees",
         )
         c3, c4 = st.columns(2)
         region = c3.selectbox(
@@ -61,6 +68,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             index=None,
             format_func=lambda code: reference.label("regions", code, lang),
             help=t("start.region_help", lang),
+            key=f"{key}_region",
         )
         revenue = c4.selectbox(
             t("start.revenue", lang),
@@ -68,6 +76,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             index=None,
             format_func=lambda band: reference.label("revenue_bands", band, lang),
             help=t("start.revenue_help", lang),
+            key=f"{key}_revenue",
         )
         export_pct = st.slider(
             t("start.export_share", lang),
@@ -76,26 +85,33 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             value=0,
             step=5,
             help=t("start.export_share_help", lang),
+            key=f"{key}_export_share",
         )
         markets = st.multiselect(
             t("start.markets", lang),
             options=reference.market_ids(),
             format_func=lambda m: reference.label("markets", m, lang),
             help=t("start.markets_help", lang),
+            key=f"{key}_markets",
         )
         roles = st.multiselect(
             t("start.roles", lang),
             options=reference.role_ids(),
             format_func=lambda r: reference.label("value_chain_roles", r, lang),
             help=t("start.roles_help", lang),
+            key=f"{key}_roles",
         )
         products = st.text_input(
-            t("start.products", lang), max_chars=300, help=t("start.products_help", lang)
+            t("start.products", lang),
+            max_chars=300,
+            help=t("start.products_help", lang),
+            key=f"{key}_products",
         )
         biz_no = st.text_input(
             f"{t('start.biz_no', lang)} ({t('common.optional', lang)})",
             max_chars=14,
             help=t("start.biz_no_help", lang),
+            key=f"{key}_biz_no",
         )
         goal = st.number_input(
             f"{t('start.goal', lang)} ({t('common.optional', lang)})",
@@ -104,15 +120,23 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             value=None,
             step=5,
             help=t("start.goal_help", lang),
+            key=f"{key}_goal",
         )
         consent_suggest = st.checkbox(
-            t("start.consent_suggest", lang), help=t("start.consent_suggest_help", lang)
+            t("start.consent_suggest", lang),
+            help=t("start.consent_suggest_help", lang),
+            key=f"{key}_consent_suggest",
         )
         consent_named = st.checkbox(
-            t("start.consent_named", lang), help=t("start.consent_named_help", lang)
+            t("start.consent_named", lang),
+            help=t("start.consent_named_help", lang),
+            key=f"{key}_consent_named",
         )
         submitted = st.form_submit_button(
-            t("start.submit", lang), type="primary", icon=":material/arrow_forward:"
+            t("start.submit", lang),
+            type="primary",
+            icon=":material/arrow_forward:",
+            key=f"{key}_submit",
         )
     if not submitted:
         return None

@@ -39,6 +39,7 @@ def page_header(lang: str, staff: object | None = None) -> None:
                 icon=":material/logout:",
                 on_click=sign_out,
                 type="tertiary",
+                key="staff_sign_out",
             )
 
 

@@ -143,6 +143,7 @@ if not last:
         on_click=go_to,
         args=(step + 1,),
         width="stretch",
+        key="assess_next",
     )
 elif right.button(
     t("assess.submit", lang),
@@ -150,6 +151,7 @@ elif right.button(
     type="primary",
     disabled=not confirmed,
     width="stretch",
+    key="assess_submit",
 ):
     try:
         store.submit_assessment(engine=engine(), bank=qbank, assessment_id=draft.id)

@@ -74,15 +74,19 @@ if company is None:
             index=None,
             format_func=lambda code: ksic_label(code, lang),
             placeholder="C29 …",
+            key="join_ksic",
         )
-        employees = st.number_input(t("start.employees", lang), min_value=1, value=20, step=1)
+        employees = st.number_input(
+            t("start.employees", lang), min_value=1, value=20, step=1, key="join_employees"
+        )
         name = st.text_input(
             f"{t('start.name', lang)} ({t('common.optional', lang)})",
             max_chars=120,
             help=t("join.name_help", lang),
+            key="join_name",
         )
         go = st.form_submit_button(
-            t("join.start", lang), type="primary", icon=":material/play_arrow:"
+            t("join.start", lang), type="primary", icon=":material/play_arrow:", key="join_start"
         )
     if not go:
         st.stop()
@@ -165,6 +169,7 @@ if assessment.status == "draft":
         icon=":material/task_alt:",
         disabled=answered == 0,
         width="stretch",
+        key="join_submit",
     ):
         try:
             workshops.submit_participant(

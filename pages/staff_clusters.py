@@ -25,7 +25,9 @@ if not waves:
 
 choices = dict(clusters.chain_choices(lang))
 c1, c2, c3 = st.columns([3, 2, 1])
-chain_key = c1.selectbox(t("clusters.chain", lang), list(choices), format_func=choices.__getitem__)
+chain_key = c1.selectbox(
+    t("clusters.chain", lang), list(choices), format_func=choices.__getitem__, key="cluster_chain"
+)
 sizes = c2.multiselect(
     t("filters.size_band", lang), **size_band_options(lang), placeholder=t("filters.all", lang)
 )
@@ -103,9 +105,11 @@ header, rows = clusters.proposal_table(proposal, lang=lang, bank=qbank)
 st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True)
 
 with st.form("save_cluster"):
-    name = st.text_input(t("clusters.name", lang), max_chars=120)
-    note = st.text_area(t("clusters.note", lang), max_chars=500, height=80)
-    if st.form_submit_button(t("clusters.save", lang), type="primary", icon=":material/save:"):
+    name = st.text_input(t("clusters.name", lang), max_chars=120, key="cluster_name")
+    note = st.text_area(t("clusters.note", lang), max_chars=500, height=80, key="cluster_note")
+    if st.form_submit_button(
+        t("clusters.save", lang), type="primary", icon=":material/save:", key="cluster_save"
+    ):
         if not name.strip():
             st.error(t("clusters.name_needed", lang), icon=":material/error:")
         else:

@@ -18,12 +18,18 @@ if st.session_state.pop("staff_expired", False):
 st.caption(t("staff.login_lead", lang))
 
 with st.form("staff_login"):
-    email = st.text_input(t("staff.email", lang), max_chars=254, autocomplete="username")
+    email = st.text_input(
+        t("staff.email", lang), max_chars=254, autocomplete="username", key="staff_email"
+    )
     password = st.text_input(
-        t("staff.password", lang), type="password", max_chars=200, autocomplete="current-password"
+        t("staff.password", lang),
+        type="password",
+        max_chars=200,
+        autocomplete="current-password",
+        key="staff_password",
     )
     submitted = st.form_submit_button(
-        t("staff.sign_in", lang), type="primary", icon=":material/login:"
+        t("staff.sign_in", lang), type="primary", icon=":material/login:", key="staff_sign_in"
     )
 if submitted:
     result = auth.authenticate(engine=engine(), email=email, password=password)

@@ -21,14 +21,16 @@ st.title(t("workshops.title", lang))
 with st.form("new_workshop"):
     st.subheader(t("workshops.new", lang))
     c1, c2, c3 = st.columns([3, 1, 1])
-    title = c1.text_input(t("workshops.name", lang), max_chars=200)
+    title = c1.text_input(t("workshops.name", lang), max_chars=200, key="workshop_title")
     held_on = c2.date_input(t("workshops.date", lang), value=date.today())
     ws_lang = c3.selectbox(
         t("workshops.lang", lang),
         ["ko", "en"],
         format_func=lambda code: {"ko": "한국어", "en": "English"}[code],
     )
-    if st.form_submit_button(t("workshops.create", lang), type="primary", icon=":material/add:"):
+    if st.form_submit_button(
+        t("workshops.create", lang), type="primary", icon=":material/add:", key="workshop_create"
+    ):
         if not title.strip():
             st.error(t("workshops.name_needed", lang), icon=":material/error:")
         else:

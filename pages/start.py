@@ -23,7 +23,9 @@ if created:
     st.write(t("start.link_body", lang))
     st.code(private_link(created, lang), language=None, wrap_lines=True)
     st.caption(t("start.link_copy_hint", lang))
-    if st.button(t("start.begin", lang), type="primary", icon=":material/play_arrow:"):
+    if st.button(
+        t("start.begin", lang), type="primary", icon=":material/play_arrow:", key="start_begin"
+    ):
         del st.session_state["created_token"]
         st.session_state["token"] = created
         st.switch_page("pages/assess.py", query_params={TOKEN_PARAM: created, "lang": lang})

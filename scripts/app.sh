@@ -13,11 +13,12 @@ if [[ ! -x .venv/bin/python ]]; then
     fi
     python3 -m venv .venv
 fi
+# Reinstall only when pyproject.toml or constraints.txt changed since the last install.
 stamp=.venv/.installed-app.sha256
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-    echo "== pip install -e ." >&2
-    PIP_DISABLE_PIP_VERSION_CHECK=1 .venv/bin/python -m pip install -q -e .
+    echo "== pip install -c constraints.txt -e ." >&2
+    PIP_DISABLE_PIP_VERSION_CHECK=1 .venv/bin/python -m pip install -q -c constraints.txt -e .
     echo "$want" >"$stamp"
 fi
 .venv/bin/readiness db upgrade >/dev/null

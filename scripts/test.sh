@@ -1,22 +1,42 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine, as root: installs what is missing (Chromium, Korean
-# fonts, PostgreSQL 15, the .venv), lints, starts a throwaway PostgreSQL and runs pytest.
-# Arguments go to pytest: scripts/test.sh tests/unit -q
+# fonts, PostgreSQL 15, the .venv pinned by constraints.txt), lints, type-checks, starts a throwaway
+# PostgreSQL and runs pytest. Arguments go to pytest: scripts/test.sh tests/unit -q
+# --fast first: lint, types and tests/unit only; no PostgreSQL, no Chromium (scripts/test.sh --fast -q).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+fast=0
+if [[ ${1:-} == --fast ]]; then
+    fast=1
+    shift
+fi
 
 export DEBIAN_FRONTEND=noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 step() { echo "== $*" >&2; }
 
+run_pytest() {
+    step "pytest $*"
+    local status=0
+    .venv/bin/python -m pytest "$@" || status=$?
+    if [[ $status -eq 5 ]]; then
+        echo "pytest collected no tests: that is a failure" >&2
+        status=1
+    fi
+    return "$status"
+}
+
 install_system_packages() {
     local missing=()
-    command -v chromium >/dev/null || missing+=(chromium)
-    dpkg-query -W -f='${Status}' fonts-nanum 2>/dev/null | grep -q "ok installed" ||
-        missing+=(fonts-nanum)
-    [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql-15)
+    if [[ $fast -eq 0 ]]; then
+        command -v chromium >/dev/null || missing+=(chromium)
+        dpkg-query -W -f='${Status}' fonts-nanum 2>/dev/null | grep -q "ok installed" ||
+            missing+=(fonts-nanum)
+        [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql-15)
+    fi
     if [[ ! -x .venv/bin/python ]]; then
         command -v python3 >/dev/null || missing+=(python3)
         python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
@@ -43,13 +63,13 @@ install_python_packages() {
         step "python3 -m venv .venv"
         python3 -m venv .venv
     fi
-    # Reinstall only when pyproject.toml changed since the last install into this .venv.
-    local stamp=.venv/.installed-pyproject.sha256
+    # Reinstall only when pyproject.toml or constraints.txt changed since the last install.
+    local stamp=.venv/.installed-test.sha256
     local want
-    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
     if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-        step "pip install -e '.[test]'"
-        .venv/bin/python -m pip install -q -e '.[test]'
+        step "pip install -c constraints.txt -e '.[test]'"
+        .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
         echo "$want" >"$stamp"
     fi
 }
@@ -61,6 +81,13 @@ step "ruff check"
 .venv/bin/ruff check .
 step "ruff format --check"
 .venv/bin/ruff format --check .
+step "mypy"
+.venv/bin/mypy
+
+if [[ $fast -eq 1 ]]; then
+    run_pytest tests/unit "$@"
+    exit
+fi
 
 pg_base=$(mktemp -d -t readiness-pg.XXXXXX)
 stop_postgres() {
@@ -78,11 +105,4 @@ pg_out=$(bash scripts/pg-start.sh start "$pg_base")
 TEST_POSTGRES_URL=$(tail -n 1 <<<"$pg_out")
 export TEST_POSTGRES_URL
 
-step "pytest $*"
-status=0
-.venv/bin/python -m pytest "$@" || status=$?
-if [[ $status -eq 5 ]]; then
-    echo "pytest collected no tests: that is a failure" >&2
-    status=1
-fi
-exit "$status"
+run_pytest "$@"

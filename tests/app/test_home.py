@@ -39,8 +39,7 @@ def test_english_via_query_parameter(make_app: Callable[..., AppTest]) -> None:
 
 def test_language_switch_changes_the_page_and_the_url(make_app: Callable[..., AppTest]) -> None:
     at = make_app().run()
-    switch = at.get("button_group")[0]
-    switch.set_value("en").run()
+    at.segmented_control(key="lang_switch").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Global Readiness"
     assert "en" in at.query_params["lang"]

@@ -25,12 +25,12 @@ def _engine() -> sa.Engine:
 
 def _fill_profile(at: AppTest, *, name: str = "한빛정밀", biz_no: str = "", mode: str = "quick"):
     at.radio(key="start_mode").set_value(mode)
-    at.text_input[0].input(name)
-    at.selectbox[0].set_value("C29")
-    at.number_input[0].set_value(45)
-    at.selectbox[1].set_value("41")
+    at.text_input(key="profile_name").input(name)
+    at.selectbox(key="profile_ksic").set_value("C29")
+    at.number_input(key="profile_employees").set_value(45)
+    at.selectbox(key="profile_region").set_value("41")
     if biz_no:
-        at.text_input[2].input(biz_no)
+        at.text_input(key="profile_biz_no").input(biz_no)
     return at
 
 
@@ -38,7 +38,7 @@ def _start(make_app: Callable[..., AppTest], lang: str = "ko", **kw) -> tuple[Ap
     at = make_app(lang).run()
     at.switch_page("pages/start.py").run()
     _fill_profile(at, **kw)
-    at.button[0].click().run()  # the form's submit button
+    at.button(key="profile_submit").click().run()
     assert not at.exception
     link = at.code[0].value
     token = re.search(r"[?&]c=([^&]+)", link).group(1)
@@ -62,7 +62,7 @@ def test_wrong_business_number_is_explained_and_nothing_is_written(
     at.switch_page("pages/start.py").run()
     _fill_profile(at, biz_no="124-81-00997")
     before = store.summary(engine=_engine()).companies
-    at.button[0].click().run()
+    at.button(key="profile_submit").click().run()
     assert not at.code
     errors = "\n".join(e.value for e in at.error)
     assert t("err.biz_no_check", "en") in errors
@@ -72,7 +72,7 @@ def test_wrong_business_number_is_explained_and_nothing_is_written(
 def test_missing_sector_and_name_are_named(make_app: Callable[..., AppTest]) -> None:
     at = make_app("ko").run()
     at.switch_page("pages/start.py").run()
-    at.button[0].click().run()
+    at.button(key="profile_submit").click().run()
     errors = "\n".join(e.value for e in at.error)
     assert t("err.name", "ko") in errors and t("err.ksic", "ko") in errors
 
@@ -85,7 +85,7 @@ def _answer_step(at: AppTest, level: int) -> None:
 
 def test_quick_scan_saves_each_answer_and_submits(make_app: Callable[..., AppTest]) -> None:
     at, token = _start(make_app)
-    at.button[0].click().run()  # begin → the script switches to the assess page
+    at.button(key="start_begin").click().run()  # the script switches to the assess page
     at.switch_page("pages/assess.py").run()  # AppTest reruns its own page: follow the switch
     assert not at.exception
     company = store.company_by_token(engine=_engine(), token=token)
@@ -95,9 +95,8 @@ def test_quick_scan_saves_each_answer_and_submits(make_app: Callable[..., AppTes
         saved = store.answers_of(engine=_engine(), assessment_id=draft.id)
         assert len(saved) == 3 * (step + 1)  # written as the user goes
         if step < 3:
-            next(b for b in at.button if b.label == t("common.next", "ko")).click().run()
-    submit = next(b for b in at.button if b.label == t("assess.submit", "ko"))
-    submit.click().run()
+            at.button(key="assess_next").click().run()
+    at.button(key="assess_submit").click().run()
     assert not at.exception
     at.switch_page("pages/results.py").run()
     assert not at.exception
@@ -115,7 +114,7 @@ def test_a_new_session_with_the_link_resumes_where_it_stopped(
     make_app: Callable[..., AppTest],
 ) -> None:
     at, token = _start(make_app, mode="full")
-    at.button[0].click().run()
+    at.button(key="start_begin").click().run()
     at.switch_page("pages/assess.py").run()
     _answer_step(at, 3)  # all of step 1 (export readiness)
     company = store.company_by_token(engine=_engine(), token=token)

@@ -26,9 +26,9 @@ def staff_engine(app_env) -> sa.Engine:  # noqa: ANN001
 
 def _sign_in(at: AppTest, email: str = EMAIL, password: str = PASSWORD) -> AppTest:
     at.switch_page("pages/staff_login.py").run()
-    at.text_input[0].input(email)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
+    at.text_input(key="staff_email").input(email)
+    at.text_input(key="staff_password").input(password)
+    at.button(key="staff_sign_in").click().run()
     return at
 
 
@@ -72,8 +72,7 @@ def test_signed_in_staff_see_the_directory_and_can_sign_out(
     assert at.title[0].value == t("members.title", "ko")
     total = store.summary(engine=staff_engine).companies
     assert f"{total:,}" in at.caption[0].value
-    sign_out = next(b for b in at.button if b.label == t("staff.sign_out", "ko"))
-    sign_out.click().run()
+    at.button(key="staff_sign_out").click().run()
     with pytest.raises(Exception):  # noqa: B017,PT011
         at.switch_page("pages/staff_members.py").run()
         assert not at.dataframe
@@ -124,10 +123,10 @@ def test_cluster_builder_proposes_and_saves_a_cluster(
     at.switch_page("pages/staff_clusters.py").run()
     assert not at.exception, at.exception
     if at.info:  # the small demo set may hold no group for the first chain: try a sector
-        at.selectbox[0].set_value("C29").run()
+        at.selectbox(key="cluster_chain").set_value("C29").run()
     assert at.get("plotly_chart"), "no network picture"
-    at.text_input[0].input("C29 수출 클러스터")
-    next(b for b in at.button if b.label == t("clusters.save", "ko")).click().run()
+    at.text_input(key="cluster_name").input("C29 수출 클러스터")
+    at.button(key="cluster_save").click().run()
     assert not at.exception
     saved = store.list_clusters(engine=staff_engine)
     assert [c["name"] for c in saved] == ["C29 수출 클러스터"] and saved[0]["members"] >= 3

@@ -56,9 +56,9 @@ def test_participant_joins_answers_and_sees_the_result(
 ) -> None:  # noqa: ANN001
     at = _join(make_app, workshop.code)
     assert at.success[0].value == t("join.welcome", "ko", title="수출 전략 워크숍")
-    at.selectbox[0].set_value("C29")
-    at.number_input[0].set_value(30)
-    at.button[1].click().run()  # the profile form's submit (the first is the code form's)
+    at.selectbox(key="join_ksic").set_value("C29")
+    at.number_input(key="join_employees").set_value(30)
+    at.button(key="join_start").click().run()
     assert not at.exception
     keys = [r.key for r in at.radio if r.key and r.key.startswith("j_")]
     assert len(keys) == 12
@@ -66,8 +66,7 @@ def test_participant_joins_answers_and_sees_the_result(
         at.radio(key=key).set_value(3).run()
     listing = workshops.list_workshops(engine=ws_engine)[0]
     assert (listing.joined, listing.submitted) == (1, 0)
-    submit = next(b for b in at.button if b.label == t("assess.submit", "ko"))
-    submit.click().run()
+    at.button(key="join_submit").click().run()
     assert not at.exception
     assert {m.label for m in at.metric} >= {t("results.overall", "ko")}
     listing = workshops.list_workshops(engine=ws_engine)[0]
@@ -84,13 +83,13 @@ def test_staff_create_a_workshop_and_see_it_listed(
     auth.add_staff(engine=ws_engine, email="f@inno-biz.or.kr", password="facilitator pass 1")
     at = make_app("ko").run()
     at.switch_page("pages/staff_login.py").run()
-    at.text_input[0].input("f@inno-biz.or.kr")
-    at.text_input[1].input("facilitator pass 1")
-    at.button[0].click().run()
+    at.text_input(key="staff_email").input("f@inno-biz.or.kr")
+    at.text_input(key="staff_password").input("facilitator pass 1")
+    at.button(key="staff_sign_in").click().run()
     at.switch_page("pages/staff_workshops.py").run()
     assert not at.exception
-    at.text_input[0].input("하반기 글로벌 워크숍")
-    next(b for b in at.button if b.label == t("workshops.create", "ko")).click().run()
+    at.text_input(key="workshop_title").input("하반기 글로벌 워크숍")
+    at.button(key="workshop_create").click().run()
     assert not at.exception
     created = workshops.list_workshops(engine=ws_engine)[0].workshop
     assert created.title == "하반기 글로벌 워크숍" and created.status == "open"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -141,6 +142,18 @@ def _choose(page: Page, combobox: Locator, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+# A resize is a reflow, not a rerun: the app is idle at once while the charts still have their old
+# width (a window made as tall as the page loses its scroll bar, so the page gets wider).
+_CHARTS_FIT = """() => {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const width = (el) => el.getBoundingClientRect().width;
+    return charts.every((c) => {
+        const svg = c.querySelector("svg.main-svg");
+        return svg !== null && Math.abs(width(svg) - width(c)) < 1;
+    });
+}"""
+
+
 def _full_shot(page: Page, shot: Callable[..., Path], name: str, wait_idle) -> None:
     """The whole page: Streamlit scrolls inside its own container, so the window is made as tall
     as the content for the picture (the pointer moved aside, so no chart shows its tool bar)."""
@@ -148,7 +161,7 @@ def _full_shot(page: Page, shot: Callable[..., Path], name: str, wait_idle) -> N
     height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
     page.set_viewport_size({"width": DESKTOP["width"], "height": min(int(height) + 20, 8_000)})
     wait_idle(page)
-    page.wait_for_timeout(300)  # charts re-lay out to the new size
+    page.wait_for_function(_CHARTS_FIT, timeout=SLOW_MS)
     shot(page, name)
     page.set_viewport_size(DESKTOP)
 
@@ -191,6 +204,42 @@ def _no_staff_data(page: Page, member_name: str) -> None:
     expect(nav.filter(has_text=re.compile("협회 직원|Association staff"))).to_have_count(0)
 
 
+# Runs in the page before Streamlit does: records every staff element, heading, member name or
+# sign-out button that is ever added to the document, however briefly it stays.
+_WATCH_FOR_STAFF_DATA = """(watch) => {
+    window.__staffSeen = [];
+    const ids = watch.testids.map((id) => `[data-testid="${id}"]`).join(",");
+    const seen = (what) => window.__staffSeen.push(what);
+    const check = (node) => {
+        const text = node.textContent || "";
+        watch.texts.filter((word) => text.includes(word)).forEach(seen);
+        const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+        if (!el) return;
+        if (el.matches(ids) || el.querySelector(ids)) seen(el.outerHTML.slice(0, 200));
+        for (const tag of ["h1,h2,h3,h4,h5,h6", "button"]) {
+            const words = tag === "button" ? watch.buttons : watch.headings;
+            for (const found of [el, ...el.querySelectorAll(tag)].filter((e) => e.matches(tag))) {
+                words.filter((word) => found.textContent.includes(word)).forEach(seen);
+            }
+        }
+    };
+    new MutationObserver((records) => records.forEach((record) => {
+        if (record.type === "characterData") check(record.target);
+        record.addedNodes.forEach(check);
+    })).observe(document, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def _watch_for_staff_data(page: Page, member_name: str) -> None:
+    watch = {
+        "testids": ["stPlotlyChart", "stDataFrame", "stFileUploader", "stDownloadButton"],
+        "texts": [member_name],
+        "headings": STAFF_TITLES,
+        "buttons": [t("staff.sign_out", lang) for lang in ("ko", "en")],
+    }
+    page.add_init_script(f"({_WATCH_FOR_STAFF_DATA})({json.dumps(watch, ensure_ascii=False)})")
+
+
 # --- signed out ----------------------------------------------------------------------------------
 
 
@@ -208,10 +257,11 @@ def test_staff_urls_show_page_not_found_when_signed_out(
     page: Page, app_server: str, app_engine: sa.Engine, staff_account, wait_idle, shot, slug: str
 ) -> None:
     """A fresh browser (no session) asks for a staff URL: Streamlit says "Page not found" and
-    runs the home page; nothing of the staff views reaches the browser."""
+    runs the home page; nothing of the staff views reaches the browser, not even for a moment."""
     page.set_viewport_size(DESKTOP)
     _, members = store.member_directory(engine=app_engine, limit=1)
     member_name = members[0]["name"]
+    _watch_for_staff_data(page, member_name)
     page.goto(f"{app_server}{STAFF_URLS[slug]}")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Page not found")
@@ -222,8 +272,8 @@ def test_staff_urls_show_page_not_found_when_signed_out(
     _no_staff_data(page, member_name)
     if slug == "staff_overview":
         shot(page, "staff-signed-out-ko")
-    page.wait_for_timeout(1_000)  # nothing arrives late either
     wait_idle(page)
+    assert page.evaluate("() => window.__staffSeen") == []
     _no_staff_data(page, member_name)
 
 

@@ -1,18 +1,17 @@
-"""A full room: 200 participants join, answer the quick scan and submit within 10 seconds.
+"""A full room: 200 participants join, answer the quick scan and submit at once, each counted once.
 
 Each participant is a task on a pool of 50 threads and goes through the functions the join page
 calls: workshops.join (company and quick-scan draft in one transaction), then
 workshops.submit_participant with the 12 answers (saved and submitted in one transaction), on a
 SQLite file and on PostgreSQL. The answers a participant saves one by one while tapping through
-the scan are spread over minutes in a real room; bench/workshop.py --taps times that variant too.
+the scan are spread over minutes in a real room. How fast this goes (goal: all in under 10 s, the
+room snapshot under 50 ms) is bench/workshop.py's job; it times the --taps variant too.
 """
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from statistics import median
 
 import sqlalchemy as sa
 from sqlmodel import func, select
@@ -24,7 +23,6 @@ from readiness.models import Answer, Assessment, AuditEvent, Company
 
 PARTICIPANTS = 200
 WORKERS = 50
-DEADLINE_SECONDS = 10.0
 WAVE = 2026
 SECTORS = ("C29", "C29", "C25", "C30", "C10", "C26", "C20", "C22")
 
@@ -63,29 +61,19 @@ def _counts(engine: sa.Engine, workshop_id: int) -> tuple[int, int, int, int]:
     return int(submitted), int(companies), int(answers), int(events)
 
 
-def test_two_hundred_participants_land_once_within_ten_seconds(
-    engine: sa.Engine, bank: Bank
-) -> None:
+def test_two_hundred_participants_at_once_land_exactly_once(engine: sa.Engine, bank: Bank) -> None:
     room = workshops.create_workshop(engine=engine, title="부하 시험", actor="test")
-    began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = [
             pool.submit(_participant, engine, bank, room.code, n) for n in range(PARTICIPANTS)
         ]
         ids = [f.result() for f in futures]  # re-raises any participant's error
-    elapsed = time.perf_counter() - began
 
-    assert elapsed < DEADLINE_SECONDS, f"{PARTICIPANTS} participants took {elapsed:.1f} s"
     assert len(set(ids)) == PARTICIPANTS
     items = len(bank.item_ids(quick_only=True))
     expected = (PARTICIPANTS, PARTICIPANTS, items * PARTICIPANTS, 1 + 2 * PARTICIPANTS)
     assert _counts(engine, room.id) == expected
-    seconds = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        snapshot = workshops.room_snapshot(engine=engine, workshop_id=room.id, bank=bank)
-        seconds.append(time.perf_counter() - t0)
-    assert median(seconds) < 0.05, f"room_snapshot of {PARTICIPANTS} took {median(seconds):.3f} s"
+    snapshot = workshops.room_snapshot(engine=engine, workshop_id=room.id, bank=bank)
     assert (snapshot.joined, snapshot.submitted) == (PARTICIPANTS, PARTICIPANTS)
     assert sum(snapshot.stages.values()) == PARTICIPANTS  # type: ignore[union-attr]
     assert sum(n for _, n in snapshot.sectors) == PARTICIPANTS
