@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ import streamlit as st
 
 from readiness import store, synth
 from readiness.bank import Bank, default_bank
+from readiness.config import settings
 from readiness.db import database_url, make_engine, upgrade
 from readiness.i18n import DEFAULT_LANG, normalize_lang
 from readiness.models import Company
@@ -82,7 +82,7 @@ def _page_names() -> set[str]:
 
 def public_base_url() -> str:
     """The app's address as users reach it: READINESS_PUBLIC_URL, else the browser's own URL."""
-    configured = os.environ.get("READINESS_PUBLIC_URL", "").strip().rstrip("/")
+    configured = settings().public_url
     if configured:
         return configured
     url = st.context.url or "http://localhost:8501/"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import streamlit as st
 
 from readiness import auth
+from readiness.config import settings
 
 STAFF_KEY = "staff_session"
 
@@ -41,7 +41,7 @@ def _allow_list() -> list[str]:
         secrets_value = st.secrets.get("staff_emails")
     except Exception:  # noqa: BLE001
         secrets_value = None
-    return auth.allow_list_from(os.environ.get("READINESS_STAFF_EMAILS"), secrets_value)
+    return auth.allow_list_from(settings().staff_emails, secrets_value)
 
 
 def _oidc_session() -> StaffSession | None:
@@ -68,7 +68,7 @@ def current_staff() -> StaffSession | None:
     if session is None:
         return None
     now = _now()
-    if auth.session_expired(session.last_seen, now, idle_minutes=auth.IDLE_MINUTES):
+    if auth.session_expired(session.last_seen, now, idle_minutes=settings().staff_idle_minutes):
         sign_out(expired=True)
         return None
     session = replace(session, last_seen=now)
