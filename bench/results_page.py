@@ -150,7 +150,7 @@ SECTIONS = (
     ("view.draft_banner", "components.results_view", "draft_banner"),
     ("view.choose_assessment", "components.results_view", "choose_assessment"),
     ("view.load_results", "components.results_view", "load_results"),
-    ("  session.norm_frame (st.cache_data)", "components.results_view", "norm_frame"),
+    ("  cache.norm_frame (st.cache_data)", "components.results_view", "norm_frame"),
     ("  peers.benchmark", "readiness.peers", "benchmark"),
     ("  advice.next_steps", "components.results_view", "next_steps"),
     ("view.headline", "components.results_view", "headline"),

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import charts
+from components.cache import complementary_members, engine, norm_frame
 from components.report_data import report_pdf
-from components.session import TOKEN_PARAM, complementary_members, engine, norm_frame
+from components.session import TOKEN_PARAM
 from components.widgets import plain
 from readiness import clusters, partners, peers, reference, store
 from readiness.advice import NextStep, next_steps

@@ -97,4 +97,4 @@ def require_staff() -> StaffSession:
     if staff is None:
         st.error("Page not found · 페이지를 찾을 수 없습니다", icon=":material/block:")
         st.stop()
-    return staff  # type: ignore[return-value]
+    return staff

@@ -2,14 +2,8 @@
 
 import streamlit as st
 
-from components.session import (
-    TOKEN_PARAM,
-    bank,
-    company_from_link,
-    current_lang,
-    engine,
-    require_router,
-)
+from components.cache import bank, engine
+from components.session import TOKEN_PARAM, company_from_link, current_lang, require_router
 from components.widgets import plain, scroll_to_top
 from readiness import store
 from readiness.i18n import t

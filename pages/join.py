@@ -4,17 +4,9 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components import charts
+from components.cache import bank, engine, members_reference, room_snapshot
 from components.profile_form import ksic_label
-from components.session import (
-    TOKEN_PARAM,
-    bank,
-    current_lang,
-    engine,
-    members_reference,
-    private_link,
-    require_router,
-    room_snapshot,
-)
+from components.session import TOKEN_PARAM, current_lang, private_link, require_router
 from components.widgets import plain
 from readiness import reference, store, workshops
 from readiness.i18n import t

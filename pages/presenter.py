@@ -6,15 +6,8 @@ import segno
 import streamlit as st
 
 from components import charts, room_charts, staff_charts
-from components.session import (
-    bank,
-    current_lang,
-    engine,
-    members_reference,
-    public_base_url,
-    require_router,
-    room_snapshot,
-)
+from components.cache import bank, engine, members_reference, room_snapshot
+from components.session import current_lang, public_base_url, require_router
 from components.staff import require_staff
 from components.widgets import plain
 from readiness import reference, workshops

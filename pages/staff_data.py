@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from components.session import bank, current_lang, engine, require_router
+from components.cache import bank, engine
+from components.session import current_lang, require_router
 from components.staff import require_staff
 from components.staff_filters import ksic_options, region_options, size_band_options
 from readiness import exports, importer, store

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from components.session import bank, current_lang, engine, require_router
+from components.cache import bank, engine
+from components.session import current_lang, require_router
 from components.staff import require_staff
 from components.staff_filters import ksic_options, region_options, stage_options
 from readiness import reference, store

@@ -3,18 +3,11 @@
 import streamlit as st
 
 from components import staff_charts
-from components.session import (
-    bank,
-    current_lang,
-    engine,
-    heatmap_data,
-    require_router,
-    summary,
-)
+from components.cache import bank, engine, heatmap_data, summary
+from components.session import current_lang, require_router
 from components.staff import require_staff
 from components.staff_filters import cohort_filters, workshop_labels
 from readiness import analytics, exports, reference
-from readiness.db import database_url
 from readiness.i18n import t
 
 require_router()
@@ -23,7 +16,7 @@ lang = current_lang()
 qbank = bank()
 
 st.title(t("overview.title", lang))
-waves = summary(database_url()).waves
+waves = summary().waves
 if not waves:
     st.info(t("home.data_empty", lang))
     st.stop()

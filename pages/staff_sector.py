@@ -4,18 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from components import staff_charts
-from components.session import (
-    bank,
-    cohort_frame,
-    current_lang,
-    item_frame,
-    partner_needs,
-    require_router,
-    summary,
-)
+from components.cache import bank, cohort_frame, item_frame, partner_needs, summary
+from components.session import current_lang, require_router
 from components.staff import require_staff
 from readiness import analytics, reference
-from readiness.db import database_url
 from readiness.i18n import t
 
 require_router()
@@ -24,7 +16,7 @@ lang = current_lang()
 qbank = bank()
 
 st.title(t("sector.title", lang))
-waves = summary(database_url()).waves
+waves = summary().waves
 if not waves:
     st.info(t("home.data_empty", lang))
     st.stop()

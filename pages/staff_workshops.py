@@ -5,7 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.session import bank, current_lang, engine, public_base_url, require_router
+from components.cache import bank, engine
+from components.session import current_lang, public_base_url, require_router
 from components.staff import require_staff
 from readiness import exports, workshops
 from readiness.i18n import t
