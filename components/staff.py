@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import streamlit as st
 
+from components.cache import bank
+from components.session import current_lang, require_router
 from readiness import auth
+from readiness.bank import Bank
 from readiness.config import settings
 
 STAFF_KEY = "staff_session"
@@ -92,9 +96,22 @@ def sign_out(*, expired: bool = False) -> None:
 
 
 def require_staff() -> StaffSession:
-    """Every staff page's second call: without a signed-in staff member, nothing is shown."""
+    """Without a signed-in staff member, nothing is shown (the second step of `staff_page`)."""
     staff = current_staff()
     if staff is None:
         st.error("Page not found · 페이지를 찾을 수 없습니다", icon=":material/block:")
         st.stop()
     return staff
+
+
+class StaffPage(NamedTuple):
+    staff: StaffSession
+    lang: str
+    bank: Bank
+
+
+def staff_page() -> StaffPage:
+    """Every staff page's opening: router guard, signed-in staff (else nothing), language, bank."""
+    require_router()
+    staff = require_staff()
+    return StaffPage(staff, current_lang(), bank())

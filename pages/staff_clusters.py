@@ -3,18 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from components.cache import bank, engine, member_frame, summary
+from components.cache import engine, member_frame, summary
 from components.cluster_charts import cluster_graph_figure
-from components.session import current_lang, require_router
-from components.staff import require_staff
+from components.staff import staff_page
 from components.staff_filters import size_band_options
 from readiness import clusters, exports, reference, store
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("clusters.title", lang))
 st.caption(t("clusters.lead", lang))

@@ -4,17 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from components import staff_charts
-from components.cache import bank, cohort_frame, summary
-from components.session import current_lang, require_router
-from components.staff import require_staff
+from components.cache import cohort_frame, summary
+from components.staff import staff_page
 from components.staff_filters import cohort_filters, workshop_labels
 from readiness import analytics
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("compare.title", lang))
 st.caption(t("compare.lead", lang))

@@ -4,16 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from components import staff_charts
-from components.cache import bank, cohort_frame, item_frame, partner_needs, summary
-from components.session import current_lang, require_router
-from components.staff import require_staff
+from components.cache import cohort_frame, item_frame, partner_needs, summary
+from components.staff import staff_page
 from readiness import analytics, reference
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("sector.title", lang))
 waves = summary().waves

@@ -5,16 +5,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.cache import bank, engine
-from components.session import current_lang, public_base_url, require_router
-from components.staff import require_staff
+from components.cache import engine
+from components.session import public_base_url
+from components.staff import staff_page
 from readiness import exports, workshops
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("workshops.title", lang))
 
