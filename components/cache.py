@@ -20,7 +20,7 @@ from readiness.db import database_url, make_engine, upgrade
 if TYPE_CHECKING:
     import pandas as pd
 
-    from readiness.analytics import Cohort, HeatmapData
+    from readiness.analytics import Cohort, HeatmapData, Stat
     from readiness.clusters import Match
     from readiness.workshops import MembersReference, RoomSnapshot
 
@@ -123,7 +123,7 @@ def members_reference(engine: sa.Engine, wave: int) -> MembersReference:
 
 
 @shared(ttl=120, max_entries=64)
-def heatmap_data(_engine: sa.Engine, cohort: Cohort, stat: str, view: str) -> HeatmapData:
+def heatmap_data(_engine: sa.Engine, cohort: Cohort, stat: Stat, view: str) -> HeatmapData:
     """The heatmap's grid for a cohort, statistic and view; a rerun copies only the grid.
 
     Built from the cached cohort frames, so switching the statistic does not query again.

@@ -35,7 +35,7 @@ def oidc_configured() -> bool:
         return "auth" in st.secrets and bool(st.secrets["auth"].get("redirect_uri"))
     except (FileNotFoundError, KeyError, AttributeError):
         return False
-    except Exception:  # noqa: BLE001  (a malformed secrets file must not take the app down)
+    except Exception:  # a malformed secrets file must not take the app down
         return False
 
 
@@ -43,7 +43,7 @@ def _allow_list() -> list[str]:
     secrets_value = None
     try:
         secrets_value = st.secrets.get("staff_emails")
-    except Exception:  # noqa: BLE001
+    except Exception:  # a malformed secrets file must not take the app down
         secrets_value = None
     return auth.allow_list_from(settings().staff_emails, secrets_value)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from readiness import reference
 from readiness.models import CompanyBase
@@ -53,7 +53,7 @@ def clean_text(value: str, *, max_length: int) -> str:
 class CompanyProfile(CompanyBase):
     """A company's profile as given (form, import, command line), validated and cleaned."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     @field_validator("name", mode="before")
     @classmethod
