@@ -4,6 +4,7 @@ import pandas  # noqa: F401  (imported before plotly: many sessions at once can 
 import plotly  # noqa: F401
 import streamlit as st
 
+from components.palette import PRIMARY
 from components.session import current_lang, mark_routed
 from components.staff import current_staff
 from components.widgets import page_header
@@ -24,7 +25,7 @@ page_header(lang, staff)
 st.html(
     "<style>[data-testid='stRadioOption']:has(input:focus-visible),"
     "[data-testid='stCheckbox'] label:has(input:focus-visible)"
-    "{outline:2px solid #1d4e89;outline-offset:2px;border-radius:4px}</style>"
+    f"{{outline:2px solid {PRIMARY};outline-offset:2px;border-radius:4px}}</style>"
 )
 
 

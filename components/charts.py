@@ -11,10 +11,18 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-# Contrast on white: blue 5.2, vermillion 3.9, bluish green 3.4, grey (tick text) 5.9, bars 3.4.
-BLUE, VERMILLION, GREEN, GREY = "#0072B2", "#D55E00", "#009E73", "#5b6573"
-BAR = "#7f8da1"
-TEXT = "#0e1620"
+from components.palette import (
+    BLUE,
+    BLUE_FILL,
+    BORDER,
+    GREEN,
+    GREY,
+    TEXT,
+    TRANSPARENT,
+    VERMILLION,
+    WHITE,
+)
+
 FONT = "Pretendard, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', NanumGothic, sans-serif"
 
 
@@ -25,7 +33,7 @@ def _layout(*, height: int, **extra: object) -> dict:
         "height": height,
         "margin": {"l": 40, "r": 40, "t": 30, "b": 30},
         "font": {"family": FONT, "size": 14, "color": TEXT},
-        "paper_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": TRANSPARENT,
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
     }
     layout.update(extra)
@@ -83,7 +91,7 @@ def radar_figure(
             "hovertemplate": "%{theta}: %{r:.0f}<extra>" + name + "</extra>",
         }
         if own:
-            trace.update(fill="toself", fillcolor="rgba(0,114,178,0.12)")
+            trace.update(fill="toself", fillcolor=BLUE_FILL)
         traces.append(trace)
     layout = _layout(
         height=height,
@@ -123,7 +131,7 @@ def distribution_figure(
                     "type": "histogram",
                     "x": list(values),
                     "xbins": {"start": 0, "end": 100, "size": 10},
-                    "marker": {"color": BAR, "line": {"color": "#ffffff", "width": 1}},
+                    "marker": {"color": BORDER, "line": {"color": WHITE, "width": 1}},
                     "hovertemplate": "%{x}: %{y}<extra></extra>",
                     "name": y_title,
                 }

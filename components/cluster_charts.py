@@ -7,9 +7,21 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from components.charts import BLUE, FONT, GREY
+from components.charts import FONT
+from components.palette import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PURPLE,
+    SKY_BLUE,
+    TEXT,
+    TRANSPARENT,
+    VERMILLION,
+    WHITE,
+)
 
-ROLE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#5b6573"]
+ROLE_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY_BLUE, VERMILLION, GREY]
 ROLE_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "hexagon", "star", "cross"]
 
 
@@ -55,7 +67,7 @@ def cluster_graph_figure(
                     "size": 26,
                     "color": ROLE_COLOURS[n_role % len(ROLE_COLOURS)],
                     "symbol": ROLE_SYMBOLS[n_role % len(ROLE_SYMBOLS)],
-                    "line": {"color": "#ffffff", "width": 2},
+                    "line": {"color": WHITE, "width": 2},
                 },
                 "hovertemplate": "%{text}<extra>" + role_labels.get(role, role) + "</extra>",
             }
@@ -68,13 +80,13 @@ def cluster_graph_figure(
             "layout": {
                 "height": height,
                 "margin": {"l": 20, "r": 20, "t": 20, "b": 20},
-                "font": {"family": FONT, "size": 13, "color": "#0e1620"},
-                "paper_bgcolor": "rgba(0,0,0,0)",
-                "plot_bgcolor": "rgba(0,0,0,0)",
+                "font": {"family": FONT, "size": 13, "color": TEXT},
+                "paper_bgcolor": TRANSPARENT,
+                "plot_bgcolor": TRANSPARENT,
                 "xaxis": {"visible": False, "range": [min(xs) - 0.7, max(xs) + 0.7]},
                 "yaxis": {"visible": False, "range": [min(ys) - 1.2, max(ys) + 1.0]},
                 "legend": {"orientation": "h", "y": -0.05, "x": 0.5, "xanchor": "center"},
-                "hoverlabel": {"bgcolor": "#ffffff", "font": {"color": BLUE}},
+                "hoverlabel": {"bgcolor": WHITE, "font": {"color": BLUE}},
             },
         }
     )

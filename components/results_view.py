@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components import charts
-from components.session import TOKEN_PARAM, engine
+from components.cache import engine
+from components.session import TOKEN_PARAM
 from components.widgets import plain
 from readiness import reference, store
 from readiness.bank import Bank

@@ -6,18 +6,17 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from components.charts import BLUE, FONT, GREY
-
-INK = "#0e1620"
+from components.charts import FONT
+from components.palette import BLUE, GREY, SKY_BLUE, TEXT, TRANSPARENT
 
 
 def _layout(height: int, font_size: int, **extra: object) -> dict:
     return {
         "height": height,
         "margin": {"l": 20, "r": 20, "t": 20, "b": 20},
-        "font": {"family": FONT, "size": font_size, "color": INK},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": FONT, "size": font_size, "color": TEXT},
+        "paper_bgcolor": TRANSPARENT,
+        "plot_bgcolor": TRANSPARENT,
         "showlegend": False,
         **extra,
     }
@@ -100,7 +99,7 @@ def sectors_figure(
         "y": names,
         "text": [f"{v}" for v in values],
         "textposition": "outside",
-        "marker": {"color": "#56B4E9"},
+        "marker": {"color": SKY_BLUE},
         "hovertemplate": "%{y}: %{x}<extra></extra>",
         "cliponaxis": False,
     }

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import streamlit as st
 
+from components.cache import bank
+from components.session import current_lang, require_router
 from readiness import auth
+from readiness.bank import Bank
+from readiness.config import settings
 
 STAFF_KEY = "staff_session"
 
@@ -31,7 +35,7 @@ def oidc_configured() -> bool:
         return "auth" in st.secrets and bool(st.secrets["auth"].get("redirect_uri"))
     except (FileNotFoundError, KeyError, AttributeError):
         return False
-    except Exception:  # noqa: BLE001  (a malformed secrets file must not take the app down)
+    except Exception:  # a malformed secrets file must not take the app down
         return False
 
 
@@ -39,9 +43,9 @@ def _allow_list() -> list[str]:
     secrets_value = None
     try:
         secrets_value = st.secrets.get("staff_emails")
-    except Exception:  # noqa: BLE001
+    except Exception:  # a malformed secrets file must not take the app down
         secrets_value = None
-    return auth.allow_list_from(os.environ.get("READINESS_STAFF_EMAILS"), secrets_value)
+    return auth.allow_list_from(settings().staff_emails, secrets_value)
 
 
 def _oidc_session() -> StaffSession | None:
@@ -68,7 +72,7 @@ def current_staff() -> StaffSession | None:
     if session is None:
         return None
     now = _now()
-    if auth.session_expired(session.last_seen, now, idle_minutes=auth.IDLE_MINUTES):
+    if auth.session_expired(session.last_seen, now, idle_minutes=settings().staff_idle_minutes):
         sign_out(expired=True)
         return None
     session = replace(session, last_seen=now)
@@ -92,9 +96,22 @@ def sign_out(*, expired: bool = False) -> None:
 
 
 def require_staff() -> StaffSession:
-    """Every staff page's second call: without a signed-in staff member, nothing is shown."""
+    """Without a signed-in staff member, nothing is shown (the second step of `staff_page`)."""
     staff = current_staff()
     if staff is None:
         st.error("Page not found · 페이지를 찾을 수 없습니다", icon=":material/block:")
         st.stop()
-    return staff  # type: ignore[return-value]
+    return staff
+
+
+class StaffPage(NamedTuple):
+    staff: StaffSession
+    lang: str
+    bank: Bank
+
+
+def staff_page() -> StaffPage:
+    """Every staff page's opening: router guard, signed-in staff (else nothing), language, bank."""
+    require_router()
+    staff = require_staff()
+    return StaffPage(staff, current_lang(), bank())

@@ -19,20 +19,27 @@ import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
 
 from components.charts import FONT, wrap_label
+from components.palette import (
+    BLUE,
+    GAP,
+    GREEN,
+    GREY,
+    GRID,
+    HEATMAP_SCALE,
+    INK,
+    PURPLE,
+    TRANSPARENT,
+    VERMILLION,
+    WHITE,
+)
 from readiness.analytics import HeatmapData
 
-# Okabe-Ito hues that reach 3:1 against the white page (WCAG 1.4.11): blue 5.2, vermillion 3.9,
-# bluish green 3.4, reddish purple 3.1; then grey 5.9 and ink.
-BLUE, VERMILLION, GREEN, PURPLE = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
-GREY, INK = "#5b6573", "#1b2430"
+# The Okabe-Ito hues that reach 3:1 against the white page, then grey and ink.
 SERIES_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, GREY, INK)
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star")
-HEATMAP_SCALE = "Cividis"  # sequential, readable with every common colour-vision deficiency
 LOW_N_MARK = "†"
 LOW_N_LIGHTEN = 0.6  # how far cells under the k threshold are blended towards white
-GAP_COLOUR = "#eef0f3"
-GRID = "#e3e7ec"
 
 
 def _figure(
@@ -48,8 +55,8 @@ def _figure(
         "height": height,
         "margin": {"l": 40, "r": 30, "t": 40, "b": 40, **(margin or {})},
         "font": {"family": FONT, "size": 13, "color": INK},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": TRANSPARENT,
+        "plot_bgcolor": TRANSPARENT,
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0.5, "xanchor": "center"},
     }
     return go.Figure(data=list(traces), layout={**base, **layout})
@@ -215,7 +222,7 @@ def heatmap_figure(
             "zeroline": False,
         },
         annotations=[_note(low_n_note, x=0, y=0, yshift=-24, xanchor="left", yanchor="top")],
-        plot_bgcolor=GAP_COLOUR,
+        plot_bgcolor=GAP,
         showlegend=False,
     )
 
@@ -453,7 +460,7 @@ def cohort_comparison_figure(
                 name=name,
                 marker={
                     "color": colour,
-                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "fillmode": "overlay"},
+                    "pattern": {"shape": pattern, "fgcolor": WHITE, "fillmode": "overlay"},
                 },
                 error_y={
                     "type": "data",

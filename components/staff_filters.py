@@ -102,7 +102,7 @@ def cohort_filters(
 
 def workshop_labels(lang: str) -> dict[int, str]:
     """Workshops by id, labelled "title · code · date", newest first."""
-    from components.session import engine
+    from components.cache import engine
     from readiness import workshops
 
     return {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import streamlit as st
 
+from readiness.bank import Item
 from readiness.i18n import LANGS, t
 
 _LANG_LABELS = {"ko": "한국어", "en": "English"}
@@ -45,6 +48,51 @@ def page_header(lang: str, staff: object | None = None) -> None:
 
 def synthetic_badge(lang: str) -> None:
     st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
+
+
+NOT_APPLICABLE = "na"
+_LEVELS: list[int | str] = [*range(6), NOT_APPLICABLE]
+
+
+def level_picker(
+    item: Item,
+    lang: str,
+    *,
+    answers: Mapping[str, int | None],
+    key: str,
+    on_change: Callable[[str], None],
+) -> None:
+    """An item's worded 0-5 ladder and "not applicable", the answer so far chosen.
+
+    `on_change(item.id)` runs when the choice changes; `picked_level(key)` then reads it.
+    """
+
+    def label(choice: int | str) -> str:
+        if choice == NOT_APPLICABLE:
+            return t("common.not_applicable", lang)
+        return f"{t('common.level_n', lang, n=choice)} · {item.level_text(int(choice), lang)}"
+
+    index = None
+    if item.id in answers:
+        level = answers[item.id]
+        index = _LEVELS.index(NOT_APPLICABLE if level is None else level)
+    with st.container(border=True):
+        st.radio(
+            f"{item.id} · {item.text.get(lang)}",
+            options=_LEVELS,
+            index=index,
+            format_func=label,
+            key=key,
+            help=item.help.get(lang),
+            on_change=on_change,
+            args=(item.id,),
+        )
+
+
+def picked_level(key: str) -> int | None:
+    """The level chosen in the picker `key`; None for "not applicable"."""
+    choice = st.session_state[key]
+    return None if choice == NOT_APPLICABLE else int(choice)
 
 
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"

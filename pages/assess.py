@@ -2,20 +2,13 @@
 
 import streamlit as st
 
-from components.session import (
-    TOKEN_PARAM,
-    bank,
-    company_from_link,
-    current_lang,
-    engine,
-    require_router,
-)
-from components.widgets import plain, scroll_to_top
+from components.cache import bank, engine
+from components.session import TOKEN_PARAM, company_from_link, current_lang, require_router
+from components.widgets import level_picker, picked_level, plain, scroll_to_top
 from readiness import store
 from readiness.i18n import t
 
 require_router()
-NA = "na"
 lang = current_lang()
 qbank = bank()
 company, token = company_from_link(lang)
@@ -43,8 +36,7 @@ def answer_key(item_id: str) -> str:
 
 
 def save(item_id: str) -> None:
-    choice = st.session_state[answer_key(item_id)]
-    level = None if choice == NA else int(choice)
+    level = picked_level(answer_key(item_id))
     try:
         store.save_answer(
             engine=engine(), bank=qbank, assessment_id=draft.id, item_id=item_id, level=level
@@ -94,27 +86,8 @@ if st.session_state.pop("scroll_top", False):
 pillar, items = steps[step]
 st.subheader(pillar.name.get(lang))
 st.caption(pillar.description.get(lang))
-options = [*range(6), NA]
 for item in items:
-    with st.container(border=True):
-        current = answers.get(item.id, "unanswered")
-        index = (
-            None if current == "unanswered" else options.index(NA if current is None else current)
-        )
-        st.radio(
-            f"{item.id} · {item.text.get(lang)}",
-            options=options,
-            index=index,
-            format_func=lambda v, item=item: (
-                t("common.not_applicable", lang)
-                if v == NA
-                else f"{t('common.level_n', lang, n=v)} · {item.level_text(v, lang)}"
-            ),
-            key=answer_key(item.id),
-            help=item.help.get(lang),
-            on_change=save,
-            args=(item.id,),
-        )
+    level_picker(item, lang, answers=answers, key=answer_key(item.id), on_change=save)
 
 if all(i.id in answers for i in items):
     st.caption(f":material/check_circle: {t('assess.pillar_done', lang)}")

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from components.session import bank, current_lang, require_router, summary
+from components.cache import bank, summary
+from components.session import current_lang, require_router
 from components.widgets import synthetic_badge
-from readiness.db import database_url
 from readiness.i18n import t
 
 require_router()
 lang = current_lang()
 qbank = bank()
-facts = summary(database_url())
+facts = summary()
 
 st.title(t("app.title", lang))
 st.caption(t("app.tagline", lang))

@@ -4,25 +4,16 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components import charts
+from components.cache import bank, engine, members_reference, room_snapshot
 from components.profile_form import ksic_label
-from components.session import (
-    TOKEN_PARAM,
-    bank,
-    current_lang,
-    engine,
-    members_reference,
-    private_link,
-    require_router,
-    room_snapshot,
-)
-from components.widgets import plain
+from components.session import TOKEN_PARAM, current_lang, private_link, require_router
+from components.widgets import level_picker, picked_level, plain
 from readiness import reference, store, workshops
 from readiness.i18n import t
 
 require_router()
 lang = current_lang()
 qbank = bank()
-NA = "na"
 
 st.title(t("join.title", lang))
 
@@ -124,40 +115,23 @@ if assessment.status == "draft":
     )
 
     def save(item_id: str) -> None:
-        choice = st.session_state[f"j_{assessment.id}_{item_id}"]
         try:
             workshops.save_participant_answer(
                 engine=engine(),
                 bank=qbank,
                 assessment_id=assessment.id,
                 item_id=item_id,
-                level=None if choice == NA else int(choice),
+                level=picked_level(f"j_{assessment.id}_{item_id}"),
             )
         except workshops.WorkshopError as exc:
             st.session_state["join_refusal"] = exc.kind
 
-    options = [*range(6), NA]
     for pillar in qbank.pillars:
         st.subheader(pillar.name.get(lang))
         for item in qbank.items_of(pillar.id, quick_only=True):
-            current = answers.get(item.id, "unanswered")
-            with st.container(border=True):
-                st.radio(
-                    f"{item.id} · {item.text.get(lang)}",
-                    options=options,
-                    index=None
-                    if current == "unanswered"
-                    else options.index(NA if current is None else current),
-                    format_func=lambda v, item=item: (
-                        t("common.not_applicable", lang)
-                        if v == NA
-                        else f"{t('common.level_n', lang, n=v)} · {item.level_text(v, lang)}"
-                    ),
-                    key=f"j_{assessment.id}_{item.id}",
-                    help=item.help.get(lang),
-                    on_change=save,
-                    args=(item.id,),
-                )
+            level_picker(
+                item, lang, answers=answers, key=f"j_{assessment.id}_{item.id}", on_change=save
+            )
     kind = st.session_state.pop("join_refusal", None)
     if kind:
         refusal(kind)

@@ -6,25 +6,15 @@ import segno
 import streamlit as st
 
 from components import charts, room_charts, staff_charts
-from components.session import (
-    bank,
-    current_lang,
-    engine,
-    members_reference,
-    public_base_url,
-    require_router,
-    room_snapshot,
-)
-from components.staff import require_staff
+from components.cache import engine, members_reference, room_snapshot
+from components.session import public_base_url
+from components.staff import staff_page
 from components.widgets import plain
 from readiness import reference, workshops
 from readiness.i18n import t
 from readiness.waves import current_wave
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 workshop = workshops.workshop_by_code(
     engine=engine(), code=workshops.normalize_code(st.query_params.get("code", ""))

@@ -3,15 +3,8 @@
 import streamlit as st
 
 from components import results_view as view
-from components.session import (
-    bank,
-    company_from_link,
-    complementary_members,
-    current_lang,
-    engine,
-    norm_frame,
-    require_router,
-)
+from components.cache import bank, complementary_members, engine, norm_frame
+from components.session import company_from_link, current_lang, require_router
 from components.widgets import plain
 from readiness import store
 from readiness.i18n import t

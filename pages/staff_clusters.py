@@ -3,22 +3,18 @@
 import pandas as pd
 import streamlit as st
 
+from components.cache import engine, member_frame, summary
 from components.cluster_charts import cluster_graph_figure
-from components.session import bank, current_lang, engine, member_frame, require_router, summary
-from components.staff import require_staff
+from components.staff import staff_page
 from components.staff_filters import size_band_options
 from readiness import clusters, exports, reference, store
-from readiness.db import database_url
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("clusters.title", lang))
 st.caption(t("clusters.lead", lang))
-waves = summary(database_url()).waves
+waves = summary().waves
 if not waves:
     st.info(t("home.data_empty", lang))
     st.stop()

@@ -2,17 +2,14 @@
 
 import streamlit as st
 
-from components.session import bank, current_lang, engine, require_router
-from components.staff import require_staff
+from components.cache import engine
+from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, size_band_options
 from readiness import exports, importer, store
 from readiness.cohorts import Cohort
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("data.title", lang))
 import_tab, export_tab = st.tabs([t("data.import_tab", lang), t("data.export_tab", lang)])

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from components.session import current_lang, engine, require_router
+from components.cache import engine
+from components.session import current_lang, require_router
 from components.staff import current_staff, oidc_configured, sign_in
 from readiness import auth
 from readiness.i18n import t

@@ -3,16 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from components.session import bank, current_lang, engine, require_router
-from components.staff import require_staff
+from components.cache import engine
+from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, stage_options
 from readiness import reference, store
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("members.title", lang))
 deleted = st.session_state.pop("member_deleted", None)

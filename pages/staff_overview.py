@@ -3,27 +3,16 @@
 import streamlit as st
 
 from components import staff_charts
-from components.session import (
-    bank,
-    current_lang,
-    engine,
-    heatmap_data,
-    require_router,
-    summary,
-)
-from components.staff import require_staff
+from components.cache import engine, heatmap_data, summary
+from components.staff import staff_page
 from components.staff_filters import cohort_filters, workshop_labels
 from readiness import analytics, exports, reference
-from readiness.db import database_url
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("overview.title", lang))
-waves = summary(database_url()).waves
+waves = summary().waves
 if not waves:
     st.info(t("home.data_empty", lang))
     st.stop()

@@ -4,28 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from components import staff_charts
-from components.session import (
-    bank,
-    cohort_frame,
-    current_lang,
-    item_frame,
-    partner_needs,
-    require_router,
-    summary,
-)
-from components.staff import require_staff
+from components.cache import cohort_frame, item_frame, partner_needs, summary
+from components.staff import staff_page
 from readiness import analytics, reference
 from readiness.cohorts import Cohort
-from readiness.db import database_url
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("sector.title", lang))
-waves = summary(database_url()).waves
+waves = summary().waves
 if not waves:
     st.info(t("home.data_empty", lang))
     st.stop()

@@ -5,16 +5,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.session import bank, current_lang, engine, public_base_url, require_router
-from components.staff import require_staff
+from components.cache import engine
+from components.session import public_base_url
+from components.staff import staff_page
 from readiness import exports, workshops
 from readiness.cohorts import Cohort
 from readiness.i18n import t
 
-require_router()
-staff = require_staff()
-lang = current_lang()
-qbank = bank()
+staff, lang, qbank = staff_page()
 
 st.title(t("workshops.title", lang))
 

@@ -3,8 +3,9 @@
 import streamlit as st
 from pydantic import ValidationError
 
+from components.cache import bank, engine
 from components.profile_form import profile_form, profile_problems
-from components.session import TOKEN_PARAM, bank, current_lang, engine, private_link, require_router
+from components.session import TOKEN_PARAM, current_lang, private_link, require_router
 from readiness import store
 from readiness.i18n import t
 from readiness.profile import CompanyProfile

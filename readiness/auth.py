@@ -243,7 +243,9 @@ def _entries(value: str | Iterable[str] | None) -> list[str]:
     return [str(part).strip().lower() for part in parts if str(part).strip()]
 
 
-def allow_list_from(env_value: str | None, secrets_value: list[str] | str | None) -> list[str]:
+def allow_list_from(
+    env_value: str | Iterable[str] | None, secrets_value: list[str] | str | None
+) -> list[str]:
     """Staff emails allowed through OIDC: READINESS_STAFF_EMAILS when set, else the secrets list.
 
     Entries are exact emails or "@domain" suffixes; either source may be comma-separated text.

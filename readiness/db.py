@@ -1,13 +1,13 @@
 """The engine, made in one place, and the schema upgrade.
 
-DATABASE_URL selects any SQLAlchemy URL; the default is an embedded SQLite file in var/, opened with
-WAL, a busy timeout and foreign keys. On SQLite a write transaction starts with BEGIN IMMEDIATE so
-concurrent writers queue on the busy timeout instead of failing with "database is locked".
+DATABASE_URL (see readiness.config) selects any SQLAlchemy URL; the default is an embedded SQLite
+file in var/, opened with WAL, a busy timeout and foreign keys. On SQLite a write transaction starts
+with BEGIN IMMEDIATE so concurrent writers queue on the busy timeout instead of failing with
+"database is locked".
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,17 +19,16 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlmodel import Session
 
-from readiness.paths import ROOT
+from readiness.config import settings
 
-DEFAULT_SQLITE_PATH = ROOT / "var" / "readiness.sqlite3"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "readiness_write"
 
 
 def database_url() -> str:
-    """DATABASE_URL, read at call time, or the embedded SQLite default."""
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """The configured database, read at call time (see readiness.config)."""
+    return settings().database_url
 
 
 def _prepare_sqlite(engine: sa.Engine) -> None:

@@ -5,30 +5,39 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Company(SQLModel, table=True):
-    __tablename__ = "company"
+class CompanyBase(SQLModel):
+    """What a company says about itself: the table's columns and the validated input's fields.
 
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=120)
-    biz_no: str | None = Field(default=None, max_length=10, unique=True)
-    ksic: str = Field(max_length=3, index=True)
-    employees: int
-    size_band: str = Field(max_length=8, index=True)
-    revenue_band: str | None = Field(default=None, max_length=16)
-    region: str | None = Field(default=None, max_length=2, index=True)
-    export_share: float | None = None
-    markets: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
-    roles: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    Column lengths that the input checks by other means (a code list, a normalised number) are
+    given to the database only, as `sa_type`, so validation stays readiness.profile's.
+    """
+
+    name: str = Field(min_length=1, max_length=120)
+    biz_no: str | None = Field(default=None, unique=True, sa_type=AutoString(length=10))
+    ksic: str = Field(index=True, sa_type=AutoString(length=3))
+    employees: int = Field(ge=1, le=1_000_000)
+    revenue_band: str | None = Field(default=None, sa_type=AutoString(length=16))
+    region: str | None = Field(default=None, index=True, sa_type=AutoString(length=2))
+    export_share: float | None = Field(default=None, ge=0, le=1)
+    markets: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    roles: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     products: str = Field(default="", max_length=300)
     consent_suggest: bool = False
     consent_named: bool = False
+
+
+class Company(CompanyBase, table=True):
+    __tablename__ = "company"
+
+    id: int | None = Field(default=None, primary_key=True)
+    size_band: str = Field(max_length=8, index=True)
     synthetic: bool = Field(default=False, index=True)
     token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)

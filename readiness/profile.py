@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from readiness import reference
+from readiness.models import CompanyBase
 
 _BIZ_NO_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 
@@ -50,21 +50,10 @@ def clean_text(value: str, *, max_length: int) -> str:
     return value
 
 
-class CompanyProfile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CompanyProfile(CompanyBase):
+    """A company's profile as given (form, import, command line), validated and cleaned."""
 
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    biz_no: str | None = None
-    ksic: str
-    employees: Annotated[int, Field(ge=1, le=1_000_000)]
-    revenue_band: str | None = None
-    region: str | None = None
-    export_share: Annotated[float | None, Field(ge=0, le=1)] = None
-    markets: list[str] = Field(default_factory=list)
-    roles: list[str] = Field(default_factory=list)
-    products: str = ""
-    consent_suggest: bool = False
-    consent_named: bool = False
+    model_config = {"extra": "forbid"}
 
     @field_validator("name", mode="before")
     @classmethod

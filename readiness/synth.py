@@ -14,7 +14,6 @@ pillar, less the item's difficulty, plus noise, rounded and clipped to 0..5. Sco
 from __future__ import annotations
 
 import math
-import os
 import time
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,12 +26,11 @@ import sqlalchemy as sa
 
 from readiness import peers, reference, store
 from readiness.bank import Bank
+from readiness.config import settings
 from readiness.models import Answer, Assessment, Company, PillarScoreRow
 from readiness.scoring import score_assessment
 
 DEMO_SEED = 20261129
-DEFAULT_DEMO_COMPANIES = 2000
-DEFAULT_DEMO_WAVES = 3
 ACTOR = "demo"
 BATCH_COMPANIES = 2000
 
@@ -598,24 +596,6 @@ class DemoAlreadySeeded(Exception):
     """Raised inside the seeding transaction when another session seeded first."""
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
-
-
-def demo_enabled() -> bool:
-    """False when READINESS_DEMO is 0/false/no/off."""
-    return os.environ.get("READINESS_DEMO", "1").strip().lower() not in {"0", "false", "no", "off"}
-
-
 def ensure_demo(
     *,
     engine: sa.Engine,
@@ -632,10 +612,11 @@ def ensure_demo(
     the write transaction, which bulk loads take one at a time. On SQLite a waiting process may
     outlast the busy timeout while another seeds; it then retries until `lock_wait_seconds`.
     """
-    if not demo_enabled():
+    config = settings()
+    if not config.demo:
         return False
-    companies = companies or _env_int("READINESS_DEMO_COMPANIES", DEFAULT_DEMO_COMPANIES)
-    waves = waves or _env_int("READINESS_DEMO_WAVES", DEFAULT_DEMO_WAVES)
+    companies = companies or config.demo_companies
+    waves = waves or config.demo_waves
     deadline = time.monotonic() + lock_wait_seconds
     while True:
         if not store.is_empty(engine=engine):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
+
+from readiness.config import settings
 
 
 def current_wave(today: date | None = None) -> int:
     """This year's wave; READINESS_WAVE overrides it (demos, tests)."""
-    override = os.environ.get("READINESS_WAVE", "").strip()
-    if override.isdigit():
-        return int(override)
+    override = settings().wave
+    if override is not None:
+        return override
     return (today or date.today()).year

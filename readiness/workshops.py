@@ -13,7 +13,6 @@ holds only aggregates: no names, no ids, and no score figure from fewer than `k`
 
 from __future__ import annotations
 
-import os
 import secrets
 import unicodedata
 from collections import Counter
@@ -27,6 +26,7 @@ import sqlalchemy as sa
 
 from readiness import peers, store
 from readiness.bank import Bank
+from readiness.config import settings
 from readiness.models import Assessment, Company, Workshop, utcnow
 from readiness.profile import CompanyProfile, clean_text
 from readiness.scoring import AnswerError, Result, score_assessment, validate_answers
@@ -38,7 +38,6 @@ CODE_LENGTH = 6
 STATUSES = ("open", "paused", "closed")
 LANGS = ("ko", "en")
 MAX_TITLE = 200
-PUBLIC_URL_ENV = "READINESS_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 JOIN_PATH = "/join"
 OTHER_SECTORS = "other"
@@ -99,7 +98,7 @@ def is_valid_code(code: str) -> bool:
 
 def public_url() -> str:
     """Where participants reach the app: READINESS_PUBLIC_URL, default http://localhost:8501."""
-    return (os.environ.get(PUBLIC_URL_ENV, "").strip() or DEFAULT_PUBLIC_URL).rstrip("/")
+    return settings().public_url or DEFAULT_PUBLIC_URL
 
 
 def join_url(code: str, base: str | None = None) -> str:

@@ -74,3 +74,8 @@ def test_being_named_requires_consent_to_be_suggested() -> None:
 )
 def test_size_bands(employees: int, band: str) -> None:
     assert size_band_for(employees) == band
+
+
+def test_unknown_profile_fields_are_refused() -> None:
+    with pytest.raises(ValidationError, match="size_band"):
+        CompanyProfile(name="가람정밀", ksic="C25", employees=12, size_band="300+")

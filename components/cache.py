@@ -1,0 +1,169 @@
+"""Per-process resources and the aggregates many sessions share, cached per database.
+
+Every reader here is keyed by the configured database URL, so two databases (a test's, the next
+test's) never share an entry; a reader is declared once, with `@shared`, and called without the URL.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+import sqlalchemy as sa
+import streamlit as st
+
+from readiness import store, synth
+from readiness.bank import Bank, default_bank
+from readiness.db import database_url, make_engine, upgrade
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from readiness.analytics import HeatmapData, Stat
+    from readiness.clusters import Match
+    from readiness.cohorts import Cohort
+    from readiness.workshops import MembersReference, RoomSnapshot
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@st.cache_resource(show_spinner="데이터를 준비하고 있습니다 · Preparing data…")
+def _engine_for(url: str) -> sa.Engine:
+    engine = make_engine(url)
+    upgrade(engine)
+    synth.ensure_demo(engine=engine, bank=default_bank())
+    return engine
+
+
+def engine() -> sa.Engine:
+    """The engine for DATABASE_URL (read on every call), upgraded and seeded once per process."""
+    return _engine_for(database_url())
+
+
+def bank() -> Bank:
+    return default_bank()
+
+
+def shared(
+    *, ttl: float, max_entries: int | None = None
+) -> Callable[[Callable[Concatenate[sa.Engine, P], R]], Callable[P, R]]:
+    """Cache `read(engine, ...)` for every session, per database, for `ttl` seconds.
+
+    The decorated reader is called without the engine: it is the configured database's.
+    """
+
+    def decorate(read: Callable[Concatenate[sa.Engine, P], R]) -> Callable[P, R]:
+        def by_url(url: str, *args: Any, **kwargs: Any) -> R:
+            return read(_engine_for(url), *args, **kwargs)
+
+        # Streamlit names a cache by module, qualified name and source: give each reader its own.
+        by_url.__module__, by_url.__qualname__ = read.__module__, read.__qualname__
+        cached = st.cache_data(ttl=ttl, show_spinner=False, max_entries=max_entries)(by_url)
+
+        @functools.wraps(read)
+        def reader(*args: P.args, **kwargs: P.kwargs) -> R:
+            return cached(database_url(), *args, **kwargs)
+
+        return reader
+
+    return decorate
+
+
+@shared(ttl=60)
+def summary(engine: sa.Engine) -> store.Summary:
+    """How many companies, assessments and waves the database holds."""
+    return store.summary(engine=engine)
+
+
+@shared(ttl=120)
+def norm_frame(engine: sa.Engine, wave: int) -> pd.DataFrame:
+    """The wave's norm rows, shared by every session for two minutes."""
+    return store.norm_frame(engine=engine, wave=wave)
+
+
+@shared(ttl=120, max_entries=64)
+def cohort_frame(engine: sa.Engine, cohort: Cohort) -> pd.DataFrame:
+    """A cohort's assessments for the staff views, shared across sessions for two minutes."""
+    from readiness import analytics
+
+    return analytics.assessment_frame(engine=engine, cohort=cohort)
+
+
+@shared(ttl=300, max_entries=32)
+def dimension_frame(engine: sa.Engine, cohort: Cohort) -> pd.DataFrame:
+    from readiness import analytics
+
+    return analytics.dimension_frame(engine=engine, bank=default_bank(), cohort=cohort)
+
+
+@shared(ttl=300, max_entries=64)
+def item_frame(engine: sa.Engine, cohort: Cohort) -> pd.DataFrame:
+    from readiness import analytics
+
+    return analytics.item_frame(engine=engine, bank=default_bank(), cohort=cohort)
+
+
+@shared(ttl=2, max_entries=64)
+def room_snapshot(engine: sa.Engine, workshop_id: int) -> RoomSnapshot:
+    """A workshop room's aggregate, shared by every open screen for two seconds."""
+    from readiness import workshops
+
+    return workshops.room_snapshot(engine=engine, workshop_id=workshop_id, bank=default_bank())
+
+
+@shared(ttl=300, max_entries=8)
+def members_reference(engine: sa.Engine, wave: int) -> MembersReference:
+    """All members' medians in a wave (for the room's comparison), cached five minutes."""
+    from readiness import workshops
+
+    return workshops.all_members_reference(engine=engine, wave=wave, bank=default_bank())
+
+
+@shared(ttl=120, max_entries=64)
+def heatmap_data(_engine: sa.Engine, cohort: Cohort, stat: Stat, view: str) -> HeatmapData:
+    """The heatmap's grid for a cohort, statistic and view; a rerun copies only the grid.
+
+    Built from the cached cohort frames, so switching the statistic does not query again.
+    """
+    from readiness import analytics, reference
+
+    bank_ = default_bank()
+    if view == "dimensions":
+        frame = dimension_frame(cohort)
+        columns = analytics.dimension_keys(bank_)
+    else:
+        frame = cohort_frame(cohort)
+        columns = analytics.score_columns(bank_)
+    return analytics.heatmap(
+        frame, value_columns=columns, stat=stat, all_rows=reference.ksic_codes()
+    )
+
+
+@shared(ttl=300, max_entries=64)
+def partner_needs(engine: sa.Engine, cohort: Cohort, lang: str) -> pd.DataFrame:
+    from readiness import analytics
+
+    return analytics.partner_needs(engine=engine, bank=default_bank(), cohort=cohort, lang=lang)
+
+
+@shared(ttl=300, max_entries=8)
+def member_frame(engine: sa.Engine, wave: int) -> pd.DataFrame:
+    """Every member's latest scores and value-chain facts in a wave (cluster matching)."""
+    from readiness import clusters
+
+    return clusters.member_frame(engine=engine, wave=wave)
+
+
+@shared(ttl=300, max_entries=512)
+def complementary_members(engine: sa.Engine, company_id: int, wave: int, lang: str) -> list[Match]:
+    """The members a company may be shown as cluster partners (consent applied), cached."""
+    from readiness import clusters
+
+    members = member_frame(wave)
+    if not (members["company_id"] == company_id).any():  # submitted since the frame was cached
+        members = clusters.member_frame(engine=engine, wave=wave)
+    return clusters.rank_members(
+        members, company_id=company_id, viewer="company", limit=3, lang=lang, bank=default_bank()
+    )

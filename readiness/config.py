@@ -1,0 +1,146 @@
+"""The settings the app reads from its environment, in one place.
+
+`settings()` is the only reader. It parses the variables once per distinct set of values, so a
+process that changes its environment (a test with monkeypatch, a bench script) is never handed
+stale settings, and a malformed value fails with a message that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+
+from readiness.paths import ROOT
+
+DEFAULT_SQLITE_PATH = ROOT / "var" / "readiness.sqlite3"
+
+DATABASE_URL = "DATABASE_URL"
+WAVE = "READINESS_WAVE"
+DEMO = "READINESS_DEMO"
+DEMO_COMPANIES = "READINESS_DEMO_COMPANIES"
+DEMO_WAVES = "READINESS_DEMO_WAVES"
+PUBLIC_URL = "READINESS_PUBLIC_URL"
+STAFF_EMAILS = "READINESS_STAFF_EMAILS"
+STAFF_IDLE_MINUTES = "READINESS_STAFF_IDLE_MINUTES"
+VARIABLES = (
+    DATABASE_URL,
+    WAVE,
+    DEMO,
+    DEMO_COMPANIES,
+    DEMO_WAVES,
+    PUBLIC_URL,
+    STAFF_EMAILS,
+    STAFF_IDLE_MINUTES,
+)
+
+_ON = frozenset({"1", "true", "yes", "on"})
+_OFF = frozenset({"0", "false", "no", "off"})
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the app cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, typed, with its default; README's configuration table documents each."""
+
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """Any SQLAlchemy URL; the default is an embedded SQLite file in var/."""
+    wave: int | None = None
+    """The yearly wave new assessments belong to; None means this year."""
+    demo: bool = True
+    """Whether an empty database is seeded with synthetic demo members at start."""
+    demo_companies: int = 2000
+    demo_waves: int = 3
+    public_url: str | None = None
+    """The address users reach the app at, without a trailing slash; None when not configured."""
+    staff_emails: tuple[str, ...] = ()
+    """The single sign-on allow-list (emails or "@domain" entries); empty defers to secrets."""
+    staff_idle_minutes: int = 30
+    """A staff session idle this long is signed out."""
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from `environ`; an unset or blank variable takes its default."""
+
+        def raw(name: str) -> str:
+            return (environ.get(name) or "").strip()
+
+        defaults = cls()
+        return cls(
+            database_url=_database_url(raw(DATABASE_URL)) or defaults.database_url,
+            wave=_whole(WAVE, raw(WAVE)),
+            demo=_flag(DEMO, raw(DEMO), default=defaults.demo),
+            demo_companies=_whole(DEMO_COMPANIES, raw(DEMO_COMPANIES)) or defaults.demo_companies,
+            demo_waves=_whole(DEMO_WAVES, raw(DEMO_WAVES)) or defaults.demo_waves,
+            public_url=_public_url(raw(PUBLIC_URL)),
+            staff_emails=tuple(e.strip() for e in raw(STAFF_EMAILS).split(",") if e.strip()),
+            staff_idle_minutes=(
+                _whole(STAFF_IDLE_MINUTES, raw(STAFF_IDLE_MINUTES)) or defaults.staff_idle_minutes
+            ),
+        )
+
+
+def settings() -> Settings:
+    """The settings of the current environment."""
+    return _parsed(tuple(os.environ.get(name) for name in VARIABLES))
+
+
+@lru_cache(maxsize=16)
+def _parsed(values: tuple[str | None, ...]) -> Settings:
+    return Settings.from_environ(
+        {name: value for name, value in zip(VARIABLES, values, strict=True) if value is not None}
+    )
+
+
+def _whole(name: str, raw: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _flag(name: str, raw: str, *, default: bool) -> bool:
+    if not raw:
+        return default
+    if raw.lower() in _ON:
+        return True
+    if raw.lower() in _OFF:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), got {raw!r}")
+
+
+def _database_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    try:
+        sa.make_url(raw)
+    except sa.exc.ArgumentError:
+        # The value is not echoed: a URL may carry a password.
+        raise SettingsError(
+            f"{DATABASE_URL} is not a SQLAlchemy URL (e.g. postgresql+psycopg://user:pw@host/db)"
+        ) from None
+    return raw
+
+
+def _public_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(
+            f"{PUBLIC_URL} must be an http(s) address such as https://readiness.example.kr, "
+            f"got {raw!r}"
+        )
+    return raw.rstrip("/")
