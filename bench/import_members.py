@@ -21,6 +21,7 @@ from typing import Any
 
 from readiness import db, exports, importer, reference, store, synth
 from readiness.bank import Bank, load_bank
+from readiness.member_file import mode_words, not_applicable_word
 from readiness.models import Answer, Assessment, Company
 
 BIZ_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
@@ -37,6 +38,7 @@ def member_file(bank: Bank, companies: int, seed: int, wave: int) -> tuple[list[
     """Header and rows: one row per company, its profile and its answers in `wave`."""
     items = bank.item_ids()
     header = importer.template_header(bank)
+    modes, na = mode_words("ko"), not_applicable_word("ko")
     rows: list[list[Any]] = []
     for batch in synth.generate(
         bank,
@@ -64,9 +66,9 @@ def member_file(bank: Bank, companies: int, seed: int, wave: int) -> tuple[list[
                     exports.percent(c["export_share"]),
                     reference.label("revenue_bands", c["revenue_band"], "ko"),
                     a["wave"],
-                    exports.MODE_LABELS[a["mode"]]["ko"],
+                    modes[a["mode"]],
                     *(
-                        ("" if i not in given else "해당없음" if given[i] is None else given[i])
+                        "" if i not in given else given[i] if given[i] is not None else na
                         for i in items
                     ),
                 ]
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{step:<14}{seconds:>6.1f} s")
     print(f"read+plan+apply {total:.1f} s (goal: under 30 s)")
     print(f"written       {result.rows}")
-    print(f"re-import     {again.summary_text('en')}")
+    print(f"re-import     {again.summary_message().render('en')}")
     print(f"peak RSS      {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
     return 0 if again.nothing_to_do else 1
 

@@ -49,7 +49,7 @@ with import_tab:
         try:
             table = importer.read_table(data, upload.name)
         except importer.ImportFileError as exc:
-            st.error(exc.message.ko if lang == "ko" else exc.message.en, icon=":material/error:")
+            st.error(exc.message.render(lang), icon=":material/error:")
             st.stop()
         plans = st.session_state.setdefault("import_plans", {})
         plan = plans.get(table.sha256)
@@ -86,9 +86,7 @@ with import_tab:
                 with st.spinner(t("data.importing", lang)):
                     result = importer.apply_import(plan, engine=engine(), actor=staff.email)
             except importer.ImportFailure as exc:
-                st.error(
-                    exc.message.ko if lang == "ko" else exc.message.en, icon=":material/error:"
-                )
+                st.error(exc.message.render(lang), icon=":material/error:")
             else:
                 st.session_state["import_done"] = {
                     "created": f"{result.created:,}",

@@ -399,10 +399,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{args.file}: cannot read: {exc.strerror or exc}")
     except importer.ImportFileError as exc:
-        return _fail(f"{args.file}: {exc.message.get(lang)}")
+        return _fail(f"{args.file}: {exc.message.render(lang)}")
     engine = _engine(args)
     plan = importer.plan_import(table, engine=engine, bank=default_bank())
-    print(f"{path.name}: {plan.summary_text(lang)}")
+    print(f"{path.name}: {plan.summary_message().render(lang)}")
     for problem in plan.problems:
         print(f"{problem.severity}: {problem.describe(lang)}", file=sys.stderr)
     if plan.errors:
@@ -413,7 +413,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         result = importer.apply_import(plan, engine=engine, actor=args.actor)
     except importer.ImportRefused as exc:
-        return _fail(exc.message.get(lang))
+        return _fail(exc.message.render(lang))
     print(
         f"ok: {result.created:,} created, {result.updated:,} updated, "
         f"{result.assessments:,} results recorded (audit event {result.audit_event_id})"

@@ -1,8 +1,7 @@
 """Spreadsheet-safe exports: formulas neutralised, Korean readable in Excel (UTF-8 with BOM).
 
-Also the member file format that imports, exports and the downloadable template share (FIELDS),
-and the two staff exports: the member directory and the submitted assessments, as CSV or .xlsx,
-each recorded in the audit log.
+Also the two staff exports in the member file's format (readiness.member_file): the member
+directory and the submitted assessments, as CSV or .xlsx, each recorded in the audit log.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -20,6 +18,15 @@ import sqlalchemy as sa
 from readiness import reference, store
 from readiness.bank import Bank, default_bank
 from readiness.cohorts import Cohort
+from readiness.i18n import normalize_lang
+from readiness.member_file import (
+    COMPUTED,
+    FIELD_BY_KEY,
+    flag_words,
+    mode_words,
+    not_applicable_word,
+    pillar_score_header,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Format = Literal["csv", "xlsx"]
@@ -121,153 +128,7 @@ def table_bytes(
     raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
 
 
-# --- the member file format ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileField:
-    """One column of the member file: its Korean and English header and what it holds."""
-
-    key: str
-    ko: str
-    en: str
-    help_ko: str
-    help_en: str
-    example: str = ""
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-    def header(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
-
-
-FIELDS: tuple[FileField, ...] = (
-    FileField(
-        key="name",
-        ko="회사명",
-        en="name",
-        help_ko="회사 이름 (120자 이내)",
-        help_en="Company name (up to 120 characters)",
-        example="한빛정밀",
-        required=True,
-        aliases=("기업명", "업체명", "상호", "company", "company name"),
-    ),
-    FileField(
-        key="biz_no",
-        ko="사업자등록번호",
-        en="biz_no",
-        help_ko="10자리 (하이픈 허용). 있으면 이 번호로 기존 회원을 찾습니다",
-        help_en="10 digits, dashes allowed; when given, existing members are matched by it",
-        example="124-81-00998",
-        aliases=("사업자번호", "business number", "brn"),
-    ),
-    FileField(
-        key="ksic",
-        ko="업종코드",
-        en="ksic",
-        help_ko="KSIC 제조업 중분류 C10-C34",
-        help_en="KSIC manufacturing division, C10-C34",
-        example="C29",
-        required=True,
-        aliases=("업종", "ksic code", "industry"),
-    ),
-    FileField(
-        key="employees",
-        ko="종업원수",
-        en="employees",
-        help_ko="상시 종업원 수 (1 이상의 정수)",
-        help_en="Number of employees (a whole number, at least 1)",
-        example="45",
-        required=True,
-        aliases=("직원수", "상시근로자수", "종업원", "headcount"),
-    ),
-    FileField(
-        key="region",
-        ko="지역",
-        en="region",
-        help_ko="시도 이름 또는 코드 (예: 경기도, 41)",
-        help_en="Province or metropolitan city, by name or code (e.g. Gyeonggi, 41)",
-        example="경기도",
-        aliases=("소재지", "시도"),
-    ),
-    FileField(
-        key="export_share",
-        ko="수출비중(%)",
-        en="export_share",
-        help_ko="매출 중 수출 비중, 0-100 (%)",
-        help_en="Exports as a percentage of sales, 0-100",
-        example="35",
-        aliases=("수출비중", "수출비율", "export share", "export %"),
-    ),
-    FileField(
-        key="revenue_band",
-        ko="매출규모",
-        en="revenue_band",
-        help_ko="매출 구간 (코드 시트의 이름 또는 코드)",
-        help_en="Revenue band (name or id from the codes sheet)",
-        example="10억-50억 원",
-        aliases=("매출액구간", "revenue"),
-    ),
-    FileField(
-        key="wave",
-        ko="연도",
-        en="wave",
-        help_ko="진단 연도 (결과를 넣을 때 필수)",
-        help_en="Assessment year (required with results)",
-        example="2025",
-        aliases=("진단연도", "년도", "year"),
-    ),
-    FileField(
-        key="mode",
-        ko="유형",
-        en="mode",
-        help_ko="정밀 또는 간편 (비우면 정밀)",
-        help_en="full or quick (blank = full)",
-        example="정밀",
-        aliases=("진단유형", "type"),
-    ),
-    FileField(
-        key="synthetic",
-        ko="합성 데이터",
-        en="synthetic",
-        help_ko="시연용 합성 데이터 여부 (예/아니오, 비우면 아니오)",
-        help_en="Synthetic demo data (yes/no, blank = no)",
-        example="아니오",
-        aliases=("합성",),
-    ),
-)
-FIELD_BY_KEY = {f.key: f for f in FIELDS}
-TEMPLATE_FIELDS = tuple(f for f in FIELDS if f.key != "synthetic")
-# Columns our exports add that are computed from the rest; an import recognises and skips them.
-COMPUTED: dict[str, tuple[str, str]] = {
-    "division": ("업종명", "division"),
-    "size_band": ("규모", "size_band"),
-    "latest_wave": ("최근 연도", "latest_wave"),
-    "latest_overall": ("최근 종합점수", "latest_overall"),
-    "overall": ("종합점수", "overall"),
-    "stage": ("단계", "stage"),
-    "completeness": ("응답률(%)", "completeness"),
-    "submitted_at": ("제출일시", "submitted_at"),
-    "bank_version": ("문항 버전", "bank_version"),
-}
-YES = {"ko": "예", "en": "yes"}
-NO = {"ko": "아니오", "en": "no"}
-NOT_APPLICABLE = {"ko": "해당없음", "en": "N/A"}
-MODE_LABELS = {"full": {"ko": "정밀", "en": "full"}, "quick": {"ko": "간편", "en": "quick"}}
-
-
-def pillar_score_header(bank: Bank, pillar_id: str, lang: str) -> str:
-    name = bank.pillar(pillar_id).name.get(lang)
-    return f"{name} 점수" if lang == "ko" else f"{name} score"
-
-
-def computed_headers(bank: Bank) -> set[str]:
-    """Every header, in both languages, of a computed column of our exports."""
-    headers = {h for pair in COMPUTED.values() for h in pair}
-    headers |= {
-        pillar_score_header(bank, p, lang) for p in bank.pillar_ids for lang in ("ko", "en")
-    }
-    return headers
+# --- cells of the member file ------------------------------------------------------------------
 
 
 def percent(share: float | None) -> float | int | None:
@@ -292,7 +153,7 @@ def _names(kind: str, lang: str) -> dict[str, str]:
 
 
 def _name(kind: str, key: str | None, lang: str) -> str | None:
-    return None if key is None else _names(kind, "ko" if lang == "ko" else "en").get(key, key)
+    return None if key is None else _names(kind, normalize_lang(lang)).get(key, key)
 
 
 def _profile_cells(row: Any, lang: str) -> list[Any]:
@@ -311,7 +172,7 @@ def _profile_cells(row: Any, lang: str) -> list[Any]:
 
 
 def _computed(key: str, lang: str) -> str:
-    return COMPUTED[key][0 if lang == "ko" else 1]
+    return COMPUTED[key].header(lang)
 
 
 def _profile_headers(lang: str) -> list[str]:
@@ -363,13 +224,14 @@ def member_table(
         _computed("stage", lang),
         FIELD_BY_KEY["synthetic"].header(lang),
     ]
+    yes_no = flag_words(lang)
     rows = [
         [
             *_profile_cells(r, lang),
             r.latest_wave,
             _round(r.overall),
             _stage_label(bank, r.stage, lang),
-            (YES if r.synthetic else NO)[lang],
+            yes_no[bool(r.synthetic)],
         ]
         for r in found
     ]
@@ -405,7 +267,9 @@ def assessment_table(
         *(pillar_score_header(bank, p, lang) for p in pillars),
         *items,
     ]
-    not_applicable = NOT_APPLICABLE[lang]
+    not_applicable = not_applicable_word(lang)
+    yes_no = flag_words(lang)
+    modes = mode_words(lang)
     scores = [
         [_round(found.scores.get(r.assessment_id, {}).get(p)) for p in pillars] for r in found.rows
     ]
@@ -419,9 +283,9 @@ def assessment_table(
     rows = [
         [
             *_profile_cells(r, lang),
-            (YES if r.synthetic else NO)[lang],
+            yes_no[bool(r.synthetic)],
             r.wave,
-            MODE_LABELS[r.mode][lang],
+            modes[r.mode],
             _round(r.overall),
             _stage_label(bank, r.stage, lang),
             _round(None if r.completeness is None else r.completeness * 100),

@@ -182,7 +182,7 @@ def test_a_file_with_errors_writes_nothing(engine: sa.Engine, bank: Bank) -> Non
     before = counts(engine)
     with pytest.raises(ImportRefused) as caught:
         apply_import(checked, engine=engine, actor="staff@x")
-    assert "1 error" in caught.value.message.en
+    assert "1 error" in caught.value.message.render("en")
     assert counts(engine) == before
 
 
@@ -258,7 +258,7 @@ def test_a_name_shared_by_two_members_needs_the_business_number(
     )
     [problem] = checked.errors
     assert (problem.row, problem.column) == (2, "회사명")
-    assert "2 members have this name" in problem.message.en
+    assert "2 members have this name" in problem.message.render("en")
 
 
 def test_synthetic_demo_members_are_never_matched_by_real_rows(
@@ -279,7 +279,7 @@ def test_a_preview_made_stale_by_another_import_is_refused(engine: sa.Engine, ba
     before = counts(engine)
     with pytest.raises(ImportRefused) as caught:
         apply_import(first, engine=engine, actor="b")
-    assert "preview the file again" in caught.value.message.en
+    assert "preview the file again" in caught.value.message.render("en")
     assert counts(engine) == before
 
 

@@ -11,6 +11,7 @@ import pytest
 from readiness import importer
 from readiness.bank import Bank, default_bank
 from readiness.exports import csv_bytes, neutralise, unneutralise, xlsx_bytes
+from readiness.i18n import LANGS
 from readiness.importer import (
     MAX_BYTES,
     ImportFileError,
@@ -22,6 +23,8 @@ from readiness.importer import (
     template_header,
     template_xlsx,
 )
+from readiness.importer.cells import parse_flag, parse_level, parse_mode
+from readiness.member_file import FIELDS, flag_words, mode_words, not_applicable_word
 
 KO_HEADER = "회사명,사업자등록번호,업종코드,종업원수,지역,수출비중,연도,유형,EXP01,EXP02,SRV01"
 EN_HEADER = "name,biz_no,ksic,employees,region,export_share,wave,mode,EXP01,EXP02,SRV01"
@@ -46,7 +49,7 @@ def parsed(data: bytes, bank: Bank, filename: str = "members.csv") -> importer.P
 
 
 def errors(problems: list[Problem]) -> list[tuple[int, str, str]]:
-    return [(p.row, p.column, p.message.en) for p in problems if p.severity == "error"]
+    return [(p.row, p.column, p.message.render("en")) for p in problems if p.severity == "error"]
 
 
 # --- encodings, delimiters, formats --------------------------------------------------------------
@@ -110,8 +113,8 @@ def test_xlsx_numbers_and_percent_formatted_cells_read_as_the_user_sees_them(ban
 def test_a_file_over_20_mb_is_refused_before_reading() -> None:
     with pytest.raises(ImportFileError) as caught:
         read_table(b"a" * (MAX_BYTES + 1), "big.csv")
-    assert "larger than 20 MB" in caught.value.message.en
-    assert "20MB" in caught.value.message.ko
+    assert "larger than 20 MB" in caught.value.message.render("en")
+    assert "20MB" in caught.value.message.render("ko")
 
 
 @pytest.mark.parametrize(
@@ -130,8 +133,8 @@ def test_a_file_over_20_mb_is_refused_before_reading() -> None:
 def test_unreadable_files_give_a_plain_message(data: bytes, filename: str, expected: str) -> None:
     with pytest.raises(ImportFileError) as caught:
         read_table(data, filename)
-    assert expected in caught.value.message.en
-    assert caught.value.message.ko
+    assert expected in caught.value.message.render("en")
+    assert caught.value.message.render("ko") not in ("", caught.value.message.key)
     assert "Traceback" not in str(caught.value)
 
 
@@ -145,7 +148,7 @@ def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(bank: B
 def test_a_file_whose_first_rows_name_no_column_has_no_header() -> None:
     with pytest.raises(ImportFileError) as caught:
         read_table(csv_file("한빛정밀,C29,45", "세진테크,C26,12"), "m.csv")
-    assert "No header row found" in caught.value.message.en
+    assert "No header row found" in caught.value.message.render("en")
 
 
 def test_a_header_without_rows_is_a_warning_not_an_error(bank: Bank) -> None:
@@ -197,7 +200,7 @@ def test_unknown_columns_warn_but_unknown_item_ids_are_errors(bank: Bank) -> Non
         (1, "EXP99", "error"),
         (1, "비고", "warning"),
     ]
-    assert "unknown item id EXP99" in result.problems[0].message.en
+    assert "unknown item id EXP99" in result.problems[0].message.render("en")
 
 
 def test_a_missing_required_column_is_reported_once_on_the_header(bank: Bank) -> None:
@@ -337,7 +340,7 @@ def test_a_quick_scan_answering_items_outside_it_is_warned_about(bank: Bank) -> 
     )
     result = parsed(data, bank)
     assert [(p.column, p.severity) for p in result.problems] == [("유형", "warning")]
-    assert outside in result.problems[0].message.en
+    assert outside in result.problems[0].message.render("en")
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -432,3 +435,18 @@ def test_xlsx_cells_that_look_like_formulas_are_stored_as_text() -> None:
     assert ws["B2"].value == 42.5
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["A"].width >= 10
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_words_our_exports_write_read_back_in_every_language(lang: str, bank: Bank) -> None:
+    assert {value: parse_flag(word) for value, word in flag_words(lang).items()} == {
+        True: True,
+        False: False,
+    }
+    assert parse_level(not_applicable_word(lang)) is None
+    assert {mode: parse_mode(word) for mode, word in mode_words(lang).items()} == {
+        "full": "full",
+        "quick": "quick",
+    }
+    columns = map_columns([f.header(lang) for f in FIELDS], bank=bank)
+    assert list(columns.fields) == [f.key for f in FIELDS] and not columns.problems

@@ -1,0 +1,172 @@
+"""One cell of a member file to its value: names, codes, numbers, yes/no, modes and levels.
+
+Each parser takes the cell's text and returns the value, or raises `BadCell` with the message
+that tells the person what to write instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from readiness import reference
+from readiness.i18n import Message
+from readiness.profile import BizNoError, clean_text, normalize_biz_no
+from readiness.scoring import MAX_LEVEL
+
+NAME_MAX = 120
+WAVES = range(2000, 2101)
+NA_WORDS = {"na", "n/a", "해당없음", "해당사항없음", "notapplicable"}
+TRUE_WORDS = {"예", "yes", "y", "true", "1", "o"}
+FALSE_WORDS = {"아니오", "아니요", "no", "n", "false", "0", "x"}
+MODE_WORDS = {"full": {"full", "정밀", "정밀진단"}, "quick": {"quick", "간편", "간편진단"}}
+LEVELS = {str(n): n for n in range(MAX_LEVEL + 1)}
+
+
+class BadCell(Exception):
+    """A cell that does not hold what its column asks for."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.key)
+        self.message = message
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text).casefold())
+
+
+def reference_names(kind: str, key: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A reference list's values by value, Korean and English name (folded), plus `extra`."""
+    table: dict[str, str] = {}
+    for row in reference.reference()[kind]:
+        value = str(row[key])
+        for name in (value, row["ko"], row["en"]):
+            table[_fold(str(name))] = value
+    table.update(extra or {})
+    return table
+
+
+def region_names() -> dict[str, str]:
+    """Region codes by code, Korean and English name, and the usual short Korean forms."""
+    short: dict[str, list[str]] = {}
+    for row in reference.reference()["regions"]:
+        ko = row["ko"]
+        forms = {ko[:2]}
+        if len(ko) >= 4 and ko[2] in "남북":
+            forms.add(ko[0] + ko[2])  # 충청북도 -> 충북
+        for form in forms:
+            short.setdefault(form, []).append(str(row["code"]))
+    unique = {form: codes[0] for form, codes in short.items() if len(codes) == 1}
+    return reference_names("regions", "code", unique)
+
+
+def _number(text: str) -> float | None:
+    """A number written with or without thousands separators, or None."""
+    try:
+        value = float(text.replace(",", "").replace(" ", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_name(text: str) -> str:
+    if any(unicodedata.category(ch)[0] == "C" and ch != "\t" for ch in text):
+        raise BadCell(Message("importer.control_characters"))
+    name = clean_text(text, max_length=10_000)
+    if len(name) > NAME_MAX:
+        raise BadCell(Message("importer.name_too_long", {"max": NAME_MAX, "n": len(name)}))
+    return name
+
+
+def parse_biz_no(text: str) -> str:
+    try:
+        return normalize_biz_no(text.replace(".", ""))
+    except BizNoError as exc:
+        check_digit = "check digit" in str(exc)
+        raise BadCell(
+            Message("importer.biz_no_check_digit" if check_digit else "importer.biz_no_digits")
+        ) from None
+
+
+def parse_ksic(text: str, known: set[str]) -> str:
+    code = text.strip().upper().replace(" ", "")
+    if code.isdigit():
+        code = f"C{code}"
+    if code not in known:
+        raise BadCell(Message("importer.unknown_ksic", {"text": text}))
+    return code
+
+
+def parse_region(text: str, regions: Mapping[str, str]) -> str:
+    code = regions.get(_fold(text))
+    if code is None:
+        raise BadCell(Message("importer.unknown_region", {"text": text}))
+    return code
+
+
+def parse_revenue_band(text: str, bands: Mapping[str, str]) -> str:
+    band = bands.get(_fold(text))
+    if band is None:
+        raise BadCell(Message("importer.unknown_revenue_band", {"text": text}))
+    return band
+
+
+def parse_employees(text: str) -> int:
+    value = _number(text)
+    if value is None or not value.is_integer() or not 1 <= value <= 1_000_000:
+        raise BadCell(Message("importer.bad_employees", {"text": text}))
+    return int(value)
+
+
+def parse_export_share(text: str) -> float:
+    """A percentage ("35", "35%", "35.5 %") as a share 0-1."""
+    value = _number(text.removesuffix("%"))
+    if value is None or not 0 <= value <= 100:
+        raise BadCell(Message("importer.bad_export_share", {"text": text}))
+    return value / 100
+
+
+def parse_wave(text: str) -> int:
+    value = _number(text)
+    if value is None or not value.is_integer() or int(value) not in WAVES:
+        raise BadCell(
+            Message(
+                "importer.bad_wave", {"first": WAVES.start, "last": WAVES.stop - 1, "text": text}
+            )
+        )
+    return int(value)
+
+
+def parse_mode(text: str) -> str:
+    folded = _fold(text)
+    for mode, words in MODE_WORDS.items():
+        if folded in words:
+            return mode
+    raise BadCell(Message("importer.bad_mode", {"text": text}))
+
+
+def parse_flag(text: str) -> bool:
+    folded = _fold(text)
+    if folded in TRUE_WORDS:
+        return True
+    if folded in FALSE_WORDS:
+        return False
+    raise BadCell(Message("importer.bad_flag", {"text": text}))
+
+
+def parse_level(text: str) -> int | None:
+    """A level 0-5, or None for "not applicable"."""
+    if text in LEVELS:
+        return LEVELS[text]
+    if _fold(text) in NA_WORDS:
+        return None
+    value = _number(text)
+    if value is None:
+        raise BadCell(Message("importer.bad_level", {"text": text}))
+    if not value.is_integer():
+        raise BadCell(Message("importer.level_not_whole", {"text": text}))
+    if not 0 <= value <= MAX_LEVEL:
+        raise BadCell(Message("importer.level_out_of_range", {"text": text}))
+    return int(value)

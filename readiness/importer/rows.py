@@ -1,0 +1,288 @@
+"""Every row of a table checked on its own (no database): members, scored results, problems.
+
+Members are keyed by business registration number when the file gives one, else by exact name
+and KSIC division (and the synthetic flag). Several rows may describe one member (one per wave):
+later rows win, but a blank optional cell never clears an earlier value.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from readiness import reference
+from readiness.bank import Bank
+from readiness.exports import unneutralise
+from readiness.i18n import Message
+from readiness.importer.cells import (
+    LEVELS,
+    BadCell,
+    parse_biz_no,
+    parse_employees,
+    parse_export_share,
+    parse_flag,
+    parse_ksic,
+    parse_level,
+    parse_mode,
+    parse_name,
+    parse_region,
+    parse_revenue_band,
+    parse_wave,
+    reference_names,
+    region_names,
+)
+from readiness.importer.columns import ColumnMap, map_columns
+from readiness.importer.problems import Problem
+from readiness.importer.read import RawTable
+from readiness.member_file import FIELD_BY_KEY, FIELDS
+from readiness.profile import CompanyProfile
+from readiness.scoring import Result, score_assessment
+
+MemberKey = tuple[str, ...]
+UPDATABLE = ("region", "export_share", "revenue_band")  # optional: a blank cell keeps the stored
+
+
+@dataclass
+class FileMember:
+    """One company as the file describes it (several rows may describe it, one per wave)."""
+
+    key: MemberKey
+    row: int
+    profile: CompanyProfile
+    given: set[str]
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class FileAssessment:
+    """One submitted result in the file, scored with the bank."""
+
+    row: int
+    member: MemberKey
+    wave: int
+    mode: str
+    answers: dict[str, int | None]
+    result: Result
+
+
+@dataclass(frozen=True)
+class ParsedTable:
+    """What the file holds once checked on its own (no database involved)."""
+
+    table: RawTable
+    columns: ColumnMap
+    members: dict[MemberKey, FileMember]
+    assessments: list[FileAssessment]
+    problems: list[Problem]
+
+
+def name_key(name: str, ksic: str, synthetic: bool) -> MemberKey:
+    """The key of a member without a business registration number."""
+    return ("name", unicodedata.normalize("NFC", " ".join(name.split())), ksic, str(synthetic))
+
+
+def _member_key(profile: CompanyProfile, synthetic: bool) -> MemberKey:
+    if profile.biz_no:
+        return ("biz_no", profile.biz_no)
+    return name_key(profile.name, profile.ksic, synthetic)
+
+
+_MISSING = Message("importer.missing_value")
+
+
+class _RowReader:
+    """Reads one data row into field values and answers, collecting its problems."""
+
+    def __init__(self, header: list[str], columns: ColumnMap) -> None:
+        regions = region_names()
+        revenue = reference_names("revenue_bands", "id")
+        ksic = set(reference.ksic_codes())
+        self.header = header
+        self.required = {
+            "name": parse_name,
+            "ksic": lambda t: parse_ksic(t, ksic),
+            "employees": parse_employees,
+        }
+        self.optional = {
+            "biz_no": parse_biz_no,
+            "region": lambda t: parse_region(t, regions),
+            "export_share": parse_export_share,
+            "revenue_band": lambda t: parse_revenue_band(t, revenue),
+            "wave": parse_wave,
+            "mode": parse_mode,
+            "synthetic": parse_flag,
+        }
+        self.fields = [(k, i) for k, i in columns.fields.items() if k in self.optional]
+        self.required_at = [(k, columns.fields[k]) for k in self.required]
+        self.items = sorted(columns.items.items(), key=lambda kv: kv[1])
+
+    def read(
+        self, number: int, row: list[str]
+    ) -> tuple[dict[str, Any], dict[str, int | None], list[Problem]]:
+        values: dict[str, Any] = {}
+        answers: dict[str, int | None] = {}
+        problems: list[Problem] = []
+        width = len(row)
+        for key, index in self.required_at:
+            text = unneutralise(row[index]) if index < width else ""
+            if not text:
+                problems.append(Problem(number, self.header[index], _MISSING))
+                continue
+            try:
+                values[key] = self.required[key](text)
+            except BadCell as exc:
+                problems.append(Problem(number, self.header[index], exc.message))
+        for key, index in self.fields:
+            text = unneutralise(row[index]) if index < width else ""
+            if not text:
+                continue
+            try:
+                values[key] = self.optional[key](text)
+            except BadCell as exc:
+                problems.append(Problem(number, self.header[index], exc.message))
+        for item_id, index in self.items:
+            text = row[index] if index < width else ""
+            if not text:
+                continue
+            level = LEVELS.get(text, -1)
+            if level != -1:
+                answers[item_id] = level
+                continue
+            try:
+                answers[item_id] = parse_level(unneutralise(text))
+            except BadCell as exc:
+                problems.append(Problem(number, self.header[index], exc.message))
+        return values, answers, problems
+
+
+def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
+    """Check every row on its own: values, required fields, duplicates; score the results."""
+    columns = map_columns(table.header, bank=bank, header_row=table.header_row)
+    problems = list(columns.problems)
+    members: dict[MemberKey, FileMember] = {}
+    assessments: list[FileAssessment] = []
+    if not table.rows:
+        problems.append(Problem(table.header_row, "", Message("importer.no_rows"), "warning"))
+    if any(f.required and f.key not in columns.fields for f in FIELDS):
+        return ParsedTable(table, columns, members, assessments, problems)
+
+    header = table.header
+    reader = _RowReader(header, columns)
+    has_items = bool(columns.items)
+    quick_ids = set(bank.item_ids(quick_only=True))
+
+    def header_of(key: str) -> str:
+        at = columns.fields.get(key)
+        return FIELD_BY_KEY[key].both if at is None else header[at]
+
+    name_header, wave_header, mode_header = header_of("name"), header_of("wave"), header_of("mode")
+    seen_members: dict[MemberKey, int] = {}
+    seen_results: dict[tuple[MemberKey, int, str], int] = {}
+    unnamed: set[int] = set()
+
+    for number, row in table.rows:
+        for index in range(len(header), len(row)):
+            if row[index] and index not in unnamed:
+                unnamed.add(index)
+                problems.append(
+                    Problem(number, f"#{index + 1}", Message("importer.unnamed_column"), "warning")
+                )
+        values, answers, row_problems = reader.read(number, row)
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        synthetic = bool(values.pop("synthetic", False))
+        wave = values.pop("wave", None)
+        mode = values.pop("mode", "full")
+        try:
+            profile = CompanyProfile(**values)
+        except ValidationError as exc:  # a rule of the profile that the cell checks missed
+            detail = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            problems.append(
+                Problem(number, "", Message("importer.profile_rule", {"detail": detail}))
+            )
+            continue
+        key = _member_key(profile, synthetic)
+
+        problem: Problem | None = None
+        if answers and wave is None:
+            problem = Problem(number, wave_header, Message("importer.wave_missing"))
+        elif answers and all(level is None for level in answers.values()):
+            problem = Problem(
+                number, header[reader.items[0][1]], Message("importer.all_not_applicable")
+            )
+        elif answers and (key, wave, mode) in seen_results:
+            problem = Problem(
+                number,
+                name_header,
+                Message(
+                    "importer.duplicate_result",
+                    {
+                        "first": seen_results[(key, wave, mode)],
+                        "wave": wave,
+                        "mode": Message(f"member_file.mode_{mode}"),
+                    },
+                ),
+            )
+        elif not answers and key in seen_members:
+            problem = Problem(
+                number,
+                name_header,
+                Message("importer.duplicate_member", {"first": seen_members[key]}),
+            )
+        if problem is not None:
+            problems.append(problem)
+            continue
+        if not answers and wave is not None and has_items:
+            problems.append(
+                Problem(number, wave_header, Message("importer.wave_without_answers"), "warning")
+            )
+        seen_members.setdefault(key, number)
+        _merge_member(members, key, number, profile, synthetic)
+        if not answers:
+            continue
+        seen_results[(key, wave, mode)] = number
+        unscored = sorted(set(answers) - quick_ids) if mode == "quick" else []
+        if unscored:
+            problems.append(
+                Problem(
+                    number,
+                    mode_header,
+                    Message("importer.not_scored", {"items": ", ".join(unscored)}),
+                    "warning",
+                )
+            )
+        assessments.append(
+            FileAssessment(
+                row=number,
+                member=key,
+                wave=wave,
+                mode=mode,
+                answers=answers,
+                result=score_assessment(bank, answers, mode=mode),
+            )
+        )
+    problems.sort(key=lambda p: (p.row, p.severity != "error"))
+    return ParsedTable(table, columns, members, assessments, problems)
+
+
+def _merge_member(
+    members: dict[MemberKey, FileMember],
+    key: MemberKey,
+    number: int,
+    profile: CompanyProfile,
+    synthetic: bool,
+) -> None:
+    """Later rows of a company win, but a blank optional cell never clears an earlier value."""
+    given = {k for k in UPDATABLE if k in profile.model_fields_set}
+    known = members.get(key)
+    if known is None:
+        members[key] = FileMember(key, number, profile, given, synthetic)
+        return
+    kept = {k: getattr(known.profile, k) for k in known.given - given}
+    known.profile = profile.model_copy(update=kept)
+    known.given |= given
+    known.row = number
