@@ -34,14 +34,14 @@ class NextStep:
 def _weakest_item(items: list[Item], answers: Answers) -> tuple[Item, int] | None:
     """The answered item with the lowest level below 5; among equals, the heaviest."""
     candidates = [
-        (answers[i.id], -i.weight, n, i)
+        (level, -i.weight, n, i)
         for n, i in enumerate(items)
-        if answers.get(i.id) is not None and answers[i.id] < 5  # type: ignore[operator]
+        if (level := answers.get(i.id)) is not None and level < 5
     ]
     if not candidates:
         return None
-    level, _, _, item = min(candidates)
-    return item, int(level)  # type: ignore[arg-type]
+    lowest, _, _, item = min(candidates)
+    return item, int(lowest)
 
 
 def next_steps(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -182,14 +182,14 @@ def _read_yaml(path: Path) -> object:
         raise BankError(f"{path}: not valid YAML: {exc}") from None
 
 
-def _describe(path: Path, exc: ValidationError, raw: object) -> str:
+def _describe(path: Path, exc: ValidationError, raw: Any) -> str:
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
         where = ""
         if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
             try:
-                item_id = raw["items"][loc[1]].get("id", f"#{loc[1] + 1}")  # type: ignore[index]
+                item_id = raw["items"][loc[1]].get("id", f"#{loc[1] + 1}")
             except (KeyError, IndexError, TypeError, AttributeError):
                 item_id = f"#{loc[1] + 1}"
             where = f"item {item_id}, "

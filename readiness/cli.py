@@ -7,9 +7,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readiness.bank import BankError, load_bank
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -30,7 +33,7 @@ def _read_json(path: str) -> tuple[Any, str | None]:
         return None, f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
 
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202
+def _engine(args: argparse.Namespace) -> sa.Engine:
     from readiness.db import make_engine, upgrade
 
     engine = make_engine(args.database_url)
@@ -495,7 +498,7 @@ def cmd_workshop_create(args: argparse.Namespace) -> int:
 
         try:
             qr.parent.mkdir(parents=True, exist_ok=True)
-            segno.make(url, error="m").save(qr, scale=10, border=2)
+            segno.make(url, error="m").save(str(qr), scale=10, border=2)
         except OSError as exc:
             return _fail(f"{qr}: cannot write: {exc.strerror or exc}")
         print(f"qr:   {qr}")
@@ -521,7 +524,7 @@ def cmd_workshop_list(args: argparse.Namespace) -> int:
 
 def cmd_workshop_status(args: argparse.Namespace) -> int:
     """Open, pause or close the workshop a code names."""
-    from readiness import workshops
+    from readiness import store, workshops
 
     engine = _engine(args)
     code = workshops.normalize_code(args.code)
@@ -532,7 +535,9 @@ def cmd_workshop_status(args: argparse.Namespace) -> int:
         return _fail(f"{str(workshops.WorkshopError('unknown'))}: {code}")
     status = WORKSHOP_VERBS[args.workshop_command]
     before = workshop.status
-    workshops.set_status(engine=engine, workshop_id=workshop.id, status=status, actor=args.actor)
+    workshops.set_status(
+        engine=engine, workshop_id=store.stored_id(workshop), status=status, actor=args.actor
+    )
     if before == status:
         print(f"ok: workshop {code} is already {status}")
     else:

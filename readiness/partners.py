@@ -58,6 +58,7 @@ from readiness.i18n import (
     LANGS,
     Localized,
     Message,
+    Param,
     as_data,
     check_lang,
     localize,
@@ -181,8 +182,8 @@ def _condition_problems(cond: object, bank: Bank, at: str) -> list[str]:
         found = " and ".join(kinds)
         return [f"{at}: one condition per mapping, found {found}; combine them with all: [...]"]
     if not kinds:
-        unknown = ", ".join(repr(k) for k in cond)
-        return [f"{at}: unknown condition {unknown}; expected one of {', '.join(KINDS)}"]
+        given = ", ".join(repr(k) for k in cond)
+        return [f"{at}: unknown condition {given}; expected one of {', '.join(KINDS)}"]
     kind = kinds[0]
     value = cond[kind]
     if kind in ("item", "pillar"):
@@ -247,14 +248,14 @@ def _template_problems(rule: Rule, bank: Bank) -> list[str]:
     return problems
 
 
-def _describe(source: str, exc: ValidationError, raw: object) -> str:
+def _describe(source: str, exc: ValidationError, raw: Any) -> str:
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
         where = ""
         if len(loc) >= 2 and loc[0] == "types" and isinstance(loc[1], int):
             try:
-                type_id = raw["types"][loc[1]].get("id") or f"#{loc[1] + 1}"  # type: ignore[index]
+                type_id = raw["types"][loc[1]].get("id") or f"#{loc[1] + 1}"
             except (KeyError, IndexError, TypeError, AttributeError):
                 type_id = f"#{loc[1] + 1}"
             where = f"type {type_id}, "
@@ -439,7 +440,7 @@ def _phrase(name: str, cond: Condition, facts: _Facts, bank: Bank) -> Message | 
     """The words for one placeholder."""
     if name in bank.known_item_ids:
         item = bank.item(name)
-        words = {
+        words: dict[str, Param] = {
             "item": name,
             "dimension": _in_sentence(
                 lambda lang: bank.dimension_name(item.pillar, item.dimension, lang)

@@ -22,6 +22,7 @@ from readiness.bank import Bank, Item
 from readiness.exports import csv_bytes
 from readiness.i18n import t
 from readiness.models import Assessment, Company, PillarScoreRow
+from readiness.partners import Suggestion
 from readiness.scoring import Answers, weakest_critical
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class CompanyResults:
     previous: Assessment | None  # the latest assessment submitted before this one
     previous_scores: Mapping[str, PillarScoreRow]
     steps: tuple[NextStep, ...]
-    partners: tuple[partners.Suggestion, ...]
+    partners: tuple[Suggestion, ...]
     members: tuple[Match, ...]  # complementary cluster members the company may see
 
     def score(self, key: str) -> float | None:
@@ -81,11 +82,11 @@ class CompanyResults:
         return self.bench.suppressed and self.bench.median.get(OVERALL) is None
 
     @property
-    def top_partners(self) -> tuple[partners.Suggestion, ...]:
+    def top_partners(self) -> tuple[Suggestion, ...]:
         return self.partners[:TOP_PARTNERS]
 
     @property
-    def other_partners(self) -> tuple[partners.Suggestion, ...]:
+    def other_partners(self) -> tuple[Suggestion, ...]:
         return self.partners[TOP_PARTNERS:]
 
 
@@ -119,8 +120,9 @@ def company_results(
     `clusters.rank_members` ranks for the company (viewer "company"). `lang` is the language the
     partner catalog writes its reasons in.
     """
-    answers = store.answers_of(engine=engine, assessment_id=assessment.id)
-    scores = store.pillar_scores_of(engine=engine, assessment_id=assessment.id)
+    assessment_id = store.stored_id(assessment)
+    answers = store.answers_of(engine=engine, assessment_id=assessment_id)
+    scores = store.pillar_scores_of(engine=engine, assessment_id=assessment_id)
     keyed = {OVERALL: assessment.overall, **{pid: scores[pid].score for pid in bank.pillar_ids}}
     bench = peers.benchmark(
         norm_frame,
@@ -131,7 +133,9 @@ def company_results(
     )
     previous = previous_assessment(submitted, assessment)
     previous_scores = (
-        store.pillar_scores_of(engine=engine, assessment_id=previous.id) if previous else {}
+        store.pillar_scores_of(engine=engine, assessment_id=store.stored_id(previous))
+        if previous
+        else {}
     )
     suggestions = partners.suggest(
         partners.load_catalog(),

@@ -124,9 +124,9 @@ def stage_for(
         return None
     reached = [s for s in bank.stages if overall >= s.min]
     stage_index = len(reached) - 1
-    gate_index = [s.id for s in bank.stages].index(bank.gate.stage)
+    gate_index = bank.stages.index(bank.stage(bank.gate.stage))
     gate_open = all(
-        pillar_scores.get(p.id) is not None and pillar_scores[p.id] >= bank.gate.min_pillar_score
+        (score := pillar_scores.get(p.id)) is not None and score >= bank.gate.min_pillar_score
         for p in bank.pillars
     )
     if stage_index >= gate_index and not gate_open:

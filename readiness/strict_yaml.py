@@ -25,4 +25,4 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def safe_load(stream: Any) -> Any:
-    return yaml.load(stream, Loader=_StrictLoader)  # noqa: S506  (a SafeLoader subclass)
+    return yaml.load(stream, Loader=_StrictLoader)  # safe: _StrictLoader is a SafeLoader

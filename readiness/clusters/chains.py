@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import Field, ValidationError
@@ -98,7 +98,7 @@ def _chain_problems(spec: ChainSpec, where: str) -> list[str]:
     return problems
 
 
-def parse_chains(raw: object, *, source: str = "<chains>") -> ChainCatalog:
+def parse_chains(raw: Any, *, source: str = "<chains>") -> ChainCatalog:
     """Validate chains read from YAML; raises ChainError naming file, chain and field."""
     try:
         catalog = ChainCatalog.model_validate(raw)
@@ -109,7 +109,7 @@ def parse_chains(raw: object, *, source: str = "<chains>") -> ChainCatalog:
             where = ""
             if len(loc) >= 2 and loc[0] == "chains" and isinstance(loc[1], int):
                 try:
-                    chain_id = raw["chains"][loc[1]].get("id") or f"#{loc[1] + 1}"  # type: ignore[index]
+                    chain_id = raw["chains"][loc[1]].get("id") or f"#{loc[1] + 1}"
                 except (KeyError, IndexError, TypeError, AttributeError):
                     chain_id = f"#{loc[1] + 1}"
                 where, loc = f"chain {chain_id}, ", loc[2:]

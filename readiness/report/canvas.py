@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import cast
 
 from fpdf import FPDF, FontFace
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from readiness.i18n import t
 from readiness.paths import DATA_DIR
@@ -94,12 +95,17 @@ class Canvas(FPDF):
         self.set_font(FONT, "B" if bold else "", size)
         self.set_text_color(*colour)
 
+    def wrapped(self, text: str, width: float) -> list[str]:
+        """The lines `text` wraps to at `width` in the current font, word by word; draws nothing."""
+        lines = self.multi_cell(width, text=text, dry_run=True, output=MethodReturnValue.LINES)
+        return cast(list[str], lines)  # fpdf2 types the result as the union over every `output`
+
     def fit_lines(self, text: str, width: float, max_lines: int) -> list[str]:
         """`text` wrapped to `width` in the current font, cut with an ellipsis after `max_lines`."""
-        lines = self.multi_cell(width, text=text, dry_run=True, output="LINES", wrapmode="WORD")
+        lines = self.wrapped(text, width)
         if len(lines) <= max_lines:
-            return list(lines)
-        kept = list(lines[:max_lines])
+            return lines
+        kept = lines[:max_lines]
         last = kept[-1].rstrip()
         while last and self.get_string_width(last + "…") > width:
             last = last[:-1]
@@ -162,10 +168,7 @@ class Canvas(FPDF):
             for width, cell in zip(widths, row, strict=True):
                 text, style = cell if isinstance(cell, tuple) else (cell, None)
                 self.font(8.2 if i else 8, bold=bool(i == 0 or style))
-                wrapped = self.multi_cell(
-                    width - 2 * CELL_PAD_X, text=text, dry_run=True, output="LINES"
-                )
-                lines = max(lines, len(wrapped))
+                lines = max(lines, len(self.wrapped(text, width - 2 * CELL_PAD_X)))
             total += lines * LINE_H + 2 * CELL_PAD_Y
         return total
 

@@ -206,7 +206,7 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
     """The report of `results`, every text in `lang`."""
     a, company = results.assessment, results.company
     stage = bank.stage(a.stage) if a.stage else None
-    progress = ()
+    progress: tuple[ProgressRow, ...] = ()
     if results.previous is not None:
         progress = tuple(
             ProgressRow(
@@ -223,7 +223,7 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
         size_band=reference.label("size_bands", company.size_band, lang),
         region=reference.label("regions", company.region, lang) if company.region else None,
         wave=a.wave,
-        mode=a.mode,  # type: ignore[arg-type]
+        mode=a.mode,  # type: ignore[arg-type]  # a str column; checked in __post_init__
         submitted=(a.submitted_at or datetime.now(UTC)).date(),
         bank_version=a.bank_version,
         overall=a.overall,

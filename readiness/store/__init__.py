@@ -68,6 +68,7 @@ from readiness.store.companies import (
 )
 from readiness.store.errors import StoreError, WorkshopStateError
 from readiness.store.norms import latest_wave, norm_frame, norm_rows
+from readiness.store.rows import stored_id
 from readiness.store.staff import (
     StaffEvent,
     add_staff_user,
@@ -151,6 +152,7 @@ __all__ = [
     "set_workshop_status",
     "staff_user",
     "staff_users",
+    "stored_id",
     "start_assessment",
     "submit_assessment",
     "summary",

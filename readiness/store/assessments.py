@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from readiness.bank import Bank
 from readiness.cohorts import Cohort
@@ -18,6 +18,7 @@ from readiness.scoring import AnswerError, Answers, Result, score_assessment, va
 from readiness.store.audit import append_event
 from readiness.store.cohorts import latest_submissions
 from readiness.store.errors import StoreError
+from readiness.store.rows import stored_id, table_of
 from readiness.store.workshops import check_workshop
 
 
@@ -70,7 +71,7 @@ def open_draft(*, engine: sa.Engine, company_id: int) -> Assessment | None:
         return session.exec(
             select(Assessment)
             .where(Assessment.company_id == company_id, Assessment.status == "draft")
-            .order_by(Assessment.id.desc())  # type: ignore[union-attr]
+            .order_by(col(Assessment.id).desc())
             .limit(1)
         ).first()
 
@@ -86,7 +87,7 @@ def assessments_of(*, engine: sa.Engine, company_id: int) -> list[Assessment]:
         rows = session.exec(
             select(Assessment)
             .where(Assessment.company_id == company_id)
-            .order_by(Assessment.created_at.desc(), Assessment.id.desc())  # type: ignore[attr-defined]
+            .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())
         )
         return list(rows.all())
 
@@ -118,10 +119,11 @@ def save_answer(
 
 def _put_answers(session: Session, assessment: Assessment, answers: Answers) -> None:
     """Insert or update validated answers of a draft, inside the caller's write transaction."""
+    assessment_id = stored_id(assessment)
     for item_id, level in answers.items():
-        row = session.get(Answer, (assessment.id, item_id))
+        row = session.get(Answer, (assessment_id, item_id))
         if row is None:
-            session.add(Answer(assessment_id=assessment.id, item_id=item_id, level=level))
+            session.add(Answer(assessment_id=assessment_id, item_id=item_id, level=level))
         else:
             row.level = level
             session.add(row)
@@ -227,9 +229,9 @@ class ResultRows:
 def result_rows(*, engine: sa.Engine, cohort: Cohort) -> ResultRows:
     """The latest submission per member, wave and mode that the cohort picks, with its scores and
     answers."""
-    c = Company.__table__  # type: ignore[attr-defined]
-    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
-    ans = Answer.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
+    ps = table_of(PillarScoreRow)
+    ans = table_of(Answer)
     own: Sequence[str] = (
         "wave",
         "mode",

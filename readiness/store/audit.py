@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from readiness.audit import ChainReport, check_chain, next_event
 from readiness.db import read_session, write_session
 from readiness.models import AuditEvent
+from readiness.store.rows import stored_id
 
 CHAIN_LOCK_KEY = 724201  # pg_advisory_xact_lock key that serialises appends on PostgreSQL
 
@@ -32,7 +33,7 @@ def append_event(
 ) -> AuditEvent:
     """Append one event inside the caller's write transaction."""
     _lock_chain(session)
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
     event = next_event(
         last, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail
     )
@@ -61,12 +62,15 @@ def _events(session: Session, batch: int) -> Iterator[AuditEvent]:
     last_id = 0
     while True:
         rows = session.exec(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)  # type: ignore[arg-type]
+            select(AuditEvent)
+            .where(col(AuditEvent.id) > last_id)
+            .order_by(col(AuditEvent.id))
+            .limit(batch)
         ).all()
         if not rows:
             return
         yield from rows
-        last_id = rows[-1].id  # type: ignore[assignment]
+        last_id = stored_id(rows[-1])
 
 
 def verify_audit(*, engine: sa.Engine, batch: int = 5000) -> ChainReport:

@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel
 from readiness.db import write_session
 from readiness.models import Answer, Assessment, AuditEvent, Company
 from readiness.store.audit import append_event
+from readiness.store.rows import table_of
 
 RowBatch = Mapping[type[SQLModel], Sequence[dict[str, Any]]]
 RowSource = RowBatch | Iterable[RowBatch] | Callable[[dict[str, int]], Iterable[RowBatch]]
@@ -66,6 +67,7 @@ def _row_writer(conn: sa.Connection, table: sa.Table) -> Callable[[Sequence[dict
             conn.execute(table.insert(), list(part))
 
         return write_core
+    assert driver is not None  # a connection in use always holds its driver's connection
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     pick = operator.itemgetter(*names)
 
@@ -132,7 +134,7 @@ class LoadReads:
 
     def companies(self, *, biz_nos: Sequence[str] = (), names: Sequence[str] = ()) -> list[Any]:
         """Every company row whose business number is in `biz_nos` or whose name is in `names`."""
-        c = Company.__table__  # type: ignore[attr-defined]
+        c = table_of(Company)
         found: list[Any] = []
         for column, values in ((c.c.biz_no, biz_nos), (c.c.name, names)):
             for chunk in _chunks(list(values), QUERY_CHUNK):
@@ -141,7 +143,7 @@ class LoadReads:
 
     def submitted(self, *, company_ids: Sequence[int]) -> list[Any]:
         """(id, company_id, wave, mode) of the companies' submitted assessments."""
-        a = Assessment.__table__  # type: ignore[attr-defined]
+        a = table_of(Assessment)
         found: list[Any] = []
         for chunk in _chunks(list(company_ids), QUERY_CHUNK):
             query = sa.select(a.c.id, a.c.company_id, a.c.wave, a.c.mode).where(
@@ -152,7 +154,7 @@ class LoadReads:
 
     def answers(self, *, assessment_ids: Sequence[int]) -> dict[int, dict[str, int | None]]:
         """The answers of the assessments, by assessment id."""
-        ans = Answer.__table__  # type: ignore[attr-defined]
+        ans = table_of(Answer)
         found: dict[int, dict[str, int | None]] = {}
         for chunk in _chunks(list(assessment_ids), QUERY_CHUNK):
             query = sa.select(ans.c.assessment_id, ans.c.item_id, ans.c.level).where(
@@ -187,7 +189,7 @@ class BulkLoad(LoadReads):
         """Write a batch, tables in the order given (parents first); rows are plain dicts with
         every column set, ids included. Adds to `counts` (rows per table name)."""
         for model, table_rows in batch.items():
-            table = model.__table__  # type: ignore[attr-defined]
+            table = table_of(model)
             self.counts[table.name] = self.counts.get(table.name, 0) + len(table_rows)
             if table not in self._writers:
                 self._writers[table] = _row_writer(self._conn, table)
@@ -197,7 +199,7 @@ class BulkLoad(LoadReads):
     def update(self, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
         """Set the given columns of rows by id ({"id": ..., column: value}), one executemany per
         set of columns."""
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in rows:
             columns = tuple(sorted(k for k in row if k != "id"))

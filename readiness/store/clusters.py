@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 
 from readiness import reference
 from readiness.db import read_session, write_session
@@ -14,6 +14,7 @@ from readiness.models import Cluster, ClusterMember, Company
 from readiness.profile import clean_text
 from readiness.store.audit import append_event, record_event
 from readiness.store.errors import StoreError
+from readiness.store.rows import stored_id, table_of
 
 CLUSTER_NOTE_MAX = 500
 
@@ -24,7 +25,7 @@ def cluster_company_facts(*, engine: sa.Engine, ksic: Sequence[str] = ()) -> lis
     One dict per company (of the given KSIC divisions; all when empty): company_id, employees,
     roles, markets, products, consent_suggest, consent_named. Lists come back decoded.
     """
-    c = Company.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
     query = sa.select(
         c.c.id.label("company_id"),
         c.c.employees,
@@ -72,14 +73,15 @@ def create_cluster(
         raise StoreError(f"unknown value-chain role(s): {', '.join(bad)}")
     cluster = Cluster(name=name, chain=chain, created_by=created_by, note=note)
     with write_session(engine) as session:
-        found = set(session.exec(select(Company.id).where(Company.id.in_(ids))).all())  # type: ignore[union-attr]
+        found = set(session.exec(select(Company.id).where(col(Company.id).in_(ids))).all())
         missing = [i for i in ids if i not in found]
         if missing:
             raise StoreError(f"no such company: {', '.join(map(str, missing))}")
         session.add(cluster)
         session.flush()
+        cluster_id = stored_id(cluster)
         session.add_all(
-            ClusterMember(cluster_id=cluster.id, company_id=int(company_id), role=role)  # type: ignore[arg-type]
+            ClusterMember(cluster_id=cluster_id, company_id=int(company_id), role=role)
             for company_id, role in members
         )
         append_event(
@@ -87,7 +89,7 @@ def create_cluster(
             actor=created_by,
             action="cluster.save",
             entity="cluster",
-            entity_id=cluster.id,  # type: ignore[arg-type]
+            entity_id=cluster_id,
             detail={
                 "name": name,
                 "chain": chain,
@@ -100,8 +102,8 @@ def create_cluster(
 def list_clusters(*, engine: sa.Engine, company_id: int | None = None) -> list[dict[str, Any]]:
     """Saved clusters, newest first: id, name, chain, created_by, created_at, note, members
     (how many). With `company_id`, only the clusters that company belongs to."""
-    cl = Cluster.__table__  # type: ignore[attr-defined]
-    cm = ClusterMember.__table__  # type: ignore[attr-defined]
+    cl = table_of(Cluster)
+    cm = table_of(ClusterMember)
     count = (
         sa.select(sa.func.count())
         .where(cm.c.cluster_id == cl.c.id)
@@ -127,8 +129,8 @@ def get_cluster(*, engine: sa.Engine, cluster_id: int) -> Cluster | None:
 def cluster_members(*, engine: sa.Engine, cluster_id: int) -> list[dict[str, Any]]:
     """A saved cluster's members in the order saved: company_id, role, name, ksic, size_band,
     region, roles, products, synthetic. Empty for an unknown cluster."""
-    c = Company.__table__  # type: ignore[attr-defined]
-    cm = ClusterMember.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
+    cm = table_of(ClusterMember)
     query = (
         sa.select(
             cm.c.company_id,
@@ -158,7 +160,7 @@ def delete_cluster(*, engine: sa.Engine, cluster_id: int, actor: str) -> bool:
         members = session.exec(
             select(ClusterMember.company_id).where(ClusterMember.cluster_id == cluster_id)
         ).all()
-        session.exec(delete(ClusterMember).where(ClusterMember.cluster_id == cluster_id))  # type: ignore[arg-type]
+        session.exec(delete(ClusterMember).where(col(ClusterMember.cluster_id) == cluster_id))
         session.delete(cluster)
         append_event(
             session,

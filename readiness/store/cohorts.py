@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from readiness.cohorts import Cohort
 from readiness.models import Answer, Assessment, Company, PillarScoreRow
+from readiness.store.rows import table_of
 
 ANALYTICS_COLUMNS = (
     "assessment_id",
@@ -75,8 +76,8 @@ def latest_submissions(
     filters are a semi-join, so the window runs over the assessment table alone. `count_as` adds
     a column of that name: how many submissions the partition holds.
     """
-    a = Assessment.__table__  # type: ignore[attr-defined]
-    c = Company.__table__  # type: ignore[attr-defined]
+    a = table_of(Assessment)
+    c = table_of(Company)
     conditions: list[sa.ColumnElement[bool]] = [] if drafts else [a.c.status == "submitted"]
     for column, wanted in (
         (a.c.wave, cohort.waves),
@@ -95,14 +96,14 @@ def latest_submissions(
         order.append(a.c.wave.desc())
     order += [a.c.submitted_at.desc().nulls_last(), a.c.id.desc()]
     partition = [a.c[name] for name in per]
-    wanted = list(dict.fromkeys([*columns, *(["stage"] if cohort.stages else [])]))
+    carried = list(dict.fromkeys([*columns, *(["stage"] if cohort.stages else [])]))
     extra = (
         [] if count_as is None else [sa.func.count().over(partition_by=partition).label(count_as)]
     )
     ranked = (
         sa.select(
             a.c.id,
-            *(a.c[name] for name in wanted),
+            *(a.c[name] for name in carried),
             *extra,
             sa.func.row_number().over(partition_by=partition, order_by=order).label("rank"),
         )
@@ -120,7 +121,7 @@ def latest_submissions(
     )
 
 
-def fetch_plain(conn: sa.Connection, query: sa.Select) -> list[tuple[Any, ...]]:
+def fetch_plain(conn: sa.Connection, query: sa.Select) -> Sequence[tuple[Any, ...]]:
     """All rows as the driver returns them, without SQLAlchemy's per-row processing.
 
     For large reads whose columns need no conversion (ints, floats, text): a third less CPU on a
@@ -135,10 +136,12 @@ def fetch_plain(conn: sa.Connection, query: sa.Select) -> list[tuple[Any, ...]]:
 
 def with_pillar_scores(
     latest: sa.Subquery, joined: sa.FromClause, pillars: Sequence[str]
-) -> tuple[sa.FromClause, dict[str, sa.Alias]]:
+) -> tuple[sa.FromClause, dict[str, sa.FromClause]]:
     """`joined` with one outer-joined pillar score per pillar id of `latest`'s assessment."""
-    ps = PillarScoreRow.__table__  # type: ignore[attr-defined]
-    scores = {pid: ps.alias(f"score_{n}") for n, pid in enumerate(pillars)}
+    ps = table_of(PillarScoreRow)
+    scores: dict[str, sa.FromClause] = {
+        pid: ps.alias(f"score_{n}") for n, pid in enumerate(pillars)
+    }
     for pid, alias in scores.items():
         joined = joined.outerjoin(
             alias, sa.and_(alias.c.assessment_id == latest.c.id, alias.c.pillar == pid)
@@ -148,14 +151,14 @@ def with_pillar_scores(
 
 def cohort_rows(
     *, engine: sa.Engine, cohort: Cohort, pillars: Sequence[str]
-) -> tuple[list[str], list[tuple[Any, ...]]]:
+) -> tuple[list[str], Sequence[tuple[Any, ...]]]:
     """Column names and rows of a staff cohort: the latest submission per company and wave.
 
     Columns are ANALYTICS_COLUMNS, then one score per pillar id (None where it has no score).
     Staff see every submission, norm-eligible or not. Rows come in no particular order, as the
     driver returns them (`synthetic` is 0/1 on SQLite).
     """
-    c = Company.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
     own = ("company_id", "wave", "mode", "workshop_id", "overall", "stage", "completeness")
     latest = latest_submissions(*own, cohort=cohort, per=("company_id", "wave"))
     joined, scores = with_pillar_scores(
@@ -172,7 +175,7 @@ def cohort_rows(
 
 def cohort_dimension_rows(
     *, engine: sa.Engine, cohort: Cohort, items: Sequence[ItemWeight]
-) -> list[tuple[int, int, float]]:
+) -> Sequence[tuple[int, int, float]]:
     """(assessment id, dimension number, score) rows for the cohort's latest submissions.
 
     score = 100 x sum(w L) / (5 x sum(w)) over the dimension's items answered with a level (the
@@ -181,7 +184,7 @@ def cohort_dimension_rows(
     with a joined VALUES table SQLite's planner may drive the join from the small table and run
     two to three times slower.
     """
-    an = Answer.__table__  # type: ignore[attr-defined]
+    an = table_of(Answer)
     latest = latest_submissions(cohort=cohort, per=("company_id", "wave"))
     dimension = sa.case({item: number for item, number, _ in items}, value=an.c.item_id)
     weight = sa.case({item: float(w) for item, _, w in items}, value=an.c.item_id)
@@ -195,7 +198,7 @@ def cohort_dimension_rows(
         .having(key.is_not(None))
     )
     with engine.connect() as conn:
-        return fetch_plain(conn, query)  # type: ignore[return-value]
+        return fetch_plain(conn, query)
 
 
 def cohort_item_rows(
@@ -203,7 +206,7 @@ def cohort_item_rows(
 ) -> list[tuple[str, float | None, int, int]]:
     """Per item over the cohort's latest submissions: (item id, mean level, answers with a
     level, N/A answers)."""
-    an = Answer.__table__  # type: ignore[attr-defined]
+    an = table_of(Answer)
     latest = latest_submissions(cohort=cohort, per=("company_id", "wave"))
     answered = sa.func.count(an.c.level)
     query = (
@@ -229,7 +232,7 @@ def cohort_answer_rows(
 ) -> list[tuple[int, int, str, int | None]]:
     """Every answer of the cohort's latest submissions: (assessment id, company id, item id,
     level or None for N/A)."""
-    an = Answer.__table__  # type: ignore[attr-defined]
+    an = table_of(Answer)
     latest = latest_submissions("company_id", cohort=cohort, per=("company_id", "wave"))
     query = sa.select(latest.c.id, latest.c.company_id, an.c.item_id, an.c.level).select_from(
         latest.join(an, an.c.assessment_id == latest.c.id)

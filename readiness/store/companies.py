@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import delete, func, select
+from sqlmodel import col, delete, func, select
 
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
@@ -19,6 +19,7 @@ from readiness.store.assessments import NewAssessment
 from readiness.store.audit import append_event
 from readiness.store.cohorts import company_clauses, latest_submissions, picks_submissions
 from readiness.store.errors import StoreError
+from readiness.store.rows import stored_id, table_of
 from readiness.store.workshops import check_workshop
 
 TOKEN_BYTES = 32
@@ -66,10 +67,11 @@ def create_company(
                 raise StoreError("a member with this business registration number already exists")
         session.add(company)
         session.flush()
+        company_id = stored_id(company)
         if first is not None:
-            session.add(first.row(company.id))  # type: ignore[arg-type]
+            session.add(first.row(company_id))
         append_event(
-            session, actor=actor, action="company.create", entity="company", entity_id=company.id
+            session, actor=actor, action="company.create", entity="company", entity_id=company_id
         )
     return company, token
 
@@ -106,9 +108,9 @@ def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
         if company is None:
             return False
         ids = select(Assessment.id).where(Assessment.company_id == company_id)
-        session.exec(delete(PillarScoreRow).where(PillarScoreRow.assessment_id.in_(ids)))  # type: ignore[attr-defined]
-        session.exec(delete(Answer).where(Answer.assessment_id.in_(ids)))  # type: ignore[attr-defined]
-        session.exec(delete(Assessment).where(Assessment.company_id == company_id))  # type: ignore[arg-type]
+        session.exec(delete(PillarScoreRow).where(col(PillarScoreRow.assessment_id).in_(ids)))
+        session.exec(delete(Answer).where(col(Answer.assessment_id).in_(ids)))
+        session.exec(delete(Assessment).where(col(Assessment.company_id) == company_id))
         session.delete(company)
         append_event(
             session,
@@ -123,7 +125,7 @@ def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
 
 def partner_profiles(*, engine: sa.Engine, ksic: Sequence[str] = ()) -> dict[int, dict[str, Any]]:
     """The profile facts that partner rules read, per company id (of the given divisions)."""
-    c = Company.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
     query = sa.select(c.c.id, c.c.ksic, c.c.employees, c.c.export_share, c.c.markets, c.c.roles)
     if ksic:
         query = query.where(c.c.ksic.in_(list(ksic)))
@@ -155,7 +157,7 @@ def summary(*, engine: sa.Engine) -> Summary:
     with read_session(engine) as session:
         companies = session.exec(select(func.count()).select_from(Company)).one()
         synthetic = session.exec(
-            select(func.count()).select_from(Company).where(Company.synthetic)  # type: ignore[arg-type]
+            select(func.count()).select_from(Company).where(col(Company.synthetic))
         ).one()
         submitted = session.exec(
             select(func.count()).select_from(Assessment).where(Assessment.status == "submitted")
@@ -193,7 +195,7 @@ def _members_with_latest(
     """Every member beside its latest matching submission (wave, overall, stage; NULL for a member
     without one), and the conditions that pick the cohort's members: a member without such a
     submission drops out when the cohort filters on submissions."""
-    c = Company.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
     latest = latest_submissions(
         "company_id", "wave", "overall", "stage", cohort=cohort, count_as=count_as
     )
@@ -215,7 +217,7 @@ def member_directory(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Members matching the filters (name search is a case-insensitive substring), with their
     latest submitted assessment; returns the total number of matches and the first `limit`."""
-    c = Company.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
     cohort = Cohort(
         search=search,
         ksic=tuple(ksic),
@@ -249,7 +251,7 @@ def member_directory(
 def member_export_rows(*, engine: sa.Engine, cohort: Cohort) -> list[Any]:
     """One row per member the cohort picks, by id: every company column, then latest_wave, overall
     and stage of its latest matching submission (None without one)."""
-    c = Company.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
     joined, conditions, latest = _members_with_latest(cohort)
     query = (
         sa.select(c, latest.c.wave.label("latest_wave"), latest.c.overall, latest.c.stage)

@@ -7,12 +7,14 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlmodel import col
 
 from readiness.bank import default_bank
 from readiness.cohorts import Cohort
 from readiness.models import Assessment, Company
 from readiness.peers import OVERALL
 from readiness.store.cohorts import latest_submissions, with_pillar_scores
+from readiness.store.rows import table_of
 
 
 def norm_rows(
@@ -25,7 +27,7 @@ def norm_rows(
     company never counts with a superseded answer. Columns are NORM_COLUMNS, then one score per
     pillar id (None where the pillar has no score).
     """
-    c = Company.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
     latest = latest_submissions(
         "company_id", "mode", "overall", "norm_eligible", cohort=Cohort(waves=(wave,))
     )
@@ -77,6 +79,6 @@ def latest_wave(*, engine: sa.Engine) -> int | None:
     """The newest wave that has a submitted assessment, or None when there is none."""
     with engine.connect() as conn:
         wave = conn.execute(
-            sa.select(sa.func.max(Assessment.wave)).where(Assessment.status == "submitted")
+            sa.select(sa.func.max(Assessment.wave)).where(col(Assessment.status) == "submitted")
         ).scalar()
     return None if wave is None else int(wave)

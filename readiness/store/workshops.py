@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
@@ -15,6 +15,7 @@ from readiness.models import Assessment, Company, Workshop
 from readiness.store.audit import append_event
 from readiness.store.cohorts import latest_submissions, with_pillar_scores
 from readiness.store.errors import WorkshopStateError
+from readiness.store.rows import table_of
 
 
 def check_workshop(session: Session, workshop_id: int, *, allowed: tuple[str, ...]) -> None:
@@ -64,15 +65,15 @@ def workshop_with_code(*, engine: sa.Engine, code: str) -> Workshop | None:
 def workshops_newest_first(*, engine: sa.Engine) -> list[Workshop]:
     with read_session(engine) as session:
         query = select(Workshop).order_by(
-            Workshop.held_on.desc(),  # type: ignore[attr-defined]
-            Workshop.id.desc(),  # type: ignore[union-attr]
+            col(Workshop.held_on).desc(),
+            col(Workshop.id).desc(),
         )
         return list(session.exec(query).all())
 
 
 def workshop_head_counts(*, engine: sa.Engine) -> list[tuple[Workshop, int, int]]:
     """Every workshop, newest first, with how many companies joined and how many submitted."""
-    a = Assessment.__table__  # type: ignore[attr-defined]
+    a = table_of(Assessment)
     joined = sa.func.count(sa.distinct(a.c.company_id))
     submitted = sa.func.count(
         sa.distinct(sa.case((a.c.status == "submitted", a.c.company_id), else_=None))
@@ -81,8 +82,8 @@ def workshop_head_counts(*, engine: sa.Engine) -> list[tuple[Workshop, int, int]
         select(Workshop, joined, submitted)
         .select_from(Workshop)
         .outerjoin(a, a.c.workshop_id == Workshop.id)
-        .group_by(Workshop.id)  # type: ignore[arg-type]
-        .order_by(Workshop.held_on.desc(), Workshop.id.desc())  # type: ignore[attr-defined]
+        .group_by(col(Workshop.id))
+        .order_by(col(Workshop.held_on).desc(), col(Workshop.id).desc())
     )
     with read_session(engine) as session:
         return [(w, int(j), int(s)) for w, j, s in session.exec(query).all()]
@@ -117,8 +118,8 @@ def room_rows(*, engine: sa.Engine, workshop_id: int, pillars: Sequence[str]) ->
     """One row per participant (its submission if any, else its draft) with the workshop's status
     in each row: workshop_status, status, stage, overall, ksic, then p0, p1... per pillar. A single
     row of NULLs beside the status when nobody has joined, no row for no workshop."""
-    c = Company.__table__  # type: ignore[attr-defined]
-    w = Workshop.__table__  # type: ignore[attr-defined]
+    c = table_of(Company)
+    w = table_of(Workshop)
     latest = latest_submissions(
         "company_id",
         "status",
