@@ -256,7 +256,7 @@ def machine_lines() -> list[str]:
     ]
 
 
-def timed(run, repeat: int) -> list[float]:  # noqa: ANN001
+def timed(run, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
         start = time.perf_counter()

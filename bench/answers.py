@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     LAST_WAVE,
     add_database_args,
     answer_all,
@@ -34,9 +34,9 @@ from _common import (  # noqa: E402
     timed,
 )
 
-from readiness import store  # noqa: E402
-from readiness.bank import default_bank  # noqa: E402
-from readiness.scoring import score_assessment  # noqa: E402
+from readiness import store
+from readiness.bank import default_bank
+from readiness.scoring import score_assessment
 
 SUBMIT_GOAL_MS = 50.0
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     add_database_args,
     figure_line,
     machine_lines,
@@ -37,10 +37,10 @@ from _common import (  # noqa: E402
     timed,
 )
 
-from components import staff_charts  # noqa: E402
-from readiness import analytics, reference, store  # noqa: E402
-from readiness.bank import default_bank  # noqa: E402
-from readiness.cohorts import Cohort  # noqa: E402
+from components import staff_charts
+from readiness import analytics, reference, store
+from readiness.bank import default_bank
+from readiness.cohorts import Cohort
 
 URL_ENV = "READINESS_BENCH_HEATMAP_URL"
 GOAL = 2.0

@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     ROOT,
     add_database_args,
     figure_line,
@@ -48,14 +48,14 @@ from _common import (  # noqa: E402
     ms,
     open_database,
 )
-from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: E402
+from streamlit.runtime.scriptrunner import script_runner
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from readiness import analytics, reference  # noqa: E402
-from readiness.bank import default_bank  # noqa: E402
-from readiness.cohorts import Cohort  # noqa: E402
-from readiness.i18n import t  # noqa: E402
+from readiness import analytics, reference
+from readiness.bank import default_bank
+from readiness.cohorts import Cohort
+from readiness.i18n import t
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/staff_overview.py"
@@ -178,7 +178,7 @@ class _SectionClock:
     def _wrap(self, label: str, original: Callable) -> Callable:
         clock = self
 
-        def timed_call(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def timed_call(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return original(*args, **kwargs)
@@ -232,7 +232,7 @@ def _check_bare(at: AppTest) -> None:
         raise SystemExit(f"the bare page did not draw its heatmap: {at.exception}")
 
 
-def _bare_inputs(engine, lang: str, wave: int) -> tuple[object, dict, dict, int]:  # noqa: ANN001
+def _bare_inputs(engine, lang: str, wave: int) -> tuple[object, dict, dict, int]:
     """The page's default view, computed outside Streamlit: the grid, the figure's arguments."""
     qbank = default_bank()
     cohort = Cohort(waves=(wave,))

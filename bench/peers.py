@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from readiness import db, peers, store, synth  # noqa: E402
-from readiness.bank import default_bank  # noqa: E402
+from readiness import db, peers, store, synth
+from readiness.bank import default_bank
 
 
 def _times(run: Callable[[int], object], repeat: int) -> list[float]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     ROOT,
     BenchCompany,
     add_database_args,
@@ -43,12 +43,12 @@ from _common import (  # noqa: E402
     remove_company,
     timed,
 )
-from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: E402
+from streamlit.runtime.scriptrunner import script_runner
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from readiness.bank import default_bank  # noqa: E402
-from readiness.i18n import t  # noqa: E402
+from readiness.bank import default_bank
+from readiness.i18n import t
 
 APP = str(ROOT / "app.py")
 LANG = "ko"
@@ -192,10 +192,10 @@ class _SectionClock:
             setattr(module, name, self._wrap(label, original))
             self._undo.append((module, name, original))
 
-    def _wrap(self, label: str, original):  # noqa: ANN001, ANN202
+    def _wrap(self, label: str, original):
         clock = self
 
-        def timed_call(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def timed_call(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return original(*args, **kwargs)
@@ -221,7 +221,7 @@ class _SectionClock:
         ]
 
 
-def _count_elements(node) -> int:  # noqa: ANN001
+def _count_elements(node) -> int:
     children = getattr(node, "children", None)
     if not children:
         return 1
@@ -286,7 +286,7 @@ def _where_time_goes(profiles: list[cProfile.Profile], top: int) -> str:
     return out.getvalue()
 
 
-def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str, list[float]]]:  # noqa: ANN001
+def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str, list[float]]]:
     """The results page's main steps, timed one by one outside Streamlit (no profiler overhead)."""
     import plotly
 
@@ -313,7 +313,7 @@ def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str,
     names = ("우리 회사", "동종 중앙값", "동종 상위 25%")
     pillars = bank.pillars
 
-    def radar():  # noqa: ANN202
+    def radar():
         return charts.radar_figure(
             [p.name.get(LANG) for p in pillars],
             [scores[p.id].score for p in pillars],
@@ -322,12 +322,12 @@ def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str,
             p75=[result.p75.get(p.id) for p in pillars],
         )
 
-    def distribution():  # noqa: ANN202
+    def distribution():
         return charts.distribution_figure(
             result.values["overall"], current.overall, x_title="x", y_title="y", company_label="c"
         )
 
-    def as_plotly_chart_does(fig) -> str:  # noqa: ANN001
+    def as_plotly_chart_does(fig) -> str:
         figure = plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
         return plotly.io.to_json(figure, validate=False)
 

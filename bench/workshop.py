@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     LAST_WAVE,
     add_database_args,
     figure_line,
@@ -38,8 +38,8 @@ from _common import (  # noqa: E402
     timed,
 )
 
-from readiness import db, workshops  # noqa: E402
-from readiness.bank import Bank, default_bank  # noqa: E402
+from readiness import db, workshops
+from readiness.bank import Bank, default_bank
 
 FRESH_DB = Path("/tmp/readiness-bench-workshop.sqlite3")
 DEADLINE_SECONDS = 10.0
@@ -51,7 +51,7 @@ def _answers(bank: Bank, n: int) -> dict[str, int | None]:
     return {item: (n + 2 * i) % 6 for i, item in enumerate(bank.item_ids(quick_only=True))}
 
 
-def _open(args: argparse.Namespace, bank: Bank):  # noqa: ANN202
+def _open(args: argparse.Namespace, bank: Bank):
     """(engine, label, whether participants are removed afterwards)."""
     if args.seeded:
         database = open_database(args, bank=bank)
@@ -70,7 +70,7 @@ def _open(args: argparse.Namespace, bank: Bank):  # noqa: ANN202
 class Presenter(threading.Thread):
     """Polls room_snapshot every `refresh` seconds until it shows `expected` submissions."""
 
-    def __init__(self, engine, bank: Bank, workshop_id: int, expected: int, refresh: float) -> None:  # noqa: ANN001
+    def __init__(self, engine, bank: Bank, workshop_id: int, expected: int, refresh: float) -> None:
         super().__init__(daemon=True)
         self.engine, self.bank, self.workshop_id = engine, bank, workshop_id
         self.expected, self.refresh = expected, refresh

@@ -108,7 +108,7 @@ def radar_figure(
             "angularaxis": {"direction": "clockwise", "tickfont": {"size": 13, "color": TEXT}},
         },
     )
-    layout["legend"] = {**layout["legend"], "traceorder": "reversed"}  # type: ignore[dict-item]
+    layout["legend"] = {**layout["legend"], "traceorder": "reversed"}
     return go.Figure({"data": traces, "layout": layout})
 
 

@@ -46,7 +46,9 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
 
 def draft_banner(draft: Assessment, bank: Bank, token: str, lang: str) -> None:
     scope = bank.item_ids(quick_only=draft.mode == "quick")
-    answered = len(set(store.answers_of(engine=engine(), assessment_id=draft.id)) & set(scope))
+    answered = len(
+        set(store.answers_of(engine=engine(), assessment_id=store.stored_id(draft))) & set(scope)
+    )
     with st.container(border=True):
         st.write(
             t(
@@ -79,8 +81,9 @@ def headline(results: CompanyResults, bank: Bank, lang: str) -> None:
         gate_stage = bank.stage(bank.gate.stage)
         if a.overall is not None and a.overall >= gate_stage.min and a.stage != gate_stage.id:
             st.caption(t("results.stage_gate_note", lang, min=f"{bank.gate.min_pillar_score:g}"))
-        if results.bench.percentile.get("overall") is not None:
-            top = top_share(results.bench.percentile["overall"])
+        overall_percentile = results.bench.percentile.get("overall")
+        if overall_percentile is not None:
+            top = top_share(overall_percentile)
             st.markdown(
                 f":material/leaderboard: {t('results.percentile', lang, top=top)}",
                 help=t("results.percentile_help", lang),
@@ -146,7 +149,8 @@ def peer_section(results: CompanyResults, bank: Bank, lang: str) -> None:
     with right:
         values = bench.values.get("overall")
         overall = results.assessment.overall
-        if values and overall is not None:
+        percentile = bench.percentile.get("overall")
+        if values and overall is not None and percentile is not None:
             st.markdown(f"**{t('results.dist_title', lang)}**")
             fig = charts.distribution_figure(
                 values,
@@ -162,14 +166,15 @@ def peer_section(results: CompanyResults, bank: Bank, lang: str) -> None:
                     lang,
                     score=_fmt(overall),
                     n=bench.group.n,
-                    top=top_share(bench.percentile["overall"]),
+                    top=top_share(percentile),
                     median=_fmt(bench.median["overall"]),
                 )
             )
 
 
 def _radar_sentence(results: CompanyResults, bank: Bank, lang: str) -> str:
-    above, below = [], []
+    above: list[str] = []
+    below: list[str] = []
     for p in bank.pillars:
         score, median = results.scores[p.id].score, results.bench.median.get(p.id)
         if score is None or median is None:

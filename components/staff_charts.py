@@ -446,7 +446,9 @@ def cohort_comparison_figure(
     if table.empty or not (table["n_a"].sum() + table["n_b"].sum()):
         return empty_figure(empty_text, height=height)
     ticks = [
-        f"{labels.get(k, k)} {notable_mark}" if bool(notable) else labels.get(k, k)
+        f"{labels.get(str(k), str(k))} {notable_mark}"
+        if bool(notable)
+        else labels.get(str(k), str(k))
         for k, notable in table["notable"].items()
     ]
     traces = []

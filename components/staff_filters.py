@@ -104,8 +104,9 @@ def workshop_labels(lang: str) -> dict[int, str]:
     """Workshops by id, labelled "title · code · date", newest first."""
     from components.cache import engine
     from readiness import workshops
+    from readiness.store import stored_id
 
     return {
-        w.id: f"{w.title} · {w.code} · {w.held_on}"
+        stored_id(w): f"{w.title} · {w.code} · {w.held_on}"
         for w in workshops.workshop_choices(engine=engine())
     }

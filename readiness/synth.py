@@ -213,7 +213,7 @@ SURVEY_DAYS = 240
 KST = timezone(timedelta(hours=9))
 
 
-def _weights(keys: list[str], table: dict[str, float], default: float = 1.0) -> np.ndarray:
+def _weights(keys: list[str], table: Mapping[str, float], default: float = 1.0) -> np.ndarray:
     w = np.array([table.get(k, default) for k in keys], dtype=float)
     return w / w.sum()
 

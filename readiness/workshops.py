@@ -222,14 +222,16 @@ def participant_profile(
     Raises pydantic's ValidationError for an unknown division, a head count below 1 or a name
     longer than 120 characters.
     """
-    if not (name or "").strip():
-        name = participant_label(code)
-    return CompanyProfile(name=name, ksic=ksic, employees=employees, region=region)
+    shown = name if name and name.strip() else participant_label(code)
+    return CompanyProfile(name=shown, ksic=ksic, employees=employees, region=region)
 
 
 def _refusal(exc: store.WorkshopStateError) -> WorkshopError:
-    status = exc.status
-    return WorkshopError(status if status in ("paused", "closed") else "unknown")
+    if exc.status == "paused":
+        return WorkshopError("paused")
+    if exc.status == "closed":
+        return WorkshopError("closed")
+    return WorkshopError("unknown")
 
 
 def joinable_workshop(*, engine: sa.Engine, code: str) -> Workshop:
@@ -408,7 +410,7 @@ def room_snapshot(
     stages = None
     if len(done) >= k:
         tally = Counter(r.stage for r in done)
-        stages = {s.id: tally.get(s.id, 0) for s in bank.stages}
+        stages = {str(s.id): tally.get(s.id, 0) for s in bank.stages}
     return RoomSnapshot(
         status=rows[0].workshop_status,
         k=k,

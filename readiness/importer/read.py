@@ -151,7 +151,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any parser failure means "not a workbook we can read"
+    except Exception:  # any parser failure means "not a workbook we can read"
         raise ImportFileError(_BAD_XLSX) from None
     rows: list[tuple[int, list[str]]] = []
     try:
@@ -169,7 +169,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
                 raise _too_many_rows()
     except ImportFileError:
         raise
-    except Exception:  # noqa: BLE001 - a broken sheet inside a valid zip
+    except Exception:  # a broken sheet inside a valid zip
         raise ImportFileError(_BAD_XLSX) from None
     finally:
         workbook.close()

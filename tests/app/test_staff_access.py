@@ -17,7 +17,7 @@ EMAIL, PASSWORD = "analyst@inno-biz.or.kr", "correct horse battery"
 
 
 @pytest.fixture
-def staff_engine(app_env) -> sa.Engine:  # noqa: ANN001
+def staff_engine(app_env) -> sa.Engine:
     engine = make_engine(os.environ["DATABASE_URL"])
     upgrade(engine)
     auth.add_staff(engine=engine, email=EMAIL, password=PASSWORD, display_name="분석가")
@@ -36,7 +36,7 @@ def test_staff_pages_are_not_registered_for_visitors(
     make_app: Callable[..., AppTest], staff_engine: sa.Engine
 ) -> None:
     at = make_app("ko").run()
-    with pytest.raises(Exception):  # noqa: B017,PT011  (AppTest refuses an unregistered page)
+    with pytest.raises(Exception):  # noqa: B017  (AppTest refuses an unregistered page)
         at.switch_page("pages/staff_members.py").run()
         assert not at.dataframe  # if it ran at all, it showed nothing
 
@@ -73,7 +73,7 @@ def test_signed_in_staff_see_the_directory_and_can_sign_out(
     total = store.summary(engine=staff_engine).companies
     assert f"{total:,}" in at.caption[0].value
     at.button(key="staff_sign_out").click().run()
-    with pytest.raises(Exception):  # noqa: B017,PT011
+    with pytest.raises(Exception):  # noqa: B017
         at.switch_page("pages/staff_members.py").run()
         assert not at.dataframe
 

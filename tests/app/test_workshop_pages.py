@@ -15,14 +15,14 @@ from readiness.i18n import t
 
 
 @pytest.fixture
-def ws_engine(app_env) -> sa.Engine:  # noqa: ANN001
+def ws_engine(app_env) -> sa.Engine:
     engine = make_engine(os.environ["DATABASE_URL"])
     upgrade(engine)
     return engine
 
 
 @pytest.fixture
-def workshop(ws_engine: sa.Engine):  # noqa: ANN201
+def workshop(ws_engine: sa.Engine):
     return workshops.create_workshop(engine=ws_engine, title="수출 전략 워크숍", actor="t@x.kr")
 
 
@@ -37,7 +37,7 @@ def _join(make_app: Callable[..., AppTest], code: str, lang: str = "ko") -> AppT
 @pytest.mark.parametrize(("code", "kind"), [("ABC", "malformed"), ("ZZZZZZ", "unknown")])
 def test_a_wrong_code_gets_a_clear_message(
     make_app: Callable[..., AppTest], workshop, code: str, kind: str
-) -> None:  # noqa: ANN001
+) -> None:
     at = _join(make_app, code)
     assert not at.exception
     assert at.error[0].value == t(f"join.err_{kind}", "ko")
@@ -45,7 +45,7 @@ def test_a_wrong_code_gets_a_clear_message(
 
 def test_a_closed_workshop_refuses_newcomers(
     make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
-) -> None:  # noqa: ANN001
+) -> None:
     workshops.set_status(engine=ws_engine, workshop_id=workshop.id, status="closed", actor="t")
     at = _join(make_app, workshop.code, "en")
     assert at.error[0].value == t("join.err_closed", "en")
@@ -53,7 +53,7 @@ def test_a_closed_workshop_refuses_newcomers(
 
 def test_participant_joins_answers_and_sees_the_result(
     make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
-) -> None:  # noqa: ANN001
+) -> None:
     at = _join(make_app, workshop.code)
     assert at.success[0].value == t("join.welcome", "ko", title="수출 전략 워크숍")
     at.selectbox(key="join_ksic").set_value("C29")

@@ -269,7 +269,7 @@ def test_cohort_takes_lists_and_stays_hashable() -> None:
     assert (narrowed.ksic, narrowed.waves, narrowed.regions) == (("C29",), (2025,), ("41", "26"))
 
 
-def test_dimension_keys_follow_the_bank(tiny_bank) -> None:  # noqa: ANN001
+def test_dimension_keys_follow_the_bank(tiny_bank) -> None:
     assert analytics.dimension_keys(tiny_bank) == ["XA.one", "XA.two", "XB.one", "XB.two"]
     assert analytics.split_dimension_key("XA.two") == ("XA", "two")
     assert analytics.score_columns(tiny_bank) == ["overall", "XA", "XB"]

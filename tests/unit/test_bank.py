@@ -37,7 +37,7 @@ def test_shipped_bank_has_thresholds_gate_and_weights() -> None:
     assert all(p.weight > 0 for p in bank.pillars)
 
 
-def _mutate(folder: Path, name: str, change) -> None:  # noqa: ANN001
+def _mutate(folder: Path, name: str, change) -> None:
     path = folder / name
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
@@ -93,7 +93,7 @@ def test_broken_yaml_and_missing_file_are_named(tiny_bank_dir: Path) -> None:
         load_bank(tiny_bank_dir)
 
 
-def test_next_action_climbs_one_level(tiny_bank) -> None:  # noqa: ANN001
+def test_next_action_climbs_one_level(tiny_bank) -> None:
     item = tiny_bank.item("XA01")
     assert item.next_action(0, "en") == "from 0 to 1"
     assert item.next_action(4, "ko") == "from 4 to 5 (ko)"
