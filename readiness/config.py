@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from readiness.paths import ROOT
+from readiness.paths import VAR_DIR
 
-DEFAULT_SQLITE_PATH = ROOT / "var" / "readiness.sqlite3"
+DEFAULT_SQLITE_PATH = VAR_DIR / "readiness.sqlite3"
 
 DATABASE_URL = "DATABASE_URL"
 WAVE = "READINESS_WAVE"

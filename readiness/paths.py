@@ -8,4 +8,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
-DATA_DIR = PACKAGE_DIR / "data" if (PACKAGE_DIR / "data").is_dir() else ROOT / "data"
+INSTALLED = (PACKAGE_DIR / "data").is_dir()
+DATA_DIR = PACKAGE_DIR / "data" if INSTALLED else ROOT / "data"
+# Where the embedded database lives by default: the checkout's var/, or var/ in the working
+# directory for an installed wheel (never inside site-packages).
+VAR_DIR = Path("var") if INSTALLED else ROOT / "var"
