@@ -524,20 +524,8 @@ def generate(
                     "submitted_at": submitted,
                 }
             )
-            answer_rows.extend(
-                {"assessment_id": assessment_id, "item_id": item, "level": level}
-                for item, level in answers.items()
-            )
-            score_rows.extend(
-                {
-                    "assessment_id": assessment_id,
-                    "pillar": pid,
-                    "score": p.score,
-                    "completeness": p.completeness,
-                    "weakest_level": p.weakest_level,
-                }
-                for pid, p in result.pillars.items()
-            )
+            answer_rows.extend(store.answer_rows(assessment_id, answers))
+            score_rows.extend(store.pillar_score_rows(assessment_id, result))
         yield {
             Company: company_rows,
             Assessment: assessment_rows,

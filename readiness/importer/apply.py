@@ -63,20 +63,8 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
             if f.row not in new_results:
                 continue
             assessment_rows.append(_assessment_row(assessment_id, ids[f.member], f, bank, now))
-            answer_rows.extend(
-                {"assessment_id": assessment_id, "item_id": item, "level": level}
-                for item, level in f.answers.items()
-            )
-            score_rows.extend(
-                {
-                    "assessment_id": assessment_id,
-                    "pillar": pid,
-                    "score": p.score,
-                    "completeness": p.completeness,
-                    "weakest_level": p.weakest_level,
-                }
-                for pid, p in f.result.pillars.items()
-            )
+            answer_rows.extend(store.answer_rows(assessment_id, f.answers))
+            score_rows.extend(store.pillar_score_rows(assessment_id, f.result))
             assessment_id += 1
         load.insert(
             {

@@ -137,17 +137,30 @@ def answers_of(*, engine: sa.Engine, assessment_id: int) -> dict[str, int | None
         return {row.item_id: row.level for row in rows}
 
 
-def _score_rows(assessment_id: int, result: Result) -> list[PillarScoreRow]:
+def answer_rows(assessment_id: int, answers: Answers) -> list[dict[str, Any]]:
+    """An assessment's answers as rows of the answer table (for bulk loads)."""
     return [
-        PillarScoreRow(
-            assessment_id=assessment_id,
-            pillar=pid,
-            score=p.score,
-            completeness=p.completeness,
-            weakest_level=p.weakest_level,
-        )
+        {"assessment_id": assessment_id, "item_id": item, "level": level}
+        for item, level in answers.items()
+    ]
+
+
+def pillar_score_rows(assessment_id: int, result: Result) -> list[dict[str, Any]]:
+    """An assessment's stored pillar scores as rows of the pillar-score table."""
+    return [
+        {
+            "assessment_id": assessment_id,
+            "pillar": pid,
+            "score": p.score,
+            "completeness": p.completeness,
+            "weakest_level": p.weakest_level,
+        }
         for pid, p in result.pillars.items()
     ]
+
+
+def _score_rows(assessment_id: int, result: Result) -> list[PillarScoreRow]:
+    return [PillarScoreRow(**row) for row in pillar_score_rows(assessment_id, result)]
 
 
 def submit_assessment(
