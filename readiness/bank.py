@@ -1,12 +1,16 @@
 """Load and validate the question bank (data/bank/<version>/).
 
-A bank is a folder: bank.yaml (version, stages, gate, pillars and their dimensions) and one
-items_<PILLAR>.yaml per pillar. Anything malformed raises BankError naming file, item and field.
+A bank is a folder: bank.yaml (version, method, stages, gate, segments, pillars and dimensions)
+and one items_<PILLAR>.yaml per pillar. Anything malformed raises BankError naming file, item and
+field. Several versions ship side by side: new assessments use the current one (`default_bank`), a
+stored assessment is read with the bank of its own version (`bank_for_version`).
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,12 +18,18 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from readiness import strict_yaml
+from readiness import reference, strict_yaml
 from readiness.paths import DATA_DIR
 
-DEFAULT_BANK_DIR = DATA_DIR / "bank" / "v1"
+BANKS_DIR = DATA_DIR / "bank"
+CURRENT_VERSION_DIR = "v1"  # becomes v2 when its items land
+DEFAULT_BANK_DIR = BANKS_DIR / CURRENT_VERSION_DIR
 LEVELS = range(0, 6)
 QUICK_PER_PILLAR = 3
+DEFAULT_SEGMENT = "component"
+# Roles whose product is the company's own: their division and products choose the segment. A
+# company that only supplies upstream roles (materials, parts, packaging) is a component maker.
+OWN_PRODUCT_ROLES = frozenset({"final_product", "after_sales"})
 
 
 class BankError(ValueError):
@@ -59,9 +69,31 @@ class Gate(Strict):
     min_pillar_score: Annotated[float, Field(ge=0, le=100)]
 
 
+class Method(Strict):
+    """The published completeness rule and the quick scan's ceiling (docs/method.md)."""
+
+    min_level_share: Annotated[float, Field(gt=0, le=1)] = 0.66
+    quick_max_stage: str = "leading"
+
+    def min_levels(self, items_in_scope: int) -> int:
+        """How many items of a pillar need a level before the pillar gets a score."""
+        return max(1, math.ceil(self.min_level_share * items_in_scope - 1e-9))
+
+
+class Segment(Strict):
+    """A kind of maker that sees its own ladder on items with variants (`Bank.segment_for`)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: Text
+    ksic: list[str] = []
+    products_any: list[str] = []
+    default: bool = False
+
+
 class Dimension(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name: Text
+    importance: Annotated[float, Field(gt=0, le=5)] = 1.0
 
 
 class Pillar(Strict):
@@ -70,6 +102,22 @@ class Pillar(Strict):
     name: Text
     description: Text
     dimensions: Annotated[list[Dimension], Field(min_length=1)]
+
+
+class Example(Strict):
+    """A sector's own example for an item's help text, shown to companies in these divisions."""
+
+    ksic: Annotated[list[str], Field(min_length=1)]
+    text: Text
+
+
+class Variant(Strict):
+    """A segment's own wording and ladder for an item; scored on the same 0-5 scale."""
+
+    text: Text
+    help: Text
+    levels: Annotated[list[Text], Field(min_length=6, max_length=6)]
+    actions: Annotated[list[Text], Field(min_length=5, max_length=5)]
 
 
 class Item(Strict):
@@ -82,7 +130,25 @@ class Item(Strict):
     help: Text
     levels: Annotated[list[Text], Field(min_length=6, max_length=6)]
     actions: Annotated[list[Text], Field(min_length=5, max_length=5)]
+    v1: Annotated[str | None, Field(pattern=r"^[A-Z]{2,4}\d{2}$")] = None
+    examples: list[Example] = []
+    variants: dict[str, Variant] = {}
     pillar: str = ""
+
+    @property
+    def allows_na(self) -> bool:
+        """Critical items are never offered "not applicable"."""
+        return not self.critical
+
+    def for_segment(self, segment: str | None) -> Item:
+        """The item as a company of `segment` sees it: its variant's text, help, levels, actions."""
+        variant = self.variants.get(segment or "")
+        if variant is None:
+            return self
+        return self.model_copy(update=variant.model_dump(), deep=False)
+
+    def examples_for(self, ksic: str | None) -> list[Text]:
+        return [e.text for e in self.examples if ksic in e.ksic]
 
     def level_text(self, level: int, lang: str) -> str:
         return self.levels[level].get(lang)
@@ -95,8 +161,10 @@ class Item(Strict):
 class _BankFile(Strict):
     version: Annotated[str, Field(min_length=1)]
     title: Text
+    method: Method = Method()
     stages: Annotated[list[Stage], Field(min_length=4, max_length=4)]
     gate: Gate
+    segments: list[Segment] = []
     pillars: Annotated[list[Pillar], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -106,9 +174,14 @@ class _BankFile(Strict):
             raise ValueError("stages: thresholds must start at 0 and strictly increase")
         if self.gate.stage not in {s.id for s in self.stages}:
             raise ValueError(f"gate.stage: unknown stage {self.gate.stage!r}")
+        if self.method.quick_max_stage not in {s.id for s in self.stages}:
+            stage = self.method.quick_max_stage
+            raise ValueError(f"method.quick_max_stage: unknown stage {stage!r}")
         ids = [p.id for p in self.pillars]
         if len(set(ids)) != len(ids):
             raise ValueError("pillars: duplicate pillar id")
+        if self.segments and sum(s.default for s in self.segments) != 1:
+            raise ValueError("segments: exactly one segment must be the default")
         return self
 
 
@@ -120,8 +193,10 @@ class _ItemsFile(Strict):
 class Bank(Strict):
     version: str
     title: Text
+    method: Method = Method()
     stages: list[Stage]
     gate: Gate
+    segments: list[Segment] = []
     pillars: list[Pillar]
     items: list[Item]
 
@@ -144,9 +219,36 @@ class Bank(Strict):
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
 
+    def dimension(self, pillar_id: str, dimension_id: str) -> Dimension:
+        return next(d for d in self.pillar(pillar_id).dimensions if d.id == dimension_id)
+
     def dimension_name(self, pillar_id: str, dimension_id: str, lang: str) -> str:
-        dim = next(d for d in self.pillar(pillar_id).dimensions if d.id == dimension_id)
-        return dim.name.get(lang)
+        return self.dimension(pillar_id, dimension_id).name.get(lang)
+
+    def item_view(self, item_id: str, segment: str | None) -> Item:
+        """An item as a company of `segment` reads it."""
+        return self.item(item_id).for_segment(segment)
+
+    def segment_for(
+        self, ksic: str | None, roles: Iterable[str] = (), products: str | None = ""
+    ) -> str | None:
+        """Which segment's ladders a company sees; None for a bank without segments.
+
+        A company that names roles, none of them its own product (final product, after-sales), is a
+        supplier: the default segment. Otherwise the first segment listing its division, or whose
+        product words appear in its products, else the default.
+        """
+        if not self.segments:
+            return None
+        default = next(s.id for s in self.segments if s.default)
+        roles = set(roles)
+        if roles and not roles & OWN_PRODUCT_ROLES:
+            return default
+        words = (products or "").casefold()
+        for segment in self.segments:
+            if ksic in segment.ksic or any(w.casefold() in words for w in segment.products_any):
+                return segment.id
+        return default
 
     @cached_property
     def _item_index(self) -> dict[str, Item]:
@@ -218,6 +320,15 @@ def load_bank(path: Path | str | None = None) -> Bank:
     problems: list[str] = []
     items: list[Item] = []
     seen: set[str] = set()
+    segment_ids = {s.id for s in meta.segments}
+    ksic_codes = set(reference.ksic_codes())
+    for segment in meta.segments:
+        unknown = [k for k in segment.ksic if k not in ksic_codes]
+        if unknown:
+            problems.append(
+                f"{meta_path}: segment {segment.id}, field ksic: unknown division(s) "
+                f"{', '.join(unknown)}"
+            )
     for pillar in meta.pillars:
         items_path = folder / f"items_{pillar.id}.yaml"
         parsed = _parse(_ItemsFile, items_path)
@@ -237,6 +348,19 @@ def load_bank(path: Path | str | None = None) -> Bank:
                     f"{where}, field dimension: {item.dimension!r} is not a dimension of "
                     f"{pillar.id} ({', '.join(sorted(dims))})"
                 )
+            for segment_id in item.variants:
+                if segment_id not in segment_ids:
+                    problems.append(
+                        f"{where}, field variants.{segment_id}: not a segment of the bank "
+                        f"({', '.join(sorted(segment_ids)) or 'none declared'})"
+                    )
+            for n, example in enumerate(item.examples):
+                unknown = [k for k in example.ksic if k not in ksic_codes]
+                if unknown:
+                    problems.append(
+                        f"{where}, field examples.{n}.ksic: "
+                        f"unknown division(s) {', '.join(unknown)}"
+                    )
             items.append(item.model_copy(update={"pillar": pillar.id}))
         quick = sum(1 for i in parsed.items if i.quick)
         if quick != QUICK_PER_PILLAR:
@@ -246,13 +370,18 @@ def load_bank(path: Path | str | None = None) -> Bank:
             )
         if not any(i.critical for i in parsed.items):
             problems.append(f"{items_path}: field critical: at least one critical item per pillar")
+        for dim in pillar.dimensions:
+            if not any(i.dimension == dim.id for i in parsed.items):
+                problems.append(f"{items_path}: dimension {dim.id}: no item measures it")
     if problems:
         raise BankError("\n".join(problems))
     return Bank(
         version=meta.version,
         title=meta.title,
+        method=meta.method,
         stages=meta.stages,
         gate=meta.gate,
+        segments=meta.segments,
         pillars=meta.pillars,
         items=items,
     )
@@ -260,5 +389,26 @@ def load_bank(path: Path | str | None = None) -> Bank:
 
 @lru_cache(maxsize=4)
 def default_bank() -> Bank:
-    """The bank in data/bank/v1, loaded once per process."""
+    """The current bank (data/bank/v2), loaded once per process."""
     return load_bank(DEFAULT_BANK_DIR)
+
+
+@lru_cache(maxsize=8)
+def bank_for_version(version: str) -> Bank:
+    """The shipped bank whose `version` is this one (stored assessments keep theirs).
+
+    Raises BankError when no shipped bank has that version.
+    """
+    current = default_bank()
+    if current.version == version:
+        return current
+    for folder in sorted(BANKS_DIR.iterdir()):
+        meta = folder / "bank.yaml"
+        if folder.is_dir() and meta.is_file() and _version_of(meta) == version:
+            return load_bank(folder)
+    raise BankError(f"no shipped question bank has version {version!r}")
+
+
+def _version_of(meta: Path) -> str | None:
+    raw = _read_yaml(meta)
+    return str(raw.get("version")) if isinstance(raw, dict) else None
