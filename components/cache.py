@@ -78,9 +78,11 @@ def summary(engine: sa.Engine) -> store.Summary:
 
 
 @shared(ttl=120)
-def norm_frame(engine: sa.Engine, wave: int) -> pd.DataFrame:
-    """The wave's norm rows, shared by every session for two minutes."""
-    return store.norm_frame(engine=engine, wave=wave)
+def norm_frame(
+    engine: sa.Engine, wave: int, mode: str = "full", bank_version: str | None = None
+) -> pd.DataFrame:
+    """The norm rows of a wave, mode and bank version, shared by every session for two minutes."""
+    return store.norm_frame(engine=engine, wave=wave, mode=mode, bank_version=bank_version)
 
 
 @shared(ttl=120, max_entries=64)

@@ -36,11 +36,12 @@ results = company_results(
     company=company,
     assessment=current,
     submitted=submitted,
-    norm_frame=norm_frame(current.wave),
+    norm_frame=norm_frame(current.wave, current.mode, current.bank_version),
     members=complementary_members(company.id, current.wave, lang),
     lang=lang,
 )
 
+qbank = results.bank  # the bank of the assessment's own version
 view.headline(results, qbank, lang)
 view.pillar_cards(results, qbank, lang)
 view.peer_section(results, qbank, lang)

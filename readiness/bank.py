@@ -22,7 +22,7 @@ from readiness import reference, strict_yaml
 from readiness.paths import DATA_DIR
 
 BANKS_DIR = DATA_DIR / "bank"
-CURRENT_VERSION_DIR = "v1"  # becomes v2 when its items land
+CURRENT_VERSION_DIR = "v2"
 DEFAULT_BANK_DIR = BANKS_DIR / CURRENT_VERSION_DIR
 LEVELS = range(0, 6)
 QUICK_PER_PILLAR = 3
@@ -105,9 +105,11 @@ class Pillar(Strict):
 
 
 class Example(Strict):
-    """A sector's own example for an item's help text, shown to companies in these divisions."""
+    """A sector's own example for an item's help text, shown to companies in these divisions
+    (and, where `segments` is given, only to those segments: C20 holds cosmetics and chemicals)."""
 
     ksic: Annotated[list[str], Field(min_length=1)]
+    segments: list[str] = []
     text: Text
 
 
@@ -147,8 +149,12 @@ class Item(Strict):
             return self
         return self.model_copy(update=variant.model_dump(), deep=False)
 
-    def examples_for(self, ksic: str | None) -> list[Text]:
-        return [e.text for e in self.examples if ksic in e.ksic]
+    def examples_for(self, ksic: str | None, segment: str | None = None) -> list[Text]:
+        return [
+            e.text
+            for e in self.examples
+            if ksic in e.ksic and (not e.segments or segment in e.segments)
+        ]
 
     def level_text(self, level: int, lang: str) -> str:
         return self.levels[level].get(lang)
@@ -356,10 +362,11 @@ def load_bank(path: Path | str | None = None) -> Bank:
                     )
             for n, example in enumerate(item.examples):
                 unknown = [k for k in example.ksic if k not in ksic_codes]
+                unknown += [sid for sid in example.segments if sid not in segment_ids]
                 if unknown:
                     problems.append(
                         f"{where}, field examples.{n}.ksic: "
-                        f"unknown division(s) {', '.join(unknown)}"
+                        f"unknown division(s) or segment(s) {', '.join(unknown)}"
                     )
             items.append(item.model_copy(update={"pillar": pillar.id}))
         quick = sum(1 for i in parsed.items if i.quick)

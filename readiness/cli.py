@@ -145,14 +145,24 @@ def cmd_peers(args: argparse.Namespace) -> int:
         return _fail(f"the question bank is malformed:\n{exc}")
     except AnswerError as exc:
         return _fail(f"{args.file}: answers: {exc}")
-    if result.overall is None:
-        return _fail(f"{args.file}: answers: no question is answered with a level")
+    if not any(p.scored for p in result.pillars.values()):
+        short = ", ".join(f"{pid} {p.levels}/{p.min_levels}" for pid, p in result.pillars.items())
+        return _fail(
+            f"{args.file}: answers: no pillar has enough questions answered with a level "
+            f"(with a level / needed: {short})"
+        )
     engine = _engine(args)
     if wave is None:
         wave = store.latest_wave(engine=engine)
         if wave is None:
             return _fail("no submitted assessments in the database to compare with")
-    frame = store.norm_frame(engine=engine, wave=wave, pillars=list(result.pillars))
+    frame = store.norm_frame(
+        engine=engine,
+        wave=wave,
+        pillars=list(result.pillars),
+        mode=result.mode,
+        bank_version=result.bank_version,
+    )
     if frame.empty:
         return _fail(f"no norm-eligible assessments in wave {wave} to compare with")
     bench = peers.benchmark(
@@ -565,7 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     bank = sub.add_parser("bank", help="validate or print the question bank")
     bank_sub = bank.add_subparsers(dest="bank_command", required=True)
-    check = bank_sub.add_parser("check", help="validate a bank folder (default: data/bank/v1)")
+    check = bank_sub.add_parser("check", help="validate a bank folder (default: data/bank/v2)")
     check.add_argument("path", nargs="?")
     check.set_defaults(func=cmd_bank_check)
     show = bank_sub.add_parser("show", help="print the bank")
@@ -575,14 +585,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help='score {"answers": {...}} from a JSON file (- for stdin)')
     score.add_argument("file")
-    score.add_argument("--bank", help="bank folder (default: data/bank/v1)")
+    score.add_argument("--bank", help="bank folder (default: the current bank, data/bank/v2)")
     score.set_defaults(func=cmd_score)
 
     peer = sub.add_parser(
         "peers", help="where a profile and answers stand among their peers (JSON file, - for stdin)"
     )
     peer.add_argument("file")
-    peer.add_argument("--bank", help="bank folder (default: data/bank/v1)")
+    peer.add_argument("--bank", help="bank folder (default: the current bank, data/bank/v2)")
     peer.set_defaults(func=cmd_peers)
 
     sug = sub.add_parser(
@@ -592,7 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("file")
     sug.add_argument("--lang", choices=["ko", "en"], default="ko")
     sug.add_argument("--limit", type=int, help="at most N partner types")
-    sug.add_argument("--bank", help="bank folder (default: data/bank/v1)")
+    sug.add_argument("--bank", help="bank folder (default: the current bank, data/bank/v2)")
     sug.add_argument("--catalog", help="partner catalog (default: data/partners.yaml)")
     sug.set_defaults(func=cmd_suggest)
 

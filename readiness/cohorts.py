@@ -12,8 +12,9 @@ class Cohort:
     """A staff selection; an empty tuple means "all".
 
     Company filters (ksic, size_bands, regions, search, include_synthetic) pick members; waves,
-    modes and workshop_ids pick which submissions count; stages apply to the submission shown (a
-    member's latest). Hashable, so it can key a cache; `label` only names it on screen.
+    modes, workshop_ids and bank_versions pick which submissions count; stages apply to the
+    submission shown (a member's latest). Hashable, so it can key a cache; `label` only names it
+    on screen.
     """
 
     waves: tuple[int, ...] = ()
@@ -23,6 +24,7 @@ class Cohort:
     workshop_ids: tuple[int, ...] = ()
     ksic: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
+    bank_versions: tuple[str, ...] = ()
     search: str = ""
     include_synthetic: bool = True
     label: str = ""

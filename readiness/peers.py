@@ -2,7 +2,7 @@
 
 A company is compared with the norm-eligible assessments of its yearly wave (a norm frame, read by
 readiness.store.norm_frame): first those of its KSIC division and size band, and where fewer than
-MIN_GROUP remain, its division, then its size band, then everyone. No company-facing aggregate is
+MIN_GROUP remain, its size band, then its division, then everyone. No company-facing aggregate is
 given for fewer than K_ANONYMITY companies. Pure: the store decides eligibility with these rules
 at submission and filters by the stored flag.
 """
@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from readiness import reference
-from readiness.scoring import Answers, Result
+from readiness.bank import Bank
+from readiness.scoring import Answers, Result, dimension_scores
 
 MIN_GROUP = 10
 K_ANONYMITY = 5
@@ -39,7 +40,10 @@ NORM_COLUMNS = (
 TIE_TOLERANCE = 1e-9
 
 Fallback = Literal["division_size", "division", "size_band", "all"]
-FALLBACKS: tuple[Fallback, ...] = ("division_size", "division", "size_band", "all")
+# Size explains far more of the score than division does (eta squared about 0.23 against 0.01 on the
+# demo population; tests/store/test_peer_fallback_order.py checks it), so the size band comes
+# before the division when the company's own cell is too small.
+FALLBACKS: tuple[Fallback, ...] = ("division_size", "size_band", "division", "all")
 
 
 class PeerError(ValueError):
@@ -154,7 +158,8 @@ def select_group(
 ) -> tuple[PeerGroup, pd.DataFrame]:
     """The narrowest peer group with at least `min_n` assessments, and its rows.
 
-    Tries division x size band, division, size band, then all; "all" is returned whatever its n.
+    Tries division x size band, size band, division, then all (FALLBACKS); "all" is returned
+    whatever its n.
     The company itself (`exclude_company_id`) is never its own peer.
     """
     _check_profile(ksic, size_band)
@@ -165,10 +170,11 @@ def select_group(
     same_size = peer & (frame["size_band"].to_numpy() == size_band)
     levels: list[tuple[Fallback, np.ndarray, str | None, str | None]] = [
         ("division_size", same_division & same_size, ksic, size_band),
-        ("division", same_division, ksic, None),
         ("size_band", same_size, None, size_band),
+        ("division", same_division, ksic, None),
         ("all", peer, None, None),
     ]
+    levels.sort(key=lambda level: FALLBACKS.index(level[0]))
     for fallback, mask, group_ksic, group_size in levels:
         n = int(np.count_nonzero(mask))
         if n >= min_n or fallback == "all":
@@ -200,6 +206,31 @@ def summarize(scores: Iterable[float] | np.ndarray, *, k: int = K_ANONYMITY) -> 
     # Linear interpolation between order statistics, as pandas' Series.quantile does.
     median, p75 = (float(q) for q in np.quantile(ordered, [0.5, 0.75]))
     return ScoreSummary(len(ordered), float(ordered.mean()), median, p75, tuple(ordered.tolist()))
+
+
+DIMENSION_SAMPLE = 400  # peers read for dimension targets; a fixed sample of larger groups
+
+
+def dimension_sample(rows: pd.DataFrame, *, limit: int = DIMENSION_SAMPLE) -> list[int]:
+    """Assessment ids of a peer group to read for dimension figures: all of them up to `limit`,
+    else a fixed spread of `limit` (every n-th by id), so the figure is stable between reloads."""
+    ids = sorted(int(i) for i in rows["assessment_id"])
+    if len(ids) <= limit:
+        return ids
+    step = len(ids) / limit
+    return [ids[int(n * step)] for n in range(limit)]
+
+
+def dimension_p75(
+    bank: Bank, peer_answers: Iterable[Answers], *, k: int = K_ANONYMITY
+) -> dict[str, float | None]:
+    """P75 per "PILLAR.dimension" over the peers' dimension scores (k-suppressed)."""
+    columns: dict[str, list[float]] = {}
+    for answers in peer_answers:
+        for (pid, dim), score in dimension_scores(bank, answers).items():
+            if score is not None:
+                columns.setdefault(f"{pid}.{dim}", []).append(score)
+    return {key: summarize(values, k=k).p75 for key, values in columns.items()}
 
 
 def mid_rank_percentile(values: np.ndarray, score: float) -> float:

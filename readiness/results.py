@@ -18,12 +18,12 @@ import sqlalchemy as sa
 
 from readiness import partners, peers, reference, store
 from readiness.advice import NextStep, next_steps
-from readiness.bank import Bank, Item
+from readiness.bank import Bank, Item, bank_for_version
 from readiness.exports import csv_bytes
 from readiness.i18n import t
 from readiness.models import Assessment, Company, PillarScoreRow
 from readiness.partners import Suggestion
-from readiness.scoring import Answers, weakest_critical
+from readiness.scoring import Answers, Result, score_assessment, weakest_critical
 
 if TYPE_CHECKING:
     from readiness.clusters import Match
@@ -48,6 +48,9 @@ class CompanyResults:
 
     company: Company
     assessment: Assessment
+    bank: Bank  # the bank of the assessment's own version
+    segment: str | None  # whose ladders the company saw on items with variants
+    scoring: Result  # the answers re-read: which pillars lack levels, and how many
     answers: Mapping[str, int | None]
     scores: Mapping[str, PillarScoreRow]  # by pillar id, in the bank's order
     weakest: Mapping[str, WeakestItem | None]  # by pillar id
@@ -72,6 +75,24 @@ class CompanyResults:
         return None if row is None else row.score
 
     @property
+    def indicative(self) -> bool:
+        """A quick scan: fewer questions, a capped stage, compared with quick scans only."""
+        return self.assessment.mode == "quick"
+
+    @property
+    def missing(self) -> dict[str, int]:
+        """Pillars without a score: how many more questions each needs answered with a level."""
+        return {
+            pid: p.missing_levels
+            for pid, p in self.scoring.pillars.items()
+            if self.scores[pid].score is None and p.missing_levels
+        }
+
+    def item(self, item_id: str) -> Item:
+        """An item as this company read it (its segment's ladder)."""
+        return self.bank.item_view(item_id, self.segment)
+
+    @property
     def peer_synthetic(self) -> bool:
         """Whether synthetic demo members are among the peers (the figures must say so)."""
         return self.bench.synthetic > 0
@@ -91,8 +112,14 @@ class CompanyResults:
 
 
 def previous_assessment(submitted: Sequence[Assessment], current: Assessment) -> Assessment | None:
-    """The latest of `submitted` handed in before `current` (its "previous" assessment)."""
-    older = [a for a in submitted if (a.submitted_at, a.id) < (current.submitted_at, current.id)]
+    """The latest of `submitted` handed in before `current` with the same question set (mode and
+    bank version): a quick scan and a full assessment, or two bank versions, are never compared."""
+    older = [
+        a
+        for a in submitted
+        if (a.submitted_at, a.id) < (current.submitted_at, current.id)
+        and (a.mode, a.bank_version) == (current.mode, current.bank_version)
+    ]
     return max(older, key=lambda a: (a.submitted_at, a.id), default=None)
 
 
@@ -116,10 +143,14 @@ def company_results(
     """The results of `company` for its submitted `assessment`.
 
     `submitted` is every submitted assessment of the company (the previous one is chosen from it);
-    `norm_frame` is `store.norm_frame` of the assessment's wave and `members` what
-    `clusters.rank_members` ranks for the company (viewer "company"). `lang` is the language the
-    partner catalog writes its reasons in.
+    `norm_frame` is `store.norm_frame` of the assessment's wave, mode and bank version, and
+    `members` what `clusters.rank_members` ranks for the company (viewer "company"). `lang` is the
+    language the partner catalog writes its reasons in. `bank` is the current bank; an assessment
+    of another version is read with its own.
     """
+    if bank.version != assessment.bank_version:
+        bank = bank_for_version(assessment.bank_version)
+    segment = bank.segment_for(company.ksic, company.roles, company.products)
     assessment_id = store.stored_id(assessment)
     answers = store.answers_of(engine=engine, assessment_id=assessment_id)
     scores = store.pillar_scores_of(engine=engine, assessment_id=assessment_id)
@@ -131,6 +162,7 @@ def company_results(
         scores=keyed,
         exclude_company_id=company.id,
     )
+    targets = {**bench.p75, **_dimension_targets(engine, bank, norm_frame, company)}
     previous = previous_assessment(submitted, assessment)
     previous_scores = (
         store.pillar_scores_of(engine=engine, assessment_id=store.stored_id(previous))
@@ -148,16 +180,33 @@ def company_results(
     return CompanyResults(
         company=company,
         assessment=assessment,
+        bank=bank,
+        segment=segment,
+        scoring=score_assessment(bank, answers, mode=assessment.mode, validate=False),
         answers=answers,
         scores=scores,
         weakest=weakest_items(bank, answers),
         bench=bench,
         previous=previous,
         previous_scores=previous_scores,
-        steps=tuple(next_steps(bank, answers, peer_p75=bench.p75, goal=assessment.goal)),
+        steps=tuple(next_steps(bank, answers, peer_p75=targets, goal=assessment.goal)),
         partners=tuple(suggestions),
         members=tuple(members[:TOP_MEMBERS]),
     )
+
+
+def _dimension_targets(
+    engine: sa.Engine, bank: Bank, norm_frame: pd.DataFrame, company: Company
+) -> dict[str, float | None]:
+    """The peer group's P75 per "PILLAR.dimension" (next-step targets), k-suppressed."""
+    if norm_frame.empty:
+        return {}
+    _, rows = peers.select_group(
+        norm_frame, ksic=company.ksic, size_band=company.size_band, exclude_company_id=company.id
+    )
+    ids = peers.dimension_sample(rows)
+    answers = store.answers_of_many(engine=engine, assessment_ids=ids)
+    return peers.dimension_p75(bank, answers.values())
 
 
 def top_share(percentile: float) -> int:
@@ -185,13 +234,15 @@ def result_rows(results: CompanyResults, bank: Bank, lang: str) -> list[list[Any
     a = results.assessment
     lead = [results.company.name, a.wave, a.mode]
     rows: list[list[Any]] = []
+    bank = results.bank  # the assessment's own version
     for item in bank.items:
         if item.id not in results.answers:
             continue
         level = results.answers[item.id]
         dimension = bank.dimension_name(item.pillar, item.dimension, lang)
         answer = "N/A" if level is None else level
-        rows.append([*lead, item.id, item.pillar, dimension, item.text.get(lang), answer])
+        text = results.item(item.id).text.get(lang)
+        rows.append([*lead, item.id, item.pillar, dimension, text, answer])
     for pid, row in results.scores.items():
         rows.append([*lead, f"score:{pid}", pid, "", "", row.score])
     rows.append([*lead, f"score:{OVERALL}", "", "", "", a.overall])
@@ -223,7 +274,9 @@ def result_json(results: CompanyResults) -> str:
             "size_band": results.company.size_band,
             "wave": a.wave,
             "mode": a.mode,
+            "indicative": results.indicative,
             "bank_version": a.bank_version,
+            "segment": results.segment,
             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
             "overall": a.overall,
             "stage": a.stage,
@@ -232,6 +285,7 @@ def result_json(results: CompanyResults) -> str:
                     "score": row.score,
                     "completeness": row.completeness,
                     "weakest_level": row.weakest_level,
+                    "missing_levels": results.scoring.pillars[pid].missing_levels,
                 }
                 for pid, row in results.scores.items()
             },

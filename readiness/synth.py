@@ -399,7 +399,8 @@ def _levels(
     straight = ~quick & ~incomplete & (rng.random(a) < STRAIGHT_SHARE / (1 - QUICK_SHARE))
     flat = np.clip(np.rint(latent), 0, 5).astype(np.int8)
     levels[straight] = flat[straight, None]
-    levels[rng.random((a, len(items))) < NA_SHARE] = -1
+    allows_na = np.array([i.allows_na for i in items])
+    levels[(rng.random((a, len(items))) < NA_SHARE) & allows_na[None, :]] = -1
     kept = rng.uniform(0.35, 0.75, a)
     dropped = incomplete[:, None] & (rng.random((a, len(items))) > kept[:, None])
     levels[dropped] = -2

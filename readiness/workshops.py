@@ -439,8 +439,11 @@ class MembersReference:
 def all_members_reference(
     *, engine: sa.Engine, wave: int, bank: Bank, k: int = peers.K_ANONYMITY
 ) -> MembersReference:
-    """Median per pillar (and overall) of all members' norm-eligible assessments in `wave`."""
-    frame = store.norm_frame(engine=engine, wave=wave, pillars=bank.pillar_ids)
+    """Median per pillar (and overall) of all members' norm-eligible quick scans in `wave`: the
+    room answers the quick scan, so it is compared with quick scans of the same bank version."""
+    frame = store.norm_frame(
+        engine=engine, wave=wave, pillars=bank.pillar_ids, mode="quick", bank_version=bank.version
+    )
     median = {
         key: peers.summarize(frame[key].to_numpy(dtype="float64"), k=k).median
         for key in (peers.OVERALL, *bank.pillar_ids)

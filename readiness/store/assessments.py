@@ -137,6 +137,23 @@ def answers_of(*, engine: sa.Engine, assessment_id: int) -> dict[str, int | None
         return {row.item_id: row.level for row in rows}
 
 
+def answers_of_many(
+    *, engine: sa.Engine, assessment_ids: Sequence[int]
+) -> dict[int, dict[str, int | None]]:
+    """The answers of several assessments, by assessment id (ids without answers left out)."""
+    out: dict[int, dict[str, int | None]] = {}
+    if not assessment_ids:
+        return out
+    a = table_of(Answer)
+    query = sa.select(a.c.assessment_id, a.c.item_id, a.c.level).where(
+        a.c.assessment_id.in_(list(assessment_ids))
+    )
+    with engine.connect() as conn:
+        for assessment_id, item_id, level in conn.execute(query):
+            out.setdefault(int(assessment_id), {})[item_id] = level
+    return out
+
+
 def answer_rows(assessment_id: int, answers: Answers) -> list[dict[str, Any]]:
     """An assessment's answers as rows of the answer table (for bulk loads)."""
     return [
@@ -191,8 +208,11 @@ def submit_assessment(
             for a in session.exec(select(Answer).where(Answer.assessment_id == assessment_id)).all()
         }
         result = score_assessment(bank, answers, mode=assessment.mode)
-        if result.overall is None:
-            raise StoreError("answer at least one question with a level before submitting")
+        if not any(p.scored for p in result.pillars.values()):
+            raise StoreError(
+                "answer enough questions with a level to score at least one pillar "
+                "before submitting"
+            )
         assessment.status = "submitted"
         assessment.bank_version = bank.version
         assessment.overall = result.overall
@@ -213,7 +233,7 @@ def submit_assessment(
                 "wave": assessment.wave,
                 "mode": assessment.mode,
                 "bank_version": bank.version,
-                "overall": round(result.overall, 6),
+                "overall": None if result.overall is None else round(result.overall, 6),
                 "answers": dict(sorted(answers.items())),
             },
         )

@@ -57,7 +57,9 @@ def company_clauses(cohort: Cohort, company: sa.Table) -> list[sa.ColumnElement[
 
 def picks_submissions(cohort: Cohort) -> bool:
     """Whether the cohort filters on submissions (so a member without a match drops out)."""
-    return bool(cohort.waves or cohort.modes or cohort.workshop_ids or cohort.stages)
+    return bool(
+        cohort.waves or cohort.modes or cohort.workshop_ids or cohort.stages or cohort.bank_versions
+    )
 
 
 def latest_submissions(
@@ -83,6 +85,7 @@ def latest_submissions(
         (a.c.wave, cohort.waves),
         (a.c.mode, cohort.modes),
         (a.c.workshop_id, cohort.workshop_ids),
+        (a.c.bank_version, cohort.bank_versions),
     ):
         if wanted:
             conditions.append(column.in_(list(wanted)))

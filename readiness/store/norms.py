@@ -18,19 +18,25 @@ from readiness.store.rows import table_of
 
 
 def norm_rows(
-    *, engine: sa.Engine, wave: int, pillars: Sequence[str]
+    *,
+    engine: sa.Engine,
+    wave: int,
+    pillars: Sequence[str],
+    mode: str = "full",
+    bank_version: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Column names and rows of the assessments that count in the norms of `wave`.
 
-    One row per company: its latest submission in the wave (by submitted_at, then id), kept only
-    when that submission is norm-eligible (the flag readiness.peers decided at submission), so a
-    company never counts with a superseded answer. Columns are NORM_COLUMNS, then one score per
-    pillar id (None where the pillar has no score).
+    One row per company: its latest submission of `mode` in the wave and bank version (by
+    submitted_at, then id), kept only when that submission is norm-eligible (the flag
+    readiness.peers decided at submission), so a company never counts with a superseded answer.
+    Full assessments and quick scans have separate norms; scores of different bank versions are
+    never mixed. Columns are NORM_COLUMNS, then one score per pillar id (None where unscored).
     """
     c = table_of(Company)
-    latest = latest_submissions(
-        "company_id", "mode", "overall", "norm_eligible", cohort=Cohort(waves=(wave,))
-    )
+    version = default_bank().version if bank_version is None else bank_version
+    cohort = Cohort(waves=(wave,), modes=(mode,), bank_versions=(version,))
+    latest = latest_submissions("company_id", "mode", "overall", "norm_eligible", cohort=cohort)
     joined, scores = with_pillar_scores(
         latest, latest.join(c, c.c.id == latest.c.company_id), pillars
     )
@@ -56,15 +62,23 @@ def norm_rows(
 
 
 def norm_frame(
-    *, engine: sa.Engine, wave: int, pillars: Sequence[str] | None = None
+    *,
+    engine: sa.Engine,
+    wave: int,
+    pillars: Sequence[str] | None = None,
+    mode: str = "full",
+    bank_version: str | None = None,
 ) -> pd.DataFrame:
-    """The norm-eligible assessments of one wave, one row per company.
+    """The norm-eligible assessments of one wave, mode and bank version (the current one by
+    default), one row per company.
 
     Columns: assessment_id, company_id, ksic, size_band, region, mode, synthetic, overall, then one
     score column per pillar id (NaN where a pillar has no score). Pillars default to the bank's.
     """
     pillar_ids = list(pillars) if pillars is not None else default_bank().pillar_ids
-    columns, rows = norm_rows(engine=engine, wave=wave, pillars=pillar_ids)
+    columns, rows = norm_rows(
+        engine=engine, wave=wave, pillars=pillar_ids, mode=mode, bank_version=bank_version
+    )
     frame = pd.DataFrame.from_records(rows, columns=columns)
     score_columns = [OVERALL, *pillar_ids]
     frame[score_columns] = frame[score_columns].astype("float64")

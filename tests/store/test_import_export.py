@@ -42,10 +42,11 @@ def member_file(bank: Bank, rows: list[dict[str, Any]]) -> bytes:
 
 
 def answers_for(bank: Bank, offset: int = 0) -> dict[str, Any]:
-    """Every item answered, varied, the first one not applicable."""
+    """Every item answered, varied, the first one that may be N/A not applicable."""
     out: dict[str, Any] = {}
+    first_na = next(i.id for i in bank.items if i.allows_na)
     for n, item_id in enumerate(bank.item_ids()):
-        out[item_id] = "N/A" if n == 0 else (n + offset) % 6
+        out[item_id] = "N/A" if item_id == first_na else (n + offset) % 6
     return out
 
 
@@ -135,7 +136,8 @@ def test_import_creates_members_and_results_scored_as_a_submission_is(
     store.submit_assessment(engine=engine, bank=bank, assessment_id=draft.id)
     submitted = store.get_assessment(engine=engine, assessment_id=draft.id)
 
-    assert answers[bank.item_ids()[0]] is None and len(answers) == len(bank.items)
+    first_na = next(i.id for i in bank.items if i.allows_na)
+    assert answers[first_na] is None and len(answers) == len(bank.items)
     for attr in ("status", "wave", "mode", "bank_version", "overall", "stage", "completeness"):
         assert getattr(assessment, attr) == getattr(submitted, attr), attr
     assert assessment.norm_eligible == submitted.norm_eligible is True

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from readiness import peers, store, synth
-from readiness.bank import Bank
+from readiness.bank import Bank, default_bank
 from readiness.cli import main
 from readiness.models import Assessment, Company, PillarScoreRow
 from readiness.profile import CompanyProfile
@@ -64,7 +64,7 @@ def populate(engine: sa.Engine, rows: list[Row]) -> list[int]:
                 wave=row.wave,
                 mode="full",
                 status=row.status,
-                bank_version="v1",
+                bank_version=default_bank().version,
                 overall=row.overall,
                 completeness=1.0,
                 norm_eligible=row.eligible,
@@ -205,13 +205,14 @@ def test_benchmark_over_the_database_excludes_the_company_and_suppresses_small_g
 
 
 def _direct_norms(engine: sa.Engine, wave: int) -> dict[int, dict[str, Any]]:
-    """Per company: ksic, size band and scores of its latest eligible submission, by plain SQL."""
+    """Per company: ksic, size band and scores of its latest full assessment if eligible, by plain
+    SQL (quick scans have norms of their own)."""
     with engine.connect() as conn:
         subs = conn.execute(
             sa.text(
                 "SELECT a.id, a.company_id, a.submitted_at, a.norm_eligible, a.overall, "
                 "c.ksic, c.size_band FROM assessment a JOIN company c ON c.id = a.company_id "
-                "WHERE a.wave = :wave AND a.status = 'submitted'"
+                "WHERE a.wave = :wave AND a.status = 'submitted' AND a.mode = 'full'"
             ),
             {"wave": wave},
         ).all()
@@ -243,8 +244,8 @@ def _direct_group(norms: dict[int, dict[str, Any]], company_id: int) -> tuple[st
     others = [row for cid, row in norms.items() if cid != company_id]
     for level, keep in (
         ("division_size", lambda r: (r["ksic"], r["size_band"]) == (me["ksic"], me["size_band"])),
-        ("division", lambda r: r["ksic"] == me["ksic"]),
         ("size_band", lambda r: r["size_band"] == me["size_band"]),
+        ("division", lambda r: r["ksic"] == me["ksic"]),
     ):
         group = [r for r in others if keep(r)]
         if len(group) >= 10:
@@ -366,7 +367,10 @@ def test_peers_command_prints_null_where_suppressed(
     path = tmp_path / "me.json"
     path.write_text(
         json.dumps(
-            {"profile": {"ksic": "C10", "employees": 3}, "answers": {"EXP01": 2}, "mode": "quick"}
+            {
+                "profile": {"ksic": "C10", "employees": 3},
+                "answers": {item.id: 2 for item in bank.items_of("EXP")},
+            }
         ),
         encoding="utf-8",
     )
@@ -392,7 +396,11 @@ def test_peers_command_prints_null_where_suppressed(
         ),
         ('{"profile": {"ksic": "C29", "employees": 45}, "answers": {"EXP01": 7}}', "EXP01: level"),
         ('{"profile": {"ksic": "C29", "employees": 45}, "answers": {"NOPE1": 1}}', "'NOPE1'"),
-        ('{"profile": {"ksic": "C29", "employees": 45}, "answers": {}}', "no question is answered"),
+        ('{"profile": {"ksic": "C29", "employees": 45}, "answers": {}}', "no pillar has enough"),
+        (
+            '{"profile": {"ksic": "C29", "employees": 45}, "answers": {"EXP01": 5}}',
+            "no pillar has enough questions answered with a level (with a level / needed: EXP 1/",
+        ),
         ('{"profile": {"ksic": "C29", "employees": 45}}', "'answers' must be an object"),
         (
             '{"profile": {"ksic": "C29", "employees": 45}, "answers": {"EXP01": 3}, "wave": "x"}',
@@ -403,7 +411,8 @@ def test_peers_command_prints_null_where_suppressed(
             "mode must be",
         ),
         (
-            '{"profile": {"ksic": "C29", "employees": 45}, "answers": {"EXP01": 3}, "wave": 1999}',
+            '{"profile": {"ksic": "C29", "employees": 45}, "mode": "quick", '
+            '"answers": {"EXP01": 3, "EXP02": 3}, "wave": 1999}',
             "no norm-eligible assessments in wave 1999",
         ),
         ("{not json", "not valid JSON"),
@@ -431,7 +440,9 @@ def test_peers_command_on_an_empty_database_says_so(
 ) -> None:
     path = tmp_path / "me.json"
     path.write_text(
-        '{"profile": {"ksic": "C29", "employees": 45}, "answers": {"EXP01": 3}}', encoding="utf-8"
+        '{"profile": {"ksic": "C29", "employees": 45}, "mode": "quick", '
+        '"answers": {"EXP01": 3, "EXP02": 3}}',
+        encoding="utf-8",
     )
     code, out, err = run(capsys, "--database-url", db_url, "peers", str(path))
     assert code != 0 and out == "" and "no submitted assessments" in err

@@ -38,7 +38,11 @@ def test_score_prints_unrounded_json(tmp_path: Path, capsys: pytest.CaptureFixtu
         "score": expected.pillars["EXP"].score,
         "completeness": expected.pillars["EXP"].completeness,
         "weakest_level": expected.pillars["EXP"].weakest_level,
+        "scored": False,
+        "levels": 2,
+        "min_levels": expected.pillars["EXP"].min_levels,
     }
+    assert data["overall"] is None and data["stage"] is None and data["indicative"] is False
 
 
 @pytest.mark.parametrize(

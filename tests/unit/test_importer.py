@@ -26,8 +26,8 @@ from readiness.importer import (
 from readiness.importer.cells import parse_flag, parse_level, parse_mode
 from readiness.member_file import FIELDS, flag_words, mode_words, not_applicable_word
 
-KO_HEADER = "회사명,사업자등록번호,업종코드,종업원수,지역,수출비중,연도,유형,EXP01,EXP02,SRV01"
-EN_HEADER = "name,biz_no,ksic,employees,region,export_share,wave,mode,EXP01,EXP02,SRV01"
+KO_HEADER = "회사명,사업자등록번호,업종코드,종업원수,지역,수출비중,연도,유형,EXP01,EXP02,SRV02"
+EN_HEADER = "name,biz_no,ksic,employees,region,export_share,wave,mode,EXP01,EXP02,SRV02"
 ROWS = [
     "한빛정밀,124-81-00998,C29,45,경기도,35%,2025,정밀,3,N/A,2",
     "(주)세진테크,,C26,12,서울,10,2025,간편,4,,해당없음",
@@ -348,9 +348,9 @@ def test_a_quick_scan_answering_items_outside_it_is_warned_about(bank: Bank) -> 
 
 @pytest.mark.parametrize("text", ["N/A", "n/a", "NA", "해당없음", "해당 없음"])
 def test_not_applicable_words_are_recorded_as_not_applicable(bank: Bank, text: str) -> None:
-    data = csv_file("회사명,업종코드,종업원수,연도,EXP01,EXP02,EXP03", f"a,C29,4,2025,{text},3,")
+    data = csv_file("회사명,업종코드,종업원수,연도,EXP02,EXP01,EXP03", f"a,C29,4,2025,{text},3,")
     [result] = parsed(data, bank).assessments
-    assert result.answers == {"EXP01": None, "EXP02": 3}  # blank EXP03 stays unanswered
+    assert result.answers == {"EXP02": None, "EXP01": 3}  # blank EXP03 stays unanswered
 
 
 @pytest.mark.parametrize(
@@ -369,7 +369,7 @@ def test_scores_are_computed_by_the_published_method(bank: Bank) -> None:
     from readiness.scoring import score_assessment
 
     [result, _] = parsed(csv_file(KO_HEADER, *ROWS), bank).assessments
-    assert result.answers == {"EXP01": 3, "EXP02": None, "SRV01": 2}
+    assert result.answers == {"EXP01": 3, "EXP02": None, "SRV02": 2}
     assert result.result == score_assessment(bank, result.answers, mode="full")
 
 

@@ -95,10 +95,21 @@ def _many(ksic: str, size_band: str, n: int) -> list[tuple[str, str, float]]:
             _many("C29", "10-49", 9) + _many("C25", "10-49", 3) + _many("C25", "1-9", 9),
             (None, "10-49", "size_band", 12),
         ),
+        (
+            _many("C29", "10-49", 9) + _many("C29", "1-9", 5) + _many("C25", "10-49", 5),
+            (None, "10-49", "size_band", 14),
+        ),
         (_many("C29", "10-49", 5) + _many("C10", "1-9", 4), (None, None, "all", 9)),
         ([], (None, None, "all", 0)),
     ],
-    ids=["division_size", "division", "size_band", "all_below_min", "empty"],
+    ids=[
+        "division_size",
+        "division",
+        "size_band",
+        "size_band_before_division",
+        "all_below_min",
+        "empty",
+    ],
 )
 def test_fallback_chain_reports_level_and_exact_n(
     rows: list[tuple[str, str, float]], expected: tuple[str | None, str | None, str, int]
