@@ -204,6 +204,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         "partners": [
             {
                 "type": s.type,
+                "group": s.group,
                 "name": s.name,
                 "fit": round(s.fit, 3),
                 "reasons": [reason.render(args.lang) for reason in s.reasons],
@@ -230,7 +231,10 @@ def cmd_partners(args: argparse.Namespace) -> int:
     print(f"partner catalog {catalog.version}: {len(catalog.types)} types")
     for ptype in catalog.types:
         gate = f", {len(ptype.requires)} requirement(s)" if ptype.requires else ""
-        print(f"{ptype.id:22} {ptype.name.ko} / {ptype.name.en}  ({len(ptype.rules)} rules{gate})")
+        print(
+            f"{ptype.id:22} [{ptype.group}] {ptype.name.ko} / {ptype.name.en}"
+            f"  ({len(ptype.rules)} rules{gate})"
+        )
         print(f"{'':22} {ptype.when.en}")
     return 0
 
