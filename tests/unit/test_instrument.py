@@ -187,3 +187,16 @@ def test_a_small_report_gives_no_alpha_and_says_why() -> None:
     assert all(i.item_total is None for i in report.items)
     assert np.isnan(report.correlation.loc["XA", "XA"])
     assert report.notes
+
+
+def test_the_correlation_heatmap_writes_r_and_n_in_every_cell() -> None:
+    from components.charts import correlation_heatmap_figure
+
+    fig = correlation_heatmap_figure(
+        [[1.0, None], [None, 1.0]], [[40, 12], [12, 40]], labels=["Export readiness", "AI"]
+    )
+    (trace,) = fig.data
+    assert (trace.zmin, trace.zmax) == (-1, 1)
+    assert trace.text[0] == ("1.00<br>n=40", "–<br>n=12")
+    assert trace.z[0][1] is None
+    assert trace.x[0] == "Export<br>readiness"
