@@ -197,6 +197,6 @@ def test_the_correlation_heatmap_writes_r_and_n_in_every_cell() -> None:
     )
     (trace,) = fig.data
     assert (trace.zmin, trace.zmax) == (-1, 1)
-    assert trace.text[0] == ("1.00<br>n=40", "–<br>n=12")
+    assert list(trace.text[0]) == ["1.00<br>n=40", "–<br>n=12"]
     assert trace.z[0][1] is None
     assert trace.x[0] == "Export<br>readiness"
