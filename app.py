@@ -66,6 +66,7 @@ else:
             page("staff_overview", "nav.staff_overview", ":material/grid_on:"),
             page("staff_sector", "nav.staff_sector", ":material/factory:"),
             page("staff_compare", "nav.staff_compare", ":material/compare_arrows:"),
+            page("staff_instrument", "instrument.nav", ":material/rule:"),
             page("staff_members", "nav.staff_members", ":material/groups:"),
             page("staff_data", "nav.staff_data", ":material/upload_file:"),
             page("staff_clusters", "nav.staff_clusters", ":material/hub:"),

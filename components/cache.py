@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from readiness.analytics import HeatmapData, Stat
     from readiness.clusters import Match
     from readiness.cohorts import Cohort
+    from readiness.instrument import InstrumentReport
     from readiness.workshops import MembersReference, RoomSnapshot
 
 P = ParamSpec("P")
@@ -168,4 +169,27 @@ def complementary_members(engine: sa.Engine, company_id: int, wave: int, lang: s
         members = clusters.member_frame(engine=engine, wave=wave)
     return clusters.rank_members(
         members, company_id=company_id, viewer="company", limit=3, lang=lang, bank=default_bank()
+    )
+
+
+@shared(ttl=60)
+def instrument_scopes(engine: sa.Engine) -> list[store.InstrumentScope]:
+    """Which bank versions, waves and modes have submissions (instrument health's choices)."""
+    return store.instrument_scopes(engine=engine)
+
+
+@shared(ttl=300, max_entries=16)
+def instrument_report(
+    engine: sa.Engine, bank_version: str, wave: int, mode: str, norm_only: bool
+) -> InstrumentReport:
+    """Instrument health over one bank version, wave and mode, cached five minutes."""
+    from readiness import instrument
+    from readiness.bank import bank_for_version
+
+    return instrument.stored_report(
+        engine=engine,
+        bank=bank_for_version(bank_version),
+        wave=wave,
+        mode=mode,
+        norm_only=norm_only,
     )

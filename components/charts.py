@@ -174,3 +174,53 @@ def distribution_figure(
             ),
         }
     )
+
+
+def correlation_heatmap_figure(
+    r: Sequence[Sequence[float | None]],
+    n: Sequence[Sequence[int]],
+    *,
+    labels: Sequence[str],
+    hover: str = "r = {r}<br>n = {n}",
+    height: int = 340,
+) -> go.Figure:
+    """A correlation matrix as a heatmap on a diverging scale fixed at -1..1.
+
+    Each cell is written as r and its n, so the figure never hides how many cases stand behind a
+    value; a missing r (too few cases) is an empty cell marked "–". Labels are wrapped to fit a
+    phone. `hover` is a format with {r} and {n}.
+    """
+    z = [[None if v is None or v != v else float(v) for v in row] for row in r]
+    cells = [
+        [("–" if v is None else f"{v:.2f}", f"{c:,}") for v, c in zip(zr, nr, strict=True)]
+        for zr, nr in zip(z, n, strict=True)
+    ]
+    text = [[f"{value}<br>n={count}" for value, count in row] for row in cells]
+    hovers = [[hover.format(r=value, n=count) for value, count in row] for row in cells]
+    wrapped = [wrap_label(label, 10) for label in labels]
+    trace = go.Heatmap(
+        z=z,
+        x=wrapped,
+        y=wrapped,
+        zmin=-1,
+        zmax=1,
+        colorscale=[[0.0, VERMILLION], [0.5, WHITE], [1.0, BLUE]],
+        text=text,
+        texttemplate="%{text}",
+        textfont={"size": 12, "color": TEXT},
+        hovertext=hovers,
+        hoverinfo="text",
+        xgap=2,
+        ygap=2,
+        colorbar={"thickness": 10, "len": 0.8},
+    )
+    return go.Figure(
+        data=[trace],
+        layout=_layout(
+            height=height,
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"side": "top", "automargin": True},
+            plot_bgcolor=TRANSPARENT,
+        ),
+    )

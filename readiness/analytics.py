@@ -547,7 +547,7 @@ def partner_needs(
     """
     from readiness import partners
 
-    catalog = partners.load_catalog()
+    catalog = partners.load_catalog(bank=bank)
     answers: dict[int, dict[str, int | None]] = {}
     owner: dict[int, int] = {}
     for assessment_id, company_id, item_id, level in store.cohort_answer_rows(

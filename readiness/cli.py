@@ -71,6 +71,70 @@ def cmd_bank_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def cmd_bank_stats(args: argparse.Namespace) -> int:
+    """Instrument health over stored submissions: alpha, item-total r, inter-pillar r, levels."""
+    from readiness import instrument, store
+    from readiness.bank import bank_for_version, default_bank
+
+    try:
+        bank = bank_for_version(args.bank_version) if args.bank_version else default_bank()
+    except BankError as exc:
+        return _fail(str(exc))
+    engine = _engine(args)
+    wave = args.wave
+    if wave is None:
+        waves = [
+            s.wave
+            for s in store.instrument_scopes(engine=engine)
+            if s.bank_version == bank.version and s.mode == args.mode
+        ]
+        if not waves:
+            return _fail(f"no submitted {args.mode} assessments of bank {bank.version}")
+        wave = max(waves)
+    report = instrument.stored_report(
+        engine=engine, bank=bank, wave=wave, mode=args.mode, norm_only=not args.all_submitted
+    )
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    which = "all submitted" if args.all_submitted else "norm-eligible"
+    print(
+        f"bank {report.bank_version} · wave {report.wave} · {report.mode} · {which}: "
+        f"{report.assessments:,} assessments ({report.synthetic:,} synthetic), latest per company"
+    )
+    print(
+        f"alpha and correlations need n >= {report.min_n}; "
+        f"company-facing views need k >= {report.k}"
+    )
+    print("\nCronbach's alpha per pillar (listwise: assessments with a level on every item)")
+    print(f"{'pillar':6} {'items':>5} {'n':>6} {'n any':>6} {'alpha':>6}")
+    for a in report.alphas:
+        print(f"{a.pillar:6} {a.items:5} {a.n:6,} {a.n_any:6,} {_fmt(a.alpha):>6}")
+    print("\nItems: corrected item-total r, alpha if deleted, levels 0-5, N/A, no answer")
+    head = " ".join(f"{f'L{lv}':>5}" for lv in instrument.LEVELS)
+    print(f"{'item':6} {'r_it':>5} {'a-del':>5} {'n':>6} {'mean':>5} {head} {'N/A':>5} {'none':>5}")
+    for i in report.items:
+        counts = " ".join(f"{c:5}" for c in i.counts)
+        print(
+            f"{i.item_id:6} {_fmt(i.item_total):>5} {_fmt(i.alpha_if_deleted):>5} {i.n:6,} "
+            f"{_fmt(i.mean):>5} {counts} {i.na:5} {i.missing:5}"
+        )
+    pillars = list(report.correlation.index)
+    print("\nInter-pillar correlations (Pearson on pillar scores, pairwise; n)")
+    print(f"{'':6}" + "".join(f"{p:>14}" for p in pillars))
+    for a in pillars:
+        r, n = report.correlation, report.correlation_n
+        cells = "".join(f"{_fmt(instrument.cell(r, a, b)):>6} ({n.loc[a, b]:>5})" for b in pillars)
+        print(f"{a:6}{cells}")
+    for note in report.notes:
+        print(f"note: {note}")
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from readiness.scoring import AnswerError, score_assessment
 
@@ -214,6 +278,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         "partners": [
             {
                 "type": s.type,
+                "group": s.group,
                 "name": s.name,
                 "fit": round(s.fit, 3),
                 "reasons": [reason.render(args.lang) for reason in s.reasons],
@@ -240,7 +305,10 @@ def cmd_partners(args: argparse.Namespace) -> int:
     print(f"partner catalog {catalog.version}: {len(catalog.types)} types")
     for ptype in catalog.types:
         gate = f", {len(ptype.requires)} requirement(s)" if ptype.requires else ""
-        print(f"{ptype.id:22} {ptype.name.ko} / {ptype.name.en}  ({len(ptype.rules)} rules{gate})")
+        print(
+            f"{ptype.id:22} [{ptype.group}] {ptype.name.ko} / {ptype.name.en}"
+            f"  ({len(ptype.rules)} rules{gate})"
+        )
         print(f"{'':22} {ptype.when.en}")
     return 0
 
@@ -582,6 +650,21 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("path", nargs="?")
     show.add_argument("--json", action="store_true", help="the whole bank as JSON")
     show.set_defaults(func=cmd_bank_show)
+    stats = bank_sub.add_parser(
+        "stats",
+        help="instrument health over stored assessments: Cronbach's alpha, item-total and "
+        "inter-pillar correlations, level distributions",
+    )
+    stats.add_argument("--wave", type=int, help="yearly wave (default: the newest with data)")
+    stats.add_argument("--bank-version", help="bank version, e.g. 2.0 (default: the current bank)")
+    stats.add_argument("--mode", choices=("full", "quick"), default="full")
+    stats.add_argument(
+        "--all-submitted",
+        action="store_true",
+        help="every latest submission, not only those that count in norms",
+    )
+    stats.add_argument("--json", action="store_true", help="the figures as JSON")
+    stats.set_defaults(func=cmd_bank_stats)
 
     score = sub.add_parser("score", help='score {"answers": {...}} from a JSON file (- for stdin)')
     score.add_argument("file")

@@ -170,7 +170,7 @@ def company_results(
         else {}
     )
     suggestions = partners.suggest(
-        partners.load_catalog(),
+        partners.load_catalog(bank=bank),
         bank,
         profile=company,
         answers=answers,

@@ -70,6 +70,12 @@ from readiness.store.companies import (
     update_company,
 )
 from readiness.store.errors import StoreError, WorkshopStateError
+from readiness.store.instrument import (
+    InstrumentRows,
+    InstrumentScope,
+    instrument_rows,
+    instrument_scopes,
+)
 from readiness.store.norms import latest_wave, norm_frame, norm_rows
 from readiness.store.rows import stored_id
 from readiness.store.staff import (
@@ -98,6 +104,8 @@ __all__ = [
     "NORM_COLUMNS",
     "TOKEN_BYTES",
     "BulkLoad",
+    "InstrumentRows",
+    "InstrumentScope",
     "ItemWeight",
     "LoadReads",
     "NewAssessment",
@@ -135,6 +143,8 @@ __all__ = [
     "get_company",
     "get_workshop",
     "hash_token",
+    "instrument_rows",
+    "instrument_scopes",
     "is_empty",
     "latest_submissions",
     "latest_wave",

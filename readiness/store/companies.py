@@ -126,7 +126,9 @@ def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
 def partner_profiles(*, engine: sa.Engine, ksic: Sequence[str] = ()) -> dict[int, dict[str, Any]]:
     """The profile facts that partner rules read, per company id (of the given divisions)."""
     c = table_of(Company)
-    query = sa.select(c.c.id, c.c.ksic, c.c.employees, c.c.export_share, c.c.markets, c.c.roles)
+    query = sa.select(
+        c.c.id, c.c.ksic, c.c.employees, c.c.export_share, c.c.markets, c.c.roles, c.c.products
+    )
     if ksic:
         query = query.where(c.c.ksic.in_(list(ksic)))
     with engine.connect() as conn:
@@ -137,6 +139,7 @@ def partner_profiles(*, engine: sa.Engine, ksic: Sequence[str] = ()) -> dict[int
                 "export_share": row.export_share,
                 "markets": list(row.markets or []),
                 "roles": list(row.roles or []),
+                "products": row.products or "",
             }
             for row in conn.execute(query)
         }
