@@ -29,6 +29,7 @@ from readiness.results import (
     result_rows,
     weakest_items,
 )
+from readiness.scoring import score_assessment
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
 
@@ -225,6 +226,9 @@ def tiny_results(tiny_bank: Bank) -> CompanyResults:
     return CompanyResults(
         company=company,
         assessment=assessment,
+        bank=tiny_bank,
+        segment=None,
+        scoring=score_assessment(tiny_bank, answers, validate=False),
         answers=answers,
         scores=scores,
         weakest=weakest_items(tiny_bank, answers),
@@ -272,7 +276,13 @@ def test_result_json_holds_scores_and_answers_and_no_individual_peer_value(
     assert data["company"] == FORMULA_NAME  # JSON is not a spreadsheet: kept as given
     assert data["submitted_at"] == "2025-05-01T09:00:00+00:00"
     assert (data["overall"], data["stage"], data["bank_version"]) == (70.0, "leading", "test-1")
-    assert data["pillars"]["XB"] == {"score": 40.0, "completeness": 0.25, "weakest_level": 2}
+    assert data["pillars"]["XB"] == {
+        "score": 40.0,
+        "completeness": 0.25,
+        "weakest_level": 2,
+        "missing_levels": 2,  # one level of four: the method asks for three
+    }
+    assert data["indicative"] is False and data["segment"] is None
     assert data["answers"] == {"XB01": 2, "XA02": None, "XA01": 4}
     assert data["peers"] == {
         "group": {"ksic": "C29", "size_band": "10-49", "fallback": "division_size", "n": 12},
