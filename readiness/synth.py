@@ -17,7 +17,7 @@ clipped to 0..5. On the v2 bank some items follow the profile by construction:
 - EXP02 (direct export share) is the profile's export share on the item's ladder;
 - EXP03 (countries with repeat orders) stays within what that share allows;
 - AI03 (smart-factory level) is an ordinal cut of the AI capability at thresholds that reproduce
-  the calibrated level mix of the company's size band; AI in production (AI04-AI06 at 4+) likewise;
+  the calibrated level mix of the company's size band; AI in production (AI04, AI05 at 4+) likewise;
 - SRV01 (service offering) follows the segment's ladder, paid recurring services being rare;
 - role and segment move the items they concern (customer dependence, indirect export, online sales).
 Critical items and factual ones are never "not applicable". Scores are computed by
@@ -119,14 +119,17 @@ BASE_CAPABILITY = 1.5  # the v1 bank (no calibration): one base for every pillar
 PILLAR_OFFSET_V1 = {"EXP": -0.55, "SRV": -0.15, "AI": -0.8, "COL": 0.0}
 
 # Items that follow the profile on the calibrated bank (v2 item ids and ladders).
-EXPORT_SHARE_ITEM = "EXP02"  # 0 none, 1 <1 %, 2 1-10 %, 3 10-30 %, 4 30-50 %, 5 >50 %
-EXPORT_SHARE_EDGES = (0.01, 0.10, 0.30)  # lower edges of levels 2, 3, 4; level 5 is above 50 %
+EXPORT_SHARE_ITEM = "EXP02"  # 0 none, 1 <1 %, 2 1-10 %, 3 10-30 %, 4 30-50 %, 5 50 % or more
+EXPORT_SHARE_EDGES = (0.01, 0.10, 0.30, 0.50)  # lower edges (inclusive) of levels 2, 3, 4, 5
 COUNTRIES_ITEM = "EXP03"  # countries with repeat direct orders
 # The range of EXP03 that each EXP02 level allows (no exports last year: none, or one-off orders).
 COUNTRIES_RANGE = {0: (0, 1), 1: (1, 2), 2: (1, 3), 3: (2, 4), 4: (2, 5), 5: (3, 5)}
 SMART_FACTORY_ITEM = "AI03"
-PRODUCTION_AI_ITEMS = ("AI04", "AI05", "AI06")
+# AI decides on the line (quality) or predicts failures (maintenance) from level 4; planning only at
+# level 5 (AI demand forecasts), which is kept for firms that use AI in production.
+PRODUCTION_AI_ITEMS = ("AI04", "AI05")
 PRODUCTION_AI_LEVEL = 4
+AI_PLANNING_ITEM = "AI06"
 OFFERING_ITEM = "SRV01"
 SERVICE_REVENUE_ITEM = "SRV02"
 # Items no respondent can call "not applicable" beyond the critical ones: facts about the firm.
@@ -703,8 +706,6 @@ def export_share_level(share: float) -> int:
     """The level of the export-share item (EXP02) that a direct export share of sales gives."""
     if share <= 0:
         return 0
-    if share > 0.5:
-        return 5
     return 1 + bisect_right(EXPORT_SHARE_EDGES, share)
 
 
@@ -857,6 +858,9 @@ def _levels(
             block[rows, best[rows]] = top
             levels[:, cols] = block
             protected[rows, cols[best[rows]]] = True
+            if AI_PLANNING_ITEM in column:
+                j = column[AI_PLANNING_ITEM]
+                levels[:, j] = np.where(uses, levels[:, j], np.minimum(levels[:, j], 4))
             if SMART_FACTORY_ITEM in column:  # AI in production runs on at least a basic system
                 j = column[SMART_FACTORY_ITEM]
                 levels[rows, j] = np.maximum(levels[rows, j], 2)
