@@ -92,6 +92,7 @@ EXPORT_DIVISION = {
 EXPORT_SHARE_MEDIAN = 0.09
 EXPORT_SHARE_SIGMA = 1.7
 EXPORT_SHARE_CAPABILITY = 0.4
+SUB_PERCENT_SHARE = 0.005  # samples and one-off orders: under 1 % of sales
 MARKET_WEIGHTS = {
     "CN": 20, "US": 18, "VN": 14, "JP": 14, "EU": 10, "IN": 5, "ASEAN": 8, "ME": 4, "LATAM": 3,
     "OTHER": 4,
@@ -633,7 +634,10 @@ def _profiles(rng: np.random.Generator, n: int, exporters: float) -> dict[str, A
         rng.normal(0, 1, n)
     )
     logit = math.log(EXPORT_SHARE_MEDIAN / (1 - EXPORT_SHARE_MEDIAN)) + EXPORT_SHARE_SIGMA * mix
-    share = np.where(exporter, np.clip(1 / (1 + np.exp(-logit)), 0.001, 0.98), 0.0).round(3)
+    # Whole percentages, and 0.5 % for exports under 1 % of sales: values that survive a round trip
+    # through the member file's percent column exactly.
+    share = np.clip(1 / (1 + np.exp(-logit)), 0.0, 0.98).round(2)
+    share = np.where(exporter, np.where(share < 0.01, SUB_PERCENT_SHARE, share), 0.0)
     suggest = rng.random(n) < CONSENT_SUGGEST
     named = suggest & (rng.random(n) < CONSENT_NAMED / CONSENT_SUGGEST)
     return {
