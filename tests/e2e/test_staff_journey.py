@@ -42,6 +42,7 @@ STAFF_URLS = {
     "staff_data": "/staff_data",
     "staff_clusters": "/staff_clusters",
     "staff_workshops": "/staff_workshops",
+    "staff_instrument": "/staff_instrument",
     "presenter": "/presenter?code=ABCD",
 }
 STAFF_TITLES = [
@@ -54,6 +55,7 @@ STAFF_TITLES = [
         "data.title",
         "clusters.title",
         "workshops.title",
+        "instrument.title",
     )
     for lang in ("ko", "en")
 ]
@@ -62,6 +64,7 @@ HOME_TITLE = {"ko": "글로벌 역량 진단", "en": "Global Readiness"}
 # Names of the imported members: a marker no other test uses, so a search finds exactly these.
 MARK = "스태프검증"
 FORMULA_NAME = '=HYPERLINK("http://evil.example","클릭")'
+QUICK_ITEMS = default_bank().item_ids(quick_only=True)
 IMPORTED = [f"한빛정밀 {MARK}", f"가온포장 {MARK}", f"다온식품 {MARK}", FORMULA_NAME]
 
 
@@ -93,16 +96,16 @@ def _member_csv(*, with_errors: bool) -> bytes:
     With errors: row 3 has a wrong check digit, row 4 an unknown KSIC code (C99), row 5 a level 7.
     """
     header = ["회사명", "사업자등록번호", "업종코드", "종업원수", "지역", "수출비중", "연도"]
-    header += ["유형", "EXP01", "EXP02", "AI01", "SRV01", "COL01"]
+    header += ["유형", *QUICK_ITEMS]  # quick scans: every pillar has a score
     rows = [
-        [IMPORTED[0], _biz_no("711812345"), "C29", "45", "경기도", "20", "2026", "정밀"]
-        + ["3", "2", "4", "1", "2"],
+        [IMPORTED[0], _biz_no("711812345"), "C29", "45", "경기도", "20", "2026", "간편"]
+        + list("324123212332"),
         [IMPORTED[1], _biz_no("722823456", valid=not with_errors), "C22", "120", "부산광역시"]
-        + ["35", "2026", "정밀", "2", "2", "3", "3", "1"],
+        + ["35", "2026", "간편", *"223311223312"],
         [IMPORTED[2], _biz_no("733834567"), "C99" if with_errors else "C10", "12", "충청남도"]
-        + ["5", "2026", "간편", "1", "1", "2", "0", "2"],
-        [IMPORTED[3], _biz_no("744845678"), "C25", "30", "인천광역시", "10", "2026", "정밀"]
-        + ["7" if with_errors else "4", "3", "3", "2", "2"],
+        + ["5", "2026", "간편", *"112001101201"],
+        [IMPORTED[3], _biz_no("744845678"), "C25", "30", "인천광역시", "10", "2026", "간편"]
+        + ["7" if with_errors else "4", *"33222232323"],
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
