@@ -84,3 +84,17 @@ def test_every_step_names_an_action_a_company_can_read(bank: Bank | None = None)
         item = BANK.item(step.item_id)
         assert item.next_action(step.level, "ko") and item.next_action(step.level, "en")
         assert step.action_level == step.level + 1
+
+
+def test_a_press_parts_supplier_is_not_told_to_standardise_installation() -> None:
+    """The finding: a Tier-2 press-parts maker was told to standardise installation and warranty."""
+    segment = BANK.segment_for("C25", ["components"], "프레스 부품")
+    assert segment == "component"
+    answers = _answers({"SRV": 1}, default=3)
+    [step, *_] = next_steps(BANK, answers)
+    item = BANK.item_view(step.item_id, segment)
+    action = item.next_action(step.level, "en") or ""
+    assert step.pillar == "SRV" and action
+    assert "installation" not in action.lower() and "warranty" not in action.lower()
+    equipment = BANK.item_view("SRV01", "equipment").next_action(1, "en") or ""
+    assert "installation" in equipment.lower()  # the equipment makers' ladder keeps it
