@@ -29,6 +29,7 @@ from readiness.results import (
     result_rows,
     weakest_items,
 )
+from readiness.scoring import score_assessment
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
 
@@ -169,10 +170,25 @@ def test_results_hold_answers_scores_peers_and_advice(stored: tuple) -> None:
     assert results.peer_synthetic  # the peers are the synthetic demo members
     assert 1 <= len(results.steps) <= 3
     assert results.weakest == weakest_items(bank, results.answers)
-    expected = partners.suggest(
-        partners.load_catalog(), bank, profile=company, answers=results.answers, lang="en", limit=5
-    )
-    assert list(results.partners) == expected
+    catalog = partners.load_catalog()
+
+    def suggest(group: str, limit: int) -> list[partners.Suggestion]:
+        return partners.suggest(
+            catalog,
+            bank,
+            profile=company,
+            answers=results.answers,
+            lang="en",
+            limit=limit,
+            group=group,
+        )
+
+    # market partners (up to five) and capability partners (up to three), kept apart
+    assert list(results.market_partners) == suggest("market", 5)
+    assert list(results.capability_partners) == suggest("capability", 3)
+    assert results.capability_partners  # this profile gets both groups
+    assert {s.group for s in results.top_partners} == {"market"}
+    assert list(results.partners) == suggest("market", 5) + suggest("capability", 3)
 
 
 def test_results_keep_the_three_best_members_and_show_three_partners_in_full(
@@ -225,6 +241,9 @@ def tiny_results(tiny_bank: Bank) -> CompanyResults:
     return CompanyResults(
         company=company,
         assessment=assessment,
+        bank=tiny_bank,
+        segment=None,
+        scoring=score_assessment(tiny_bank, answers, validate=False),
         answers=answers,
         scores=scores,
         weakest=weakest_items(tiny_bank, answers),
@@ -272,7 +291,12 @@ def test_result_json_holds_scores_and_answers_and_no_individual_peer_value(
     assert data["company"] == FORMULA_NAME  # JSON is not a spreadsheet: kept as given
     assert data["submitted_at"] == "2025-05-01T09:00:00+00:00"
     assert (data["overall"], data["stage"], data["bank_version"]) == (70.0, "leading", "test-1")
-    assert data["pillars"]["XB"] == {"score": 40.0, "completeness": 0.25, "weakest_level": 2}
+    assert data["pillars"]["XB"] == {
+        "score": 40.0,
+        "completeness": 0.25,
+        "weakest_level": 2,
+        "missing_levels": 2,
+    }
     assert data["answers"] == {"XB01": 2, "XA02": None, "XA01": 4}
     assert data["peers"] == {
         "group": {"ksic": "C29", "size_band": "10-49", "fallback": "division_size", "n": 12},
