@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from readiness.bank import Bank, Item
 from readiness.scoring import Answers, weighted_score
 
-CRITICAL_BELOW = 3  # a critical item below this level puts its dimension first
+CRITICAL_BELOW = 2  # a critical item below this level (none, or ad hoc) puts its dimension first
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,11 @@ def assessment_frame(
 
     Columns: assessment_id, company_id, name, ksic, size_band, region, wave, mode, workshop_id
     (nullable Int64), synthetic, overall, stage, completeness, then one score per pillar (NaN where
-    a pillar has no score). Pillars default to the bank's.
+    a pillar has no score). Pillars default to the bank's. Only submissions of one bank version
+    count: the cohort's, else the current bank's.
     """
     pillar_ids = list(pillars) if pillars is not None else default_bank().pillar_ids
+    cohort = cohort.of_bank(default_bank().version)
     columns, rows = store.cohort_rows(engine=engine, cohort=cohort, pillars=pillar_ids)
     frame = pd.DataFrame.from_records(rows, columns=columns)
     scores = [OVERALL, "completeness", *pillar_ids]
@@ -96,6 +98,7 @@ def dimension_frame(*, engine: sa.Engine, bank: Bank, cohort: Cohort) -> pd.Data
     The scores are computed in SQL with the published formula, 100 x sum(w L) / (5 x sum(w)) over
     the dimension's items answered with a level, from the stored answers.
     """
+    cohort = cohort.of_bank(bank.version)
     base = assessment_frame(engine=engine, cohort=cohort, pillars=bank.pillar_ids)
     keys = dimension_keys(bank)
     rows = store.cohort_dimension_rows(engine=engine, cohort=cohort, items=_dimension_numbers(bank))
@@ -112,6 +115,7 @@ def dimension_frame(*, engine: sa.Engine, bank: Bank, cohort: Cohort) -> pd.Data
 def item_frame(*, engine: sa.Engine, bank: Bank, cohort: Cohort) -> pd.DataFrame:
     """Per bank item over the cohort: item_id, pillar, dimension, mean (level), n (answers with a
     level), na (not-applicable answers); items nobody answered have mean NaN and n 0."""
+    cohort = cohort.of_bank(bank.version)
     found = {
         item: (mean, n, na)
         for item, mean, n, na in store.cohort_item_rows(engine=engine, cohort=cohort)
@@ -548,6 +552,7 @@ def partner_needs(
     from readiness import partners
 
     catalog = partners.load_catalog(bank=bank)
+    cohort = cohort.of_bank(bank.version)
     answers: dict[int, dict[str, int | None]] = {}
     owner: dict[int, int] = {}
     for assessment_id, company_id, item_id, level in store.cohort_answer_rows(

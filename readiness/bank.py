@@ -147,7 +147,9 @@ class Item(Strict):
         variant = self.variants.get(segment or "")
         if variant is None:
             return self
-        return self.model_copy(update=variant.model_dump(), deep=False)
+        return self.model_copy(
+            update={name: getattr(variant, name) for name in Variant.model_fields}
+        )
 
     def examples_for(self, ksic: str | None, segment: str | None = None) -> list[Text]:
         return [

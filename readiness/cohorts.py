@@ -45,6 +45,11 @@ class Cohort:
             cohort = replace(cohort, waves=(wave,))
         return cohort
 
+    def of_bank(self, version: str) -> Cohort:
+        """The cohort within one bank version, unless it names its versions already: scores and
+        answers of different question sets are never pooled."""
+        return self if self.bank_versions else replace(self, bank_versions=(version,))
+
     def to_dict(self) -> dict[str, Any]:
         """The filters in use (not the label), for the audit log."""
         return {

@@ -248,10 +248,12 @@ def assessment_table(
     """Submitted results: header and rows, one per member, wave and mode (the latest submission).
 
     Each row carries the member's profile, the scores and one column per item id (blank =
-    unanswered), so that importing it into an empty database recreates members and scores.
+    unanswered), so that importing it into an empty database recreates members and scores. The
+    item columns are one bank version's, so only that version's results are exported (the
+    filters' version, else the bank's).
     """
     bank = bank or default_bank()
-    found = store.result_rows(engine=engine, cohort=filters or Cohort())
+    found = store.result_rows(engine=engine, cohort=(filters or Cohort()).of_bank(bank.version))
     pillars = bank.pillar_ids
     items = bank.item_ids()
     header = [

@@ -41,7 +41,7 @@ TIE_TOLERANCE = 1e-9
 
 Fallback = Literal["division_size", "division", "size_band", "all"]
 # Size explains far more of the score than division does (eta squared about 0.23 against 0.01 on the
-# demo population; tests/store/test_peer_fallback_order.py checks it), so the size band comes
+# demo population; tests/unit/test_peer_fallback_order.py checks it), so the size band comes
 # before the division when the company's own cell is too small.
 FALLBACKS: tuple[Fallback, ...] = ("division_size", "size_band", "division", "all")
 

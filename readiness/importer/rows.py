@@ -173,6 +173,7 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
     reader = _RowReader(header, columns)
     has_items = bool(columns.items)
     quick_ids = set(bank.item_ids(quick_only=True))
+    critical = {i.id for i in bank.items if i.critical}
 
     def header_of(key: str) -> str:
         at = columns.fields.get(key)
@@ -213,6 +214,15 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
         elif answers and all(level is None for level in answers.values()):
             problem = Problem(
                 number, header[reader.items[0][1]], Message("importer.all_not_applicable")
+            )
+        elif answers and (
+            critical_na := [i for i, level in answers.items() if level is None and i in critical]
+        ):
+            column = next(
+                header[index] for item_id, index in reader.items if item_id in critical_na
+            )
+            problem = Problem(
+                number, column, Message("importer.critical_na", {"items": ", ".join(critical_na)})
             )
         elif answers and (key, wave, mode) in seen_results:
             problem = Problem(
@@ -255,6 +265,23 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
                     "warning",
                 )
             )
+        result = score_assessment(bank, answers, mode=mode)
+        short = {pid: p for pid, p in result.pillars.items() if not p.scored}
+        if short:
+            missing = ", ".join(f"{pid} {p.levels}/{p.min_levels}" for pid, p in short.items())
+            problems.append(
+                Problem(
+                    number,
+                    mode_header,
+                    Message(
+                        "importer.pillars_unscored"
+                        if len(short) < len(result.pillars)
+                        else "importer.nothing_scored",
+                        {"pillars": missing},
+                    ),
+                    "warning",
+                )
+            )
         assessments.append(
             FileAssessment(
                 row=number,
@@ -262,7 +289,7 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
                 wave=wave,
                 mode=mode,
                 answers=answers,
-                result=score_assessment(bank, answers, mode=mode),
+                result=result,
             )
         )
     problems.sort(key=lambda p: (p.row, p.severity != "error"))

@@ -489,3 +489,22 @@ def test_sign_in_and_heatmap_en(
     expect(page.get_by_role("link", name=t("nav.staff_login", lang))).to_be_visible(timeout=SLOW_MS)
     wait_idle(page)
     expect(page.get_by_test_id("stTopNavSection")).to_have_count(0)
+
+
+# --- instrument health, in both languages, desktop and phone -------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_instrument_health_shows_alpha_per_pillar(
+    page: Page, app_server: str, staff_account, wait_idle, shot, lang: str
+) -> None:
+    page.set_viewport_size(DESKTOP)
+    _sign_in(page, app_server, lang, staff_account, wait_idle)
+    _open_staff_page(page, lang, "instrument.nav", "instrument.title", wait_idle)
+    expect(page.get_by_text(t("instrument.alpha_title", lang), exact=True)).to_be_visible()
+    expect(page.get_by_text(t("instrument.corr_title", lang), exact=True)).to_be_visible()
+    _full_shot(page, shot, f"i10-staff-instrument-{lang}", wait_idle)
+    page.set_viewport_size({"width": 390, "height": 2400})
+    wait_idle(page)
+    shot(page, f"i10-staff-instrument-{lang}-phone")
+    page.set_viewport_size(DESKTOP)

@@ -134,7 +134,10 @@ def test_cohort_holds_every_latest_submission_once(
     assert membership.draft not in ids
     assert membership.straight_lined in ids  # staff see what the norms leave out
     assert frame["wave"].is_monotonic_increasing
-    assert frame[["overall", "EXP", "SRV", "AI", "COL"]].notna().all().all()
+    # Overall exists exactly where every pillar is scored; incomplete ones lack some.
+    unscored = frame[["EXP", "SRV", "AI", "COL"]].isna().any(axis=1)
+    assert (frame["overall"].isna() == unscored).all()
+    assert frame["overall"].notna().mean() > 0.9
 
 
 def test_cohort_scores_are_the_stored_ones(engine: sa.Engine, membership: Membership) -> None:

@@ -279,11 +279,15 @@ def test_synthetic_members_give_proposals_for_a_common_chain(engine: sa.Engine, 
     assert len(store.cluster_members(engine=engine, cluster_id=saved.id)) == len(
         proposals[0].members
     )
-    some = int(frame["company_id"].iloc[0])
+    # Calibrated members are rarely strong (few pillars at 60+): take the first member that has
+    # consenting complementary members to show.
+    for some in (int(c) for c in frame["company_id"]):
+        shown = clusters.complementary_members(engine=engine, company_id=some, viewer="company")
+        if shown:
+            break
     staff = clusters.complementary_members(
         engine=engine, company_id=some, viewer="staff", limit=10_000
     )
-    shown = clusters.complementary_members(engine=engine, company_id=some, viewer="company")
     assert shown and len(staff) > len(shown)
     consenting = [m for m in staff if m.consented][: len(shown)]
     assert [m.score for m in shown] == [m.score for m in consenting]

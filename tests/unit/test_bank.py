@@ -1,28 +1,109 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from readiness.bank import BankError, default_bank, load_bank
+from readiness.bank import BankError, Item, Text, bank_for_version, default_bank, load_bank
+
+
+def _texts(item: Item) -> list[Text]:
+    variants = [t for v in item.variants.values() for t in (v.text, v.help, *v.levels, *v.actions)]
+    examples = [e.text for e in item.examples]
+    return [item.text, item.help, *item.levels, *item.actions, *variants, *examples]
 
 
 def test_shipped_bank_meets_the_content_rules() -> None:
     bank = default_bank()
+    assert bank.version == "2.0"
     assert bank.pillar_ids == ["EXP", "SRV", "AI", "COL"]
-    assert 32 <= len(bank.items) <= 40
+    assert 40 <= len(bank.items) <= 50
     for pillar in bank.pillars:
         items = bank.items_of(pillar.id)
-        assert 8 <= len(items) <= 10, pillar.id
+        assert 8 <= len(items) <= 19, pillar.id
         assert len(bank.items_of(pillar.id, quick_only=True)) == 3, pillar.id
-        assert any(i.critical for i in items), pillar.id
+        assert 2 <= sum(i.critical for i in items) <= 4, pillar.id
         assert [i.id for i in items] == sorted(i.id for i in items)
+        assert {i.dimension for i in items} == {d.id for d in pillar.dimensions}, pillar.id
+        assert all(1 <= d.importance <= 3 for d in pillar.dimensions), pillar.id
     for item in bank.items:
         assert len(item.levels) == 6 and len(item.actions) == 5
-        for text in (item.text, item.help, *item.levels, *item.actions):
+        for text in _texts(item):
             assert text.ko.strip() and text.en.strip()
             assert any("\uac00" <= ch <= "\ud7a3" for ch in text.ko), (item.id, text.ko)
+
+
+def test_v2_wording_follows_the_house_rules() -> None:
+    """수준 for an item's level, 단계 only for a company's stage; no item codes; no yes/no stems."""
+    bank = default_bank()
+    code = re.compile(r"\b(EXP|SRV|AI|COL)\d{2}\b")
+    for item in bank.items:
+        for text in _texts(item):
+            assert "단계" not in text.ko, (item.id, text.ko)
+            assert not code.search(text.ko) and not code.search(text.en), (item.id, text.en)
+        for stem in (item.text, *(v.text for v in item.variants.values())):
+            first = stem.en.split()[0]
+            assert first not in {"Do", "Does", "Is", "Are", "Have", "Has", "Can"}, stem.en
+    assert bank.stage("champion").name.ko == "글로벌 강소기업"
+
+
+def test_items_carried_from_v1_have_the_same_question_and_levels() -> None:
+    v1, v2 = bank_for_version("1.0"), default_bank()
+    carried = [i for i in v2.items if i.v1]
+    assert {i.id for i in carried} >= {"EXP01", "SRV01", "AI01"}
+    for item in carried:
+        old = v1.item(item.v1 or "")
+        assert (item.text, item.levels) == (old.text, old.levels), item.id
+
+
+def test_servitization_has_a_ladder_for_each_kind_of_maker() -> None:
+    bank = default_bank()
+    for item_id in ("SRV01", "SRV03"):
+        item = bank.item(item_id)
+        assert set(item.variants) == {"component", "consumer"}
+        ladders = {
+            seg: bank.item_view(item_id, seg).levels
+            for seg in ("equipment", "component", "consumer")
+        }
+        assert len({tuple(t.en for t in ladder) for ladder in ladders.values()}) == 3
+
+
+@pytest.mark.parametrize(
+    ("ksic", "roles", "products", "segment"),
+    [
+        ("C25", ["components"], "프레스 부품", "component"),  # press-parts Tier-2
+        ("C30", ["components"], "브레이크 부품", "component"),
+        ("C10", ["final_product"], "김치", "consumer"),
+        ("C20", ["final_product"], "화장품 OEM", "consumer"),
+        ("C20", ["raw_material"], "접착제", "component"),
+        ("C29", ["final_product", "after_sales"], "포장 기계", "equipment"),
+        ("C29", [], "", "equipment"),
+        ("C29", ["components"], "기어", "component"),
+        ("C24", ["final_product"], "강관", "component"),
+    ],
+)
+def test_the_profile_chooses_the_ladder(
+    ksic: str, roles: list[str], products: str, segment: str
+) -> None:
+    assert default_bank().segment_for(ksic, roles, products) == segment
+
+
+def test_the_first_bank_stays_loadable_for_stored_assessments() -> None:
+    v1 = bank_for_version("1.0")
+    assert v1.version == "1.0" and len(v1.items) == 36 and v1.segments == []
+    assert bank_for_version("2.0") is default_bank()
+    with pytest.raises(BankError, match="no shipped question bank has version '9.9'"):
+        bank_for_version("9.9")
+
+
+def test_sector_examples_reach_the_right_companies() -> None:
+    item = default_bank().item("EXP07")
+    auto = " ".join(t.en for t in item.examples_for("C30", "component"))
+    assert "IATF 16949" in auto and "PPAP" in auto
+    food = " ".join(t.en for t in item.examples_for("C10", "consumer"))
+    assert "HACCP" in food
 
 
 def test_shipped_bank_has_thresholds_gate_and_weights() -> None:

@@ -104,7 +104,10 @@ def _engine_with_history(url: str) -> sa.Engine:
     draft = store.start_assessment(
         engine=engine, company_id=company.id, wave=2026, mode="quick", bank=bank
     )
-    store.save_answer(engine=engine, bank=bank, assessment_id=draft.id, item_id="EXP01", level=2)
+    for item_id in ("EXP01", "EXP02"):  # two of the pillar's three quick items: a score
+        store.save_answer(
+            engine=engine, bank=bank, assessment_id=draft.id, item_id=item_id, level=2
+        )
     store.submit_assessment(engine=engine, bank=bank, assessment_id=draft.id)
     return engine
 

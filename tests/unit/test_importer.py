@@ -334,9 +334,10 @@ def test_a_wave_without_answers_records_no_result_and_says_so(bank: Bank) -> Non
 
 def test_a_quick_scan_answering_items_outside_it_is_warned_about(bank: Bank) -> None:
     outside = next(i.id for i in bank.items if not i.quick)
-    inside = next(i.id for i in bank.items if i.quick)
+    inside = bank.item_ids(quick_only=True)  # every pillar scored: no other warning
     data = csv_file(
-        f"회사명,업종코드,종업원수,연도,유형,{inside},{outside}", "a,C29,4,2025,간편,3,4"
+        f"회사명,업종코드,종업원수,연도,유형,{','.join(inside)},{outside}",
+        "a,C29,4,2025,간편," + ",".join("3" for _ in inside) + ",4",
     )
     result = parsed(data, bank)
     assert [(p.column, p.severity) for p in result.problems] == [("유형", "warning")]
@@ -450,3 +451,23 @@ def test_the_words_our_exports_write_read_back_in_every_language(lang: str, bank
     }
     columns = map_columns([f.header(lang) for f in FIELDS], bank=bank)
     assert list(columns.fields) == [f.key for f in FIELDS] and not columns.problems
+
+
+def test_not_applicable_on_a_critical_item_is_an_error_at_its_cell(bank: Bank) -> None:
+    critical = next(i.id for i in bank.items if i.critical)
+    data = csv_file(f"회사명,업종코드,종업원수,연도,EXP02,{critical}", "a,C29,4,2025,3,해당없음")
+    result = parsed(data, bank)
+    assert [(p.row, p.column, p.severity) for p in result.problems] == [(2, critical, "error")]
+    assert critical in result.problems[0].message.render("ko")
+    assert "cannot be N/A" in result.problems[0].message.render("en")
+    assert result.assessments == []
+
+
+def test_answers_too_few_for_any_pillar_score_are_kept_with_a_warning(bank: Bank) -> None:
+    data = csv_file("회사명,업종코드,종업원수,연도,EXP01,EXP02", "a,C29,4,2025,3,3")
+    result = parsed(data, bank)
+    [problem] = result.problems
+    assert (problem.severity, problem.message.key) == ("warning", "importer.nothing_scored")
+    assert "EXP 2/13" in problem.message.render("en")
+    [assessment] = result.assessments
+    assert assessment.result.overall is None and assessment.answers == {"EXP01": 3, "EXP02": 3}

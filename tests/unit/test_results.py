@@ -295,8 +295,9 @@ def test_result_json_holds_scores_and_answers_and_no_individual_peer_value(
         "score": 40.0,
         "completeness": 0.25,
         "weakest_level": 2,
-        "missing_levels": 2,
+        "missing_levels": 2,  # one level of four: the method asks for three
     }
+    assert data["indicative"] is False and data["segment"] is None
     assert data["answers"] == {"XB01": 2, "XA02": None, "XA01": 4}
     assert data["peers"] == {
         "group": {"ksic": "C29", "size_band": "10-49", "fallback": "division_size", "n": 12},
