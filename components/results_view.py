@@ -353,7 +353,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
         st.info(t("results.partners_none", lang), icon=":material/handshake:")
         return
     st.caption(t("results.partners_lead", lang))
-    st.markdown(f"#### {t('results.partners_market_title', lang)}")
+    st.markdown(f"##### :material/public: {t('results.partners_market_title', lang)}")
     if results.top_partners:
         st.caption(t("results.partners_market_lead", lang))
         for n, suggestion in enumerate(results.top_partners, start=1):
@@ -365,7 +365,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
         names = ", ".join(f"{s.name} ({round(100 * s.fit)}%)" for s in others)
         st.caption(t("results.partners_others", lang, names=names))
     if results.capability_partners:
-        st.markdown(f"#### {t('results.partners_capability_title', lang)}")
+        st.markdown(f"##### :material/construction: {t('results.partners_capability_title', lang)}")
         st.caption(t("results.partners_capability_lead", lang))
         for n, suggestion in enumerate(results.capability_partners, start=1):
             _partner_card(n, suggestion, lang)

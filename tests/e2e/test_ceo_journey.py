@@ -63,7 +63,7 @@ PILLARS = {
 
 def _answer_visible_step(page: Page, lang: str, answered: int, total: int, wait_idle) -> int:
     """Answer every question of the step shown; each answer is saved before the next."""
-    groups = page.get_by_role("radiogroup").filter(has_text="1단계" if lang == "ko" else "Level 1")
+    groups = page.get_by_role("radiogroup").filter(has_text="수준 1" if lang == "ko" else "Level 1")
     assert groups.count() > 0, "no questions on screen"
     for n in range(groups.count()):
         groups.nth(n).get_by_role("radio").nth(2 + n % 3).check(force=True)
@@ -88,7 +88,7 @@ WORDS = {
         "submit": "제출하고 결과 보기",
         "results": "진단 결과",
         "overall": "종합 점수",
-        "next_steps": "다음 단계",
+        "next_steps": "다음에 할 일",
         "pdf": "PDF 보고서",
         "invalid": "링크가 유효하지 않습니다",
     },

@@ -208,7 +208,7 @@ def test_english_report_uses_english_labels(en_pdf: bytes) -> None:
     assert COMPANY in pages[0]
     for label in ("Overall score", "Scores by pillar", "Peer comparison", "Next steps", "Top 29%"):
         assert label in text
-    assert "종합 점수" not in text and "다음 단계" not in text
+    assert "종합 점수" not in text and "다음에 할 일" not in text
 
 
 def test_every_page_is_numbered_out_of_the_total(en_pdf: bytes) -> None:
