@@ -5,13 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from components import charts
+from components.cache import bank as current_bank
 from components.cache import engine
 from components.session import TOKEN_PARAM
 from components.widgets import plain
 from readiness import reference, store
-from readiness.bank import Bank
+from readiness.bank import Bank, BankError, bank_for_version
 from readiness.i18n import t
 from readiness.models import Assessment
+from readiness.partners import Suggestion
 from readiness.report import report_pdf
 from readiness.results import (
     CompanyResults,
@@ -20,17 +22,33 @@ from readiness.results import (
     result_json,
     top_share,
 )
+from readiness.waves import current_wave
 
 
 def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
+def _version(a: Assessment, lang: str) -> str:
+    return t("results.bank_version", lang, version=a.bank_version)
+
+
+def _stage_name(a: Assessment, lang: str) -> str:
+    """The stage of a stored assessment, named by the bank of its own version."""
+    if not a.stage:
+        return ""
+    try:
+        return bank_for_version(a.bank_version).stage(a.stage).name.get(lang)
+    except (BankError, StopIteration):
+        return a.stage
+
+
 def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
     if len(submitted) == 1:
         return submitted[0]
     labels = {
-        a.id: f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_fmt(a.overall)}"
+        a.id: f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_version(a, lang)} · "
+        f"{_fmt(a.overall)}"
         for a in submitted
     }
     chosen = st.selectbox(
@@ -45,6 +63,8 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
 
 
 def draft_banner(draft: Assessment, bank: Bank, token: str, lang: str) -> None:
+    if bank.version != draft.bank_version:
+        bank = bank_for_version(draft.bank_version)
     scope = bank.item_ids(quick_only=draft.mode == "quick")
     answered = len(
         set(store.answers_of(engine=engine(), assessment_id=store.stored_id(draft))) & set(scope)
@@ -67,10 +87,74 @@ def draft_banner(draft: Assessment, bank: Bank, token: str, lang: str) -> None:
         )
 
 
-def headline(results: CompanyResults, bank: Bank, lang: str) -> None:
+def _start_button(company_id: int, mode: str, token: str, lang: str, *, key: str) -> None:
+    """Starts a new assessment of `mode` with the current bank and opens it."""
+    if st.button(t(f"results.start_{mode}", lang), icon=":material/play_arrow:", key=key):
+        store.start_assessment(
+            engine=engine(),
+            company_id=company_id,
+            wave=current_wave(),
+            mode=mode,
+            bank=current_bank(),
+        )
+        st.switch_page("pages/assess.py", query_params={TOKEN_PARAM: token, "lang": lang})
+
+
+def missing_sentence(results: CompanyResults, bank: Bank, lang: str) -> str:
+    """What keeps the overall score, stage and percentile away: each pillar without a score and
+    how many more questions it needs answered with a level."""
+    parts = [
+        t("results.missing_pillar", lang, pillar=bank.pillar(pid).name.get(lang), n=n)
+        for pid, n in results.missing.items()
+    ]
+    return t("results.missing_overall", lang, pillars=", ".join(parts))
+
+
+def indicative_notice(
+    results: CompanyResults, bank: Bank, token: str, lang: str, *, draft_open: bool
+) -> None:
+    """A quick scan's result is indicative: fewer questions, a capped stage, its own norms."""
+    if not results.indicative:
+        return
+    max_stage = bank.stage(bank.method.quick_max_stage).name.get(lang)
+    with st.container(border=True):
+        st.markdown(f":material/info: **{t('results.indicative_title', lang)}**")
+        st.write(t("results.indicative_body", lang, max_stage=max_stage, n=len(bank.item_ids())))
+        if not draft_open:
+            _start_button(
+                store.stored_id(results.company), "full", token, lang, key="indicative_full"
+            )
+
+
+def _missing_notice(
+    results: CompanyResults, bank: Bank, token: str, lang: str, *, draft_open: bool
+) -> None:
+    """Without an overall score: what is missing, and how to complete it (continue the open draft,
+    or a new assessment of the same mode)."""
+    a = results.assessment
+    how = "results.missing_how_draft" if draft_open else "results.missing_how_new"
+    mode = t(f"assess.mode_{a.mode}", lang)
+    st.markdown(f"**{t('results.stage', lang)}: {t('results.stage_none', lang)}**")
+    st.write(f"{missing_sentence(results, bank, lang)} {t(how, lang, mode=mode)}")
+    if draft_open:
+        st.page_link(
+            "pages/assess.py",
+            label=t("results.continue_draft", lang),
+            icon=":material/edit_note:",
+            query_params={TOKEN_PARAM: token, "lang": lang},
+        )
+    else:
+        _start_button(
+            store.stored_id(results.company), a.mode, token, lang, key="complete_same_mode"
+        )
+
+
+def headline(
+    results: CompanyResults, bank: Bank, token: str, lang: str, *, draft_open: bool
+) -> None:
     a = results.assessment
     stage = bank.stage(a.stage) if a.stage else None
-    st.caption(f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · bank {a.bank_version}")
+    st.caption(f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_version(a, lang)}")
     left, right = st.columns([1, 2])
     with left:
         st.metric(t("results.overall", lang), _fmt(a.overall), border=True)
@@ -78,11 +162,20 @@ def headline(results: CompanyResults, bank: Bank, lang: str) -> None:
         if stage is not None:
             st.markdown(f"**{t('results.stage', lang)}: {stage.name.get(lang)}**")
             st.caption(stage.description.get(lang))
+        elif a.overall is None:
+            _missing_notice(results, bank, token, lang, draft_open=draft_open)
         gate_stage = bank.stage(bank.gate.stage)
         if a.overall is not None and a.overall >= gate_stage.min and a.stage != gate_stage.id:
-            st.caption(t("results.stage_gate_note", lang, min=f"{bank.gate.min_pillar_score:g}"))
+            st.caption(
+                t(
+                    "results.stage_gate_note",
+                    lang,
+                    stage=gate_stage.name.get(lang),
+                    min=f"{bank.gate.min_pillar_score:g}",
+                )
+            )
         overall_percentile = results.bench.percentile.get("overall")
-        if overall_percentile is not None:
+        if overall_percentile is not None and a.overall is not None:
             top = top_share(overall_percentile)
             st.markdown(
                 f":material/leaderboard: {t('results.percentile', lang, top=top)}",
@@ -97,17 +190,19 @@ def pillar_cards(results: CompanyResults, bank: Bank, lang: str) -> None:
         with col, st.container(border=True):
             st.metric(pillar.name.get(lang), _fmt(row.score))
             if row.score is None:
-                st.caption(t("results.no_score", lang))
+                n = results.missing.get(pillar.id, 0)
+                st.caption(
+                    t("results.no_score", lang, n=n) if n else t("results.no_score_na", lang)
+                )
             percentile = results.bench.percentile.get(pillar.id)
-            if percentile is not None:
+            if percentile is not None and results.assessment.overall is not None:
                 st.caption(t("results.percentile", lang, top=top_share(percentile)))
             weakest = results.weakest[pillar.id]
             if weakest is None:
                 st.caption(t("results.weakest_none", lang))
             else:
                 dimension = bank.dimension_name(pillar.id, weakest.item.dimension, lang)
-                item = f"{weakest.item.id} {dimension}"
-                st.caption(t("results.weakest", lang, item=item, level=weakest.level))
+                st.caption(t("results.weakest", lang, item=dimension, level=weakest.level))
             st.caption(t("results.completeness", lang, pct=round(100 * row.completeness)))
 
 
@@ -199,7 +294,7 @@ def next_steps_section(results: CompanyResults, bank: Bank, lang: str) -> None:
         return
     st.caption(t("results.next_lead", lang))
     for n, step in enumerate(results.steps, start=1):
-        item = bank.item(step.item_id)
+        item = results.item(step.item_id)  # the segment's wording
         pillar = bank.pillar(step.pillar)
         with st.container(border=True):
             title = t(
@@ -212,7 +307,7 @@ def next_steps_section(results: CompanyResults, bank: Bank, lang: str) -> None:
             st.caption(
                 t("results.next_gap", lang, score=_fmt(step.score), target=_fmt(step.target))
             )
-            st.markdown(f"{item.id} · {item.text.get(lang)}")
+            st.markdown(item.text.get(lang))
             st.caption(
                 t(
                     "results.next_now",
@@ -232,33 +327,48 @@ def next_steps_section(results: CompanyResults, bank: Bank, lang: str) -> None:
             )
 
 
+def _partner_card(n: int, suggestion: Suggestion, lang: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{n}. {suggestion.name}**")
+        st.progress(
+            suggestion.fit,
+            text=t("results.partners_fit", lang, pct=round(100 * suggestion.fit)),
+        )
+        for reason in suggestion.reasons:
+            st.markdown(f"- {reason.render(lang)}")
+        for caution in suggestion.cautions:
+            st.caption(f":material/warning: {caution.render(lang)}")
+        with st.expander(t("results.partners_more", lang)):
+            st.markdown(f"**{t('results.partners_what', lang)}** {suggestion.what}")
+            st.markdown(f"**{t('results.partners_prepare', lang)}** {suggestion.prepare}")
+            st.markdown(f"**{t('results.partners_first_steps', lang)}**")
+            for step in suggestion.first_steps:
+                st.markdown(f"1. {step}")
+
+
 def partners_section(results: CompanyResults, lang: str) -> None:
+    """Global market partners and capability partners (technology, consultancy), apart."""
     st.subheader(t("results.partners_title", lang))
     if not results.partners:
         st.info(t("results.partners_none", lang), icon=":material/handshake:")
         return
     st.caption(t("results.partners_lead", lang))
-    for n, suggestion in enumerate(results.top_partners, start=1):
-        with st.container(border=True):
-            st.markdown(f"**{n}. {suggestion.name}**")
-            st.progress(
-                suggestion.fit,
-                text=t("results.partners_fit", lang, pct=round(100 * suggestion.fit)),
-            )
-            for reason in suggestion.reasons:
-                st.markdown(f"- {reason.render(lang)}")
-            for caution in suggestion.cautions:
-                st.caption(f":material/warning: {caution.render(lang)}")
-            with st.expander(t("results.partners_more", lang)):
-                st.markdown(f"**{t('results.partners_what', lang)}** {suggestion.what}")
-                st.markdown(f"**{t('results.partners_prepare', lang)}** {suggestion.prepare}")
-                st.markdown(f"**{t('results.partners_first_steps', lang)}**")
-                for step in suggestion.first_steps:
-                    st.markdown(f"1. {step}")
+    st.markdown(f"##### :material/public: {t('results.partners_market_title', lang)}")
+    if results.top_partners:
+        st.caption(t("results.partners_market_lead", lang))
+        for n, suggestion in enumerate(results.top_partners, start=1):
+            _partner_card(n, suggestion, lang)
+    else:
+        st.caption(t("results.partners_market_none", lang))
     others = results.other_partners
     if others:
         names = ", ".join(f"{s.name} ({round(100 * s.fit)}%)" for s in others)
         st.caption(t("results.partners_others", lang, names=names))
+    if results.capability_partners:
+        st.markdown(f"##### :material/construction: {t('results.partners_capability_title', lang)}")
+        st.caption(t("results.partners_capability_lead", lang))
+        for n, suggestion in enumerate(results.capability_partners, start=1):
+            _partner_card(n, suggestion, lang)
 
 
 def cluster_section(results: CompanyResults, lang: str) -> None:
@@ -335,12 +445,11 @@ def history_table(submitted: list[Assessment], bank: Bank, lang: str) -> None:
             {
                 t("results.history_wave", lang): a.wave,
                 t("results.history_mode", lang): t(f"assess.mode_{a.mode}", lang),
+                t("results.history_bank", lang): _version(a, lang),
                 t("results.history_overall", lang): None
                 if a.overall is None
                 else round(a.overall, 1),
-                t("results.history_stage", lang): bank.stage(a.stage).name.get(lang)
-                if a.stage
-                else "",
+                t("results.history_stage", lang): _stage_name(a, lang),
                 t("results.history_submitted", lang): a.submitted_at.date().isoformat()
                 if a.submitted_at
                 else "",
@@ -352,11 +461,12 @@ def history_table(submitted: list[Assessment], bank: Bank, lang: str) -> None:
 
 
 def new_assessment_buttons(company_id: int, wave: int, bank: Bank, token: str, lang: str) -> None:
+    """New assessments always take the current bank, whatever the version of the one shown."""
     st.subheader(t("results.new_assessment", lang, wave=wave))
     c1, c2 = st.columns(2)
     for col, mode in ((c1, "quick"), (c2, "full")):
         if col.button(t(f"results.new_{mode}", lang), key=f"new_{mode}", width="stretch"):
             store.start_assessment(
-                engine=engine(), company_id=company_id, wave=wave, mode=mode, bank=bank
+                engine=engine(), company_id=company_id, wave=wave, mode=mode, bank=current_bank()
             )
             st.switch_page("pages/assess.py", query_params={TOKEN_PARAM: token, "lang": lang})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
-from readiness.bank import Item
+from readiness.bank import Bank, Item, Text
 from readiness.i18n import LANGS, t
+from readiness.scoring import Answers, Result
 
 _LANG_LABELS = {"ko": "한국어", "en": "English"}
 
@@ -61,11 +62,15 @@ def level_picker(
     answers: Mapping[str, int | None],
     key: str,
     on_change: Callable[[str], None],
+    examples: Sequence[Text] = (),
 ) -> None:
-    """An item's worded 0-5 ladder and "not applicable", the answer so far chosen.
+    """An item's worded 0-5 ladder, and "not applicable" where the item allows it (never on a
+    critical item), the answer so far chosen. `item` is the item as the company's segment reads it;
+    `examples` (the sector's own, `Item.examples_for`) follow the help text.
 
     `on_change(item.id)` runs when the choice changes; `picked_level(key)` then reads it.
     """
+    options = _LEVELS if item.allows_na else _LEVELS[:-1]
 
     def label(choice: int | str) -> str:
         if choice == NOT_APPLICABLE:
@@ -75,15 +80,20 @@ def level_picker(
     index = None
     if item.id in answers:
         level = answers[item.id]
-        index = _LEVELS.index(NOT_APPLICABLE if level is None else level)
+        chosen = NOT_APPLICABLE if level is None else level
+        index = options.index(chosen) if chosen in options else None
+    help_text = item.help.get(lang)
+    if examples:
+        shown = "; ".join(e.get(lang) for e in examples)
+        help_text += "\n\n" + t("assess.examples", lang, examples=shown)
     with st.container(border=True):
         st.radio(
-            f"{item.id} · {item.text.get(lang)}",
-            options=_LEVELS,
+            item.text.get(lang),
+            options=options,
             index=index,
             format_func=label,
             key=key,
-            help=item.help.get(lang),
+            help=help_text,
             on_change=on_change,
             args=(item.id,),
         )
@@ -130,3 +140,33 @@ _SCROLL_TOP = """<script>
 def scroll_to_top() -> None:
     """Bring a new step into view from its top (a static script; no user text)."""
     st.html(_SCROLL_TOP, unsafe_allow_javascript=True, width=1)
+
+
+def levels_rule_caption(bank: Bank, items: Sequence[Item], answers: Answers, lang: str) -> None:
+    """How many of a pillar's questions need a level before the pillar gets a score."""
+    levels = sum(1 for i in items if answers.get(i.id) is not None)
+    need = bank.method.min_levels(len(items))
+    text = t("assess.min_levels", lang, need=need, total=len(items), levels=levels)
+    st.caption(f":material/rule: {text}")
+
+
+def unscored_notice(bank: Bank, result: Result, lang: str) -> bool:
+    """Before submitting: which pillars will have no score yet and how many more answers with a
+    level each needs. Returns False (after saying what to answer) when no pillar can be scored,
+    which the store refuses."""
+    short = [
+        t("assess.short_pillar", lang, pillar=bank.pillar(pid).name.get(lang), n=p.missing_levels)
+        for pid, p in result.pillars.items()
+        if not p.scored
+    ]
+    if not short:
+        return True
+    lines = "\n".join(f"- {line}" for line in short)
+    if len(short) == len(result.pillars):
+        st.error(f"{t('assess.none_scored', lang)}\n\n{lines}", icon=":material/block:")
+        return False
+    st.info(
+        f"{t('assess.short_title', lang)}\n\n{lines}\n\n{t('assess.short_note', lang)}",
+        icon=":material/info:",
+    )
+    return True

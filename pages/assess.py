@@ -2,21 +2,31 @@
 
 import streamlit as st
 
-from components.cache import bank, engine
+from components.cache import engine
 from components.session import TOKEN_PARAM, company_from_link, current_lang, require_router
-from components.widgets import level_picker, picked_level, plain, scroll_to_top
+from components.widgets import (
+    level_picker,
+    levels_rule_caption,
+    picked_level,
+    plain,
+    scroll_to_top,
+    unscored_notice,
+)
 from readiness import store
+from readiness.bank import bank_for_version
 from readiness.i18n import t
+from readiness.scoring import score_assessment
 
 require_router()
 lang = current_lang()
-qbank = bank()
 company, token = company_from_link(lang)
 
 draft = store.open_draft(engine=engine(), company_id=company.id)
 if draft is None:
     st.switch_page("pages/results.py", query_params={TOKEN_PARAM: token, "lang": lang})
 
+qbank = bank_for_version(draft.bank_version)  # a draft is answered with the bank it began with
+segment = qbank.segment_for(company.ksic, company.roles, company.products)
 quick_only = draft.mode == "quick"
 steps = [(p, qbank.items_of(p.id, quick_only=quick_only)) for p in qbank.pillars]
 scope = [item.id for _, items in steps for item in items]
@@ -86,8 +96,16 @@ if st.session_state.pop("scroll_top", False):
 pillar, items = steps[step]
 st.subheader(pillar.name.get(lang))
 st.caption(pillar.description.get(lang))
+levels_rule_caption(qbank, items, answers, lang)
 for item in items:
-    level_picker(item, lang, answers=answers, key=answer_key(item.id), on_change=save)
+    level_picker(
+        qbank.item_view(item.id, segment),
+        lang,
+        answers=answers,
+        key=answer_key(item.id),
+        on_change=save,
+        examples=item.examples_for(company.ksic, segment),
+    )
 
 if all(i.id in answers for i in items):
     st.caption(f":material/check_circle: {t('assess.pillar_done', lang)}")
@@ -95,7 +113,10 @@ if all(i.id in answers for i in items):
 last = step == len(steps) - 1
 missing = len(scope) - answered
 confirmed = True
-if last and missing:
+if last:
+    result = score_assessment(qbank, answers, mode=draft.mode, validate=False)
+    confirmed = unscored_notice(qbank, result, lang)
+if last and missing and confirmed:
     st.warning(t("assess.unanswered_warning", lang, n=missing), icon=":material/info:")
     confirmed = st.checkbox(t("assess.confirm_partial", lang), key=f"confirm_{draft.id}")
 
@@ -129,6 +150,11 @@ elif right.button(
     try:
         store.submit_assessment(engine=engine(), bank=qbank, assessment_id=draft.id)
     except store.StoreError:
-        st.error(t("assess.nothing_answered", lang), icon=":material/error:")
+        stored = store.answers_of(engine=engine(), assessment_id=draft.id)
+        result = score_assessment(qbank, stored, mode=draft.mode, validate=False)
+        if any(p.scored for p in result.pillars.values()):
+            st.error(t("assess.already_submitted", lang), icon=":material/lock:")
+        else:
+            unscored_notice(qbank, result, lang)
     else:
         st.switch_page("pages/results.py", query_params={TOKEN_PARAM: token, "lang": lang})

@@ -7,9 +7,17 @@ from components import charts
 from components.cache import bank, engine, members_reference, room_snapshot
 from components.profile_form import ksic_label
 from components.session import TOKEN_PARAM, current_lang, private_link, require_router
-from components.widgets import level_picker, picked_level, plain
+from components.widgets import (
+    level_picker,
+    levels_rule_caption,
+    picked_level,
+    plain,
+    unscored_notice,
+)
 from readiness import reference, store, workshops
+from readiness.bank import bank_for_version
 from readiness.i18n import t
+from readiness.scoring import score_assessment
 
 require_router()
 lang = current_lang()
@@ -101,6 +109,10 @@ if company is None:
 
 workshop = workshops.get_workshop(engine=engine(), workshop_id=assessment.workshop_id)
 st.caption(f"{plain(workshop.title)} · {workshop.code}")
+qbank = bank_for_version(
+    assessment.bank_version
+)  # the scan is answered with the bank it began with
+segment = qbank.segment_for(company.ksic, company.roles, company.products)
 
 # --- step 3: the quick scan ----------------------------------------------------------------------
 if assessment.status == "draft":
@@ -128,20 +140,29 @@ if assessment.status == "draft":
 
     for pillar in qbank.pillars:
         st.subheader(pillar.name.get(lang))
-        for item in qbank.items_of(pillar.id, quick_only=True):
+        pillar_items = qbank.items_of(pillar.id, quick_only=True)
+        levels_rule_caption(qbank, pillar_items, answers, lang)
+        for item in pillar_items:
             level_picker(
-                item, lang, answers=answers, key=f"j_{assessment.id}_{item.id}", on_change=save
+                qbank.item_view(item.id, segment),
+                lang,
+                answers=answers,
+                key=f"j_{assessment.id}_{item.id}",
+                on_change=save,
+                examples=item.examples_for(company.ksic, segment),
             )
     kind = st.session_state.pop("join_refusal", None)
     if kind:
         refusal(kind)
     if answered < len(scope):
         st.caption(t("join.answer_all", lang, n=len(scope) - answered))
+    scan = score_assessment(qbank, answers, mode="quick", validate=False)
+    can_submit = unscored_notice(qbank, scan, lang)
     if st.button(
         t("assess.submit", lang),
         type="primary",
         icon=":material/task_alt:",
-        disabled=answered == 0,
+        disabled=not can_submit,
         width="stretch",
         key="join_submit",
     ):
@@ -152,18 +173,41 @@ if assessment.status == "draft":
         except workshops.WorkshopError as exc:
             refusal(exc.kind)
             st.stop()
+        except store.StoreError:
+            unscored_notice(qbank, scan, lang)
+            st.stop()
         st.rerun()
     st.stop()
 
 # --- step 4: my result, next to the room and to all members ---------------------------------------
 scores = store.pillar_scores_of(engine=engine(), assessment_id=assessment.id)
 stage = qbank.stage(assessment.stage) if assessment.stage else None
+max_stage = qbank.stage(qbank.method.quick_max_stage).name.get(lang)
+st.info(
+    f"**{t('results.indicative_title', lang)}** · "
+    + t("results.indicative_body", lang, max_stage=max_stage, n=len(qbank.item_ids())),
+    icon=":material/info:",
+)
+overall = assessment.overall
 c1, c2 = st.columns(2)
-c1.metric(t("results.overall", lang), f"{assessment.overall:.0f}", border=True)
+c1.metric(t("results.overall", lang), "–" if overall is None else f"{overall:.0f}", border=True)
 if stage is not None:
     with c2.container(border=True):
         st.markdown(f"**{t('results.stage', lang)}: {stage.name.get(lang)}**")
         st.caption(stage.description.get(lang))
+if overall is None:
+    scan = score_assessment(
+        qbank,
+        store.answers_of(engine=engine(), assessment_id=assessment.id),
+        mode="quick",
+        validate=False,
+    )
+    short = [
+        t("results.missing_pillar", lang, pillar=qbank.pillar(pid).name.get(lang), n=n)
+        for pid, p in scan.pillars.items()
+        if (n := p.missing_levels) and not p.scored
+    ]
+    st.warning(t("results.missing_overall", lang, pillars=", ".join(short)), icon=":material/info:")
 
 room = room_snapshot(workshop.id)
 members = members_reference(assessment.wave)
@@ -194,5 +238,5 @@ else:
     )
 with st.container(border=True):
     st.markdown(f"**{t('join.keep_link', lang)}**")
-    st.caption(t("join.keep_link_body", lang))
+    st.caption(t("join.keep_link_body", lang, n=len(qbank.item_ids())))
     st.code(private_link(token, lang), language=None, wrap_lines=True)

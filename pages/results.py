@@ -42,7 +42,8 @@ results = company_results(
 )
 
 qbank = results.bank  # the bank of the assessment's own version
-view.headline(results, qbank, lang)
+view.indicative_notice(results, qbank, token, lang, draft_open=draft is not None)
+view.headline(results, qbank, token, lang, draft_open=draft is not None)
 view.pillar_cards(results, qbank, lang)
 view.peer_section(results, qbank, lang)
 view.next_steps_section(results, qbank, lang)

@@ -28,8 +28,9 @@ from readiness.scoring import Answers, Result, score_assessment, weakest_critica
 if TYPE_CHECKING:
     from readiness.clusters import Match
 
-PARTNER_LIMIT = 5  # partner types suggested
+PARTNER_LIMIT = 5  # global market partner types suggested
 TOP_PARTNERS = 3  # of which shown in full (page and PDF); the others by name only
+CAPABILITY_LIMIT = 3  # capability partner types (technology, consultancy), shown apart
 TOP_MEMBERS = 3  # complementary members shown
 OVERALL = "overall"
 
@@ -58,7 +59,7 @@ class CompanyResults:
     previous: Assessment | None  # the latest assessment submitted before this one
     previous_scores: Mapping[str, PillarScoreRow]
     steps: tuple[NextStep, ...]
-    partners: tuple[Suggestion, ...]
+    partners: tuple[Suggestion, ...]  # market partners, then capability partners (`.group`)
     members: tuple[Match, ...]  # complementary cluster members the company may see
 
     def score(self, key: str) -> float | None:
@@ -103,12 +104,21 @@ class CompanyResults:
         return self.bench.suppressed and self.bench.median.get(OVERALL) is None
 
     @property
+    def market_partners(self) -> tuple[Suggestion, ...]:
+        return tuple(s for s in self.partners if s.group != "capability")
+
+    @property
+    def capability_partners(self) -> tuple[Suggestion, ...]:
+        """Partners who build a capability (technology, consultancy), shown apart."""
+        return tuple(s for s in self.partners if s.group == "capability")
+
+    @property
     def top_partners(self) -> tuple[Suggestion, ...]:
-        return self.partners[:TOP_PARTNERS]
+        return self.market_partners[:TOP_PARTNERS]
 
     @property
     def other_partners(self) -> tuple[Suggestion, ...]:
-        return self.partners[TOP_PARTNERS:]
+        return self.market_partners[TOP_PARTNERS:]
 
 
 def previous_assessment(submitted: Sequence[Assessment], current: Assessment) -> Assessment | None:
@@ -169,14 +179,14 @@ def company_results(
         if previous
         else {}
     )
-    suggestions = partners.suggest(
-        partners.load_catalog(bank=bank),
-        bank,
-        profile=company,
-        answers=answers,
-        lang=lang,
-        limit=PARTNER_LIMIT,
-    )
+    catalog = partners.load_catalog(bank=bank)
+    suggestions = [
+        suggestion
+        for group, limit in (("market", PARTNER_LIMIT), ("capability", CAPABILITY_LIMIT))
+        for suggestion in partners.suggest(
+            catalog, bank, profile=company, answers=answers, lang=lang, limit=limit, group=group
+        )
+    ]
     return CompanyResults(
         company=company,
         assessment=assessment,

@@ -264,7 +264,12 @@ def pillar_bars(pdf: Canvas, pillars: Sequence[PillarResult], peers: PeerBlock |
         else:
             pdf.font(7.5, colour=GREY)
             pdf.set_xy(bar_x + 2, mid - 2)
-            pdf.cell(bar_w - 4, 4, pdf.w_("no_score"))
+            text = (
+                pdf.w_("no_score_missing", n=pillar.missing)
+                if pillar.missing
+                else pdf.w_("no_score")
+            )
+            pdf.cell(bar_w - 4, 4, text)
         for kind, value, dy in (
             ("median", figures.median, -bar_h / 2 - 1.9),
             ("p75", figures.p75, bar_h / 2 + 1.9),

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from readiness import reference
-from readiness.bank import Bank
+from readiness.bank import Bank, Item
 from readiness.i18n import t
 from readiness.peers import FALLBACKS, Fallback
 from readiness.results import CompanyResults, WeakestItem, peer_group_label
@@ -17,6 +17,7 @@ from readiness.results import CompanyResults, WeakestItem, peer_group_label
 if TYPE_CHECKING:
     from readiness.advice import NextStep
     from readiness.clusters import Match
+    from readiness.partners import Suggestion
 
 MAX_NEXT_STEPS = 3
 
@@ -36,6 +37,7 @@ class PillarResult:
     score: float | None
     completeness: float  # 0-1
     weakest: WeakLink | None = None
+    missing: int = 0  # without a score: how many more questions need a level
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,18 @@ class ReportData:
     partners: tuple[PartnerRow, ...] = ()
     members: tuple[MemberRow, ...] = ()  # complementary members, only those who agreed
     stages: tuple[StageBand, ...] = ()
+    capability_partners: tuple[PartnerRow, ...] = ()  # technology, consultancy: shown apart
+    max_stage: str = ""  # a quick scan's highest stage, named (it is indicative)
+    full_items: int = 0  # questions in the full assessment (a quick scan's note names it)
+
+    @property
+    def indicative(self) -> bool:
+        return self.mode == "quick"
+
+    @property
+    def missing(self) -> tuple[PillarResult, ...]:
+        """Pillars without a score that need more questions answered with a level."""
+        return tuple(p for p in self.pillars if p.score is None and p.missing)
 
     def __post_init__(self) -> None:
         if self.mode not in ("full", "quick"):
@@ -149,16 +163,24 @@ def stage_bands(bank: Bank, lang: str) -> tuple[StageBand, ...]:
     return tuple(StageBand(id=s.id, name=s.name.get(lang), min=s.min) for s in bank.stages)
 
 
-def weak_link(weakest: WeakestItem | None, lang: str) -> WeakLink | None:
-    """A pillar's weakest critical item, in words."""
+def weak_link(weakest: WeakestItem | None, lang: str, item: Item | None = None) -> WeakLink | None:
+    """A pillar's weakest critical item, in words (`item`: as the company's segment reads it)."""
     if weakest is None:
         return None
-    return WeakLink(text=weakest.item.text.get(lang), level=weakest.level)
+    return WeakLink(text=(item or weakest.item).text.get(lang), level=weakest.level)
 
 
-def next_step_row(bank: Bank, step: NextStep, lang: str) -> NextStepRow:
-    """A next step from readiness.advice, in words."""
-    item = bank.item(step.item_id)
+def partner_row(suggestion: Suggestion, lang: str) -> PartnerRow:
+    return PartnerRow(
+        name=suggestion.name,
+        fit=suggestion.fit,
+        reasons=tuple(reason.render(lang) for reason in suggestion.reasons),
+    )
+
+
+def next_step_row(bank: Bank, step: NextStep, lang: str, segment: str | None = None) -> NextStepRow:
+    """A next step from readiness.advice, in words, as the company's segment reads the item."""
+    item = bank.item_view(step.item_id, segment)
     return NextStepRow(
         pillar=bank.pillar(step.pillar).name.get(lang),
         dimension=bank.dimension_name(step.pillar, step.dimension, lang),
@@ -186,14 +208,16 @@ def _peer_block(results: CompanyResults, bank: Bank, lang: str) -> PeerBlock | N
     bench = results.bench
     if results.peers_hidden:
         return None
+    # percentiles only with an overall score (docs/method.md, the completeness rule)
+    ranked = results.assessment.overall is not None
     return PeerBlock(
         group=f"{peer_group_label(bench.group, lang)}, {results.assessment.wave}",
         n=bench.group.n,
         fallback=bench.group.fallback,
-        overall_percentile=bench.percentile.get("overall"),
+        overall_percentile=bench.percentile.get("overall") if ranked else None,
         pillars={
             pid: PeerFigures(
-                percentile=bench.percentile.get(pid),
+                percentile=bench.percentile.get(pid) if ranked else None,
                 median=bench.median.get(pid),
                 p75=bench.p75.get(pid),
             )
@@ -203,7 +227,9 @@ def _peer_block(results: CompanyResults, bank: Bank, lang: str) -> PeerBlock | N
 
 
 def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
-    """The report of `results`, every text in `lang`."""
+    """The report of `results`, every text in `lang`, worded by the bank of the assessment's own
+    version (`results.bank`)."""
+    bank = results.bank
     a, company = results.assessment, results.company
     stage = bank.stage(a.stage) if a.stage else None
     progress: tuple[ProgressRow, ...] = ()
@@ -228,7 +254,7 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
         bank_version=a.bank_version,
         overall=a.overall,
         stage_id=a.stage,
-        stage_name=stage.name.get(lang) if stage else t("results.no_score", lang),
+        stage_name=stage.name.get(lang) if stage else t("report.no_stage", lang),
         stage_description=stage.description.get(lang) if stage else "",
         pillars=tuple(
             PillarResult(
@@ -236,20 +262,28 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
                 name=p.name.get(lang),
                 score=results.score(p.id),
                 completeness=results.scores[p.id].completeness,
-                weakest=weak_link(results.weakest[p.id], lang),
+                weakest=_weak_link(results, p.id, lang),
+                missing=results.missing.get(p.id, 0),
             )
             for p in bank.pillars
         ),
         synthetic=company.synthetic,
         peers=_peer_block(results, bank, lang),
-        next_steps=tuple(next_step_row(bank, step, lang) for step in results.steps),
-        progress=progress,
-        partners=tuple(
-            PartnerRow(
-                name=s.name, fit=s.fit, reasons=tuple(reason.render(lang) for reason in s.reasons)
-            )
-            for s in results.top_partners
+        next_steps=tuple(
+            next_step_row(bank, step, lang, results.segment) for step in results.steps
         ),
+        progress=progress,
+        partners=tuple(partner_row(s, lang) for s in results.top_partners),
+        capability_partners=tuple(partner_row(s, lang) for s in results.capability_partners),
         members=tuple(member_row(m, lang) for m in results.members),
         stages=stage_bands(bank, lang),
+        max_stage=bank.stage(bank.method.quick_max_stage).name.get(lang),
+        full_items=len(bank.item_ids()),
     )
+
+
+def _weak_link(results: CompanyResults, pillar_id: str, lang: str) -> WeakLink | None:
+    weakest = results.weakest[pillar_id]
+    if weakest is None:
+        return None
+    return weak_link(weakest, lang, results.item(weakest.item.id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fpdf.enums import XPos, YPos
 
 from readiness.bank import Bank
-from readiness.i18n import normalize_lang
+from readiness.i18n import normalize_lang, t
 from readiness.report import charts
 from readiness.report.canvas import (
     BLUE,
@@ -28,7 +28,7 @@ from readiness.report.canvas import (
     fit_text,
     score_text,
 )
-from readiness.report.data import ReportData, report_data
+from readiness.report.data import PartnerRow, ReportData, report_data
 from readiness.results import CompanyResults, top_share
 
 MAX_REASONS = 3  # reasons printed per complementary member
@@ -183,16 +183,22 @@ class ReportPDF(Canvas):
 
         self.set_xy(MARGIN, y + 11)
         self.font(9, colour=INK)
-        self.multi_cell(left_w, 4.6, d.stage_description, align="L", new_x=XPos.LMARGIN)
+        if d.overall is None:
+            self.multi_cell(left_w, 4.6, self.missing_text(), align="L", new_x=XPos.LMARGIN)
+        else:
+            self.multi_cell(left_w, 4.6, d.stage_description, align="L", new_x=XPos.LMARGIN)
         y = self.get_y() + 3
         if d.stages:
             y = charts.stage_ladder(
                 self, MARGIN, y, left_w, stages=d.stages, stage_id=d.stage_id, overall=d.overall
             )
-        if d.mode == "quick":
+        if d.indicative:
             self.set_xy(MARGIN, y)
+            self.font(8.5, bold=True, colour=VERMILLION)
+            self.multi_cell(left_w, 4.2, self.w_("indicative_title"), align="L", new_x=XPos.LMARGIN)
             self.font(8, colour=GREY)
-            self.multi_cell(left_w, 4, self.w_("quick_note"), align="L", new_x=XPos.LMARGIN)
+            note = self.w_("quick_note", max_stage=d.max_stage, n=d.full_items)
+            self.multi_cell(left_w, 4, note, align="L", new_x=XPos.LMARGIN)
             y = self.get_y() + 2
         if d.synthetic:
             self.set_xy(MARGIN, y)
@@ -209,7 +215,20 @@ class ReportPDF(Canvas):
         )
         self.set_y(max(y, radar_bottom) + 6)
 
+    def missing_text(self) -> str:
+        """What keeps the overall score, stage and percentile away, and how to complete it."""
+        d = self.data
+        pillars = ", ".join(
+            self.w_("missing_pillar", pillar=p.name, n=p.missing) for p in d.missing
+        )
+        mode = t(f"assess.mode_{d.mode}", self.lang)
+        return " ".join(
+            (self.w_("missing_overall", pillars=pillars), self.w_("missing_how", mode=mode))
+        )
+
     def overall_peer_note(self) -> str:
+        if self.data.overall is None:
+            return ""
         peers = self.data.peers
         if peers is None or peers.overall_percentile is None:
             return self.w_("overall_percentile_hidden", note=self.w_("not_shown"))
@@ -308,6 +327,8 @@ class ReportPDF(Canvas):
             return shown if value is None else score_text(value)
 
         def pct(value: float | None) -> str:
+            if d.overall is None:  # no percentile without an overall score: not a privacy matter
+                return "–"
             return shown if value is None else self.w_("percentile_short", top=top_share(value))
 
         widths = (56, 28, 32, 32, 32)
@@ -412,10 +433,10 @@ class ReportPDF(Canvas):
         self.section(self.w_("progress_title"), keep=self.keep_for(14, widths, rows))
         self.grid(widths, ("LEFT", "RIGHT", "RIGHT", "RIGHT"), rows)
 
-    def partners_table(self) -> None:
+    def partners_table(self, partners: tuple[PartnerRow, ...], title: str, intro: str = "") -> None:
         widths = (52, 20, 108)
         rows: list[list[Cell]] = [self.headings("col_partner", "col_fit", "col_reasons")]
-        for partner in self.data.partners:
+        for partner in partners:
             rows.append(
                 [
                     (partner.name, BOLD),
@@ -423,7 +444,10 @@ class ReportPDF(Canvas):
                     "\n".join(f"• {reason}" for reason in partner.reasons) or "–",
                 ]
             )
-        self.section(self.w_("partners_title"), keep=self.keep_for(14, widths, rows))
+        if intro:
+            self.section(self.w_(title), self.w_(intro), keep=self.keep_for(22, widths, rows))
+        else:
+            self.section(self.w_(title), keep=self.keep_for(14, widths, rows))
         self.grid(widths, ("LEFT", "RIGHT", "LEFT"), rows)
 
     def members_table(self) -> None:
@@ -468,7 +492,13 @@ class ReportPDF(Canvas):
         if self.data.progress:
             self.progress_table()
         if self.data.partners:
-            self.partners_table()
+            self.partners_table(self.data.partners, "partners_market_title")
+        if self.data.capability_partners:
+            self.partners_table(
+                self.data.capability_partners,
+                "partners_capability_title",
+                "partners_capability_intro",
+            )
         if self.data.members:
             self.members_table()
         self.method_note()

@@ -44,7 +44,7 @@ WORDS = {
         "save": "회사 정보 저장하고 진단 시작",
         "begin": "진단 시작하기",
         "assess": "진단하기",
-        "level0": "0단계 · ",
+        "level0": "수준 0 · ",
         "next": "다음",
         "submit": "제출하고 결과 보기",
         "confirm": "답하지 않은 문항이 있어도 제출합니다",
@@ -372,7 +372,7 @@ CONTROL_ROLES = (
 # In Playwright's ARIA snapshot a node with a name reads `- role "name"`; without one, `- role`
 # followed by nothing, by `:` (children) or by `[...]` (states).
 _UNNAMED = re.compile(rf"^\s*- ({'|'.join(CONTROL_ROLES)})(?=\s*(?::|\[|$))", re.MULTILINE)
-LEVEL_NAME = re.compile(r"^(\d단계 · \S|Level \d · \S|해당 없음$|Not applicable$)")
+LEVEL_NAME = re.compile(r"^(수준 \d · \S|Level \d · \S|해당 없음$|Not applicable$)")
 _NAMED = re.compile(rf"^\s*- ({'|'.join(CONTROL_ROLES)}) \"", re.MULTILINE)
 
 

@@ -11,7 +11,12 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from readiness.bank import default_bank
 from readiness.paths import ROOT
+
+BANK = default_bank()
+FULL = len(BANK.item_ids())  # questions in the full assessment
+FIRST_STEP = len(BANK.items_of(BANK.pillar_ids[0]))  # questions on its first step
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 1000}
@@ -63,7 +68,7 @@ PILLARS = {
 
 def _answer_visible_step(page: Page, lang: str, answered: int, total: int, wait_idle) -> int:
     """Answer every question of the step shown; each answer is saved before the next."""
-    groups = page.get_by_role("radiogroup").filter(has_text="1단계" if lang == "ko" else "Level 1")
+    groups = page.get_by_role("radiogroup").filter(has_text="수준 1" if lang == "ko" else "Level 1")
     assert groups.count() > 0, "no questions on screen"
     for n in range(groups.count()):
         groups.nth(n).get_by_role("radio").nth(2 + n % 3).check(force=True)
@@ -88,7 +93,7 @@ WORDS = {
         "submit": "제출하고 결과 보기",
         "results": "진단 결과",
         "overall": "종합 점수",
-        "next_steps": "다음 단계",
+        "next_steps": "다음에 할 일",
         "pdf": "PDF 보고서",
         "invalid": "링크가 유효하지 않습니다",
     },
@@ -163,19 +168,19 @@ def test_full_assessment_interrupted_and_resumed_by_link(
     link = _start(page, app_server, "en", name="Gaon Precision", quick=False, shots=shots, tag="")
     expect(page.get_by_role("heading", name="Assessment", exact=True)).to_be_visible()
     wait_idle(page)
-    answered = _answer_visible_step(page, "en", 0, 36, wait_idle)
-    assert answered == 10
+    answered = _answer_visible_step(page, "en", 0, FULL, wait_idle)
+    assert answered == FIRST_STEP
     first.close()  # the browser is closed mid-way
 
     second = browser.new_context(viewport=DESKTOP)
     page = second.new_page()
     shots = lambda name: shot(page, f"{name}-en-resumed")  # noqa: E731
     page.goto(link)
-    expect(page.get_by_text(re.compile("^10 of 36 answered"))).to_be_visible()
+    expect(page.get_by_text(re.compile(f"^{FIRST_STEP} of {FULL} answered"))).to_be_visible()
     expect(page.get_by_role("heading", name="Servitization", exact=True)).to_be_visible()
     wait_idle(page)
     shots("resume")
-    _answer_steps(page, "en", range(1, 4), 36, 10, wait_idle, shots)
+    _answer_steps(page, "en", range(1, 4), FULL, FIRST_STEP, wait_idle, shots)
     _submit_and_see_results(page, "en", wait_idle)
     second.close()
 
@@ -190,7 +195,7 @@ def test_tampered_link_is_refused(page: Page, app_server: str, wait_idle, shot) 
     expect(page.get_by_text(WORDS["ko"]["invalid"])).to_be_visible()
     wait_idle(page)
     expect(page.get_by_text("변조 테스트")).to_have_count(0)
-    expect(page.get_by_role("radiogroup").filter(has_text="1단계")).to_have_count(0)
+    expect(page.get_by_role("radiogroup").filter(has_text="수준 1")).to_have_count(0)
     shot(page, "invalid-link-ko")
 
 

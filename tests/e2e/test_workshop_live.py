@@ -55,7 +55,8 @@ def _participate(browser: Browser, base: str, code: str, n: int, lang: str, wait
     phone.keyboard.type(["C29", "C25", "C29", "C26", "C29"][n % 5])
     phone.keyboard.press("Enter")
     phone.get_by_role("button", name=re.compile("간편 진단 시작|Start the quick scan")).click()
-    groups = phone.get_by_role("radiogroup").filter(has_text="Level 1" if lang == "en" else "1단계")
+    first_level = "Level 1" if lang == "en" else "수준 1"
+    groups = phone.get_by_role("radiogroup").filter(has_text=first_level)
     expect(groups).to_have_count(12, timeout=30_000)
     wait_idle(phone)
     for k in range(12):

@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import string
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pypdf
 import pytest
+import sqlalchemy as sa
 
-from readiness import report
+from readiness import report, store
 from readiness.advice import next_steps
-from readiness.bank import Bank
+from readiness.bank import Bank, default_bank
 from readiness.clusters import Cover, Match
+from readiness.db import make_engine, upgrade
 from readiness.i18n import Message, catalog
 from readiness.paths import DATA_DIR
+from readiness.profile import CompanyProfile
 from readiness.report import build_report
 from readiness.report.canvas import FONT_DIR, FONT_FILES
 from readiness.report.data import (
@@ -35,9 +40,10 @@ from readiness.report.data import (
     WeakLink,
     member_row,
     next_step_row,
+    report_data,
     weak_link,
 )
-from readiness.results import weakest_items
+from readiness.results import CompanyResults, company_results, weakest_items
 
 COMPANY = "한빛정밀㈜ 테스트"
 PILLAR_NAMES = {
@@ -184,7 +190,13 @@ def test_korean_report_parses_with_the_company_name_and_korean_labels(ko_pdf: by
     text = "\n".join(pages)
     assert 1 <= len(pages) <= 4
     assert COMPANY in pages[0]
-    for label in ("종합 점수", "기둥별 점수", "동종 기업 비교", "다음 단계", "지난 진단 대비 변화"):
+    for label in (
+        "종합 점수",
+        "기둥별 점수",
+        "동종 기업 비교",
+        "다음에 할 일",
+        "지난 진단 대비 변화",
+    ):
         assert label in text
     assert "Overall score" not in text and "Next steps" not in text
 
@@ -196,7 +208,7 @@ def test_english_report_uses_english_labels(en_pdf: bytes) -> None:
     assert COMPANY in pages[0]
     for label in ("Overall score", "Scores by pillar", "Peer comparison", "Next steps", "Top 29%"):
         assert label in text
-    assert "종합 점수" not in text and "다음 단계" not in text
+    assert "종합 점수" not in text and "다음에 할 일" not in text
 
 
 def test_every_page_is_numbered_out_of_the_total(en_pdf: bytes) -> None:
@@ -419,3 +431,159 @@ def test_next_step_row_puts_advice_into_words(tiny_bank: Bank) -> None:
     assert row.level_text == "level 2 (ko)"
     assert row.action == "from 2 to 3 (ko)"
     assert row.item_text.startswith("question")
+
+
+# --- report data of stored v2 assessments (issue #10) -------------------------------------------
+
+ITEM_CODE = re.compile(r"\b(EXP|SRV|AI|COL)\d{2}\b")
+
+
+def _squeezed(text: str) -> str:
+    """Text without whitespace: a PDF wraps lines anywhere, Hangul between any two syllables."""
+    return re.sub(r"\s", "", text)
+
+
+@pytest.fixture(scope="module")
+def v2_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('report') / 'db.sqlite3'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _stored_results(
+    engine: sa.Engine,
+    *,
+    ksic: str,
+    roles: list[str],
+    mode: str,
+    answers: dict[str, int | None],
+    lang: str = "ko",
+) -> CompanyResults:
+    """A member's submitted assessment with the current bank, as the results page reads it."""
+    bank = default_bank()
+    profile = CompanyProfile(
+        name=f"{ksic} {'-'.join(roles)} {mode} {len(answers)}",
+        ksic=ksic,
+        employees=45,
+        region="41",
+        export_share=0.1,
+        markets=["US"],
+        roles=roles,
+    )
+    first = store.NewAssessment(wave=2026, mode=mode, bank=bank)
+    company, _ = store.create_company(engine=engine, profile=profile, first=first)
+    draft = store.open_draft(engine=engine, company_id=company.id)
+    store.submit_assessment(engine=engine, bank=bank, assessment_id=draft.id, answers=answers)
+    history = store.assessments_of(engine=engine, company_id=company.id)
+    return company_results(
+        engine=engine,
+        bank=bank,
+        company=company,
+        assessment=history[0],
+        submitted=history,
+        norm_frame=store.norm_frame(engine=engine, wave=2026, mode=mode),
+        members=[],
+        lang=lang,
+    )
+
+
+def _srv_offering_lowest() -> dict[str, int | None]:
+    """Every item at level 3, the service offering (critical) at 0: its step comes first."""
+    answers: dict[str, int | None] = {i.id: 3 for i in default_bank().items}
+    answers["SRV01"] = 0
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("ksic", "roles", "segment"),
+    [("C30", ["components"], "component"), ("C29", ["final_product"], "equipment")],
+)
+def test_report_words_next_steps_and_weak_links_as_the_segment_reads_them(
+    v2_engine: sa.Engine, ksic: str, roles: list[str], segment: str
+) -> None:
+    results = _stored_results(
+        v2_engine, ksic=ksic, roles=roles, mode="full", answers=_srv_offering_lowest()
+    )
+    assert results.segment == segment
+    data = report_data(results, results.bank, "ko")
+    seen = default_bank().item_view("SRV01", segment)
+    step = data.next_steps[0]
+    assert step.item_text == seen.text.get("ko")
+    assert (step.level, step.level_text) == (0, seen.levels[0].get("ko"))
+    assert step.action == seen.actions[0].get("ko")
+    srv = next(p for p in data.pillars if p.id == "SRV")
+    assert srv.weakest == WeakLink(text=seen.text.get("ko"), level=0)
+    text = "\n".join(pages_text(build_report(data, "ko")))
+    assert _squeezed(seen.text.get("ko")) in _squeezed(text)
+    assert not ITEM_CODE.search(text)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_report_of_a_pillar_short_of_levels_has_no_overall_and_says_what_is_missing(
+    v2_engine: sa.Engine, lang: str
+) -> None:
+    bank = default_bank()
+    srv = bank.items_of("SRV")
+    answers: dict[str, int | None] = {i.id: 3 for i in bank.items if i.pillar != "SRV"}
+    answers.update({i.id: 2 for i in srv[:4]})  # four of eight: six are needed
+    results = _stored_results(
+        v2_engine, ksic="C29", roles=["final_product"], mode="full", answers=answers, lang=lang
+    )
+    data = report_data(results, results.bank, lang)
+    assert data.overall is None and data.stage_id is None
+    assert data.stage_name == catalog(lang)["report.no_stage"]
+    by_id = {p.id: p for p in data.pillars}
+    assert by_id["SRV"].score is None and by_id["SRV"].missing == 2
+    assert by_id["EXP"].score == pytest.approx(60.0) and by_id["EXP"].missing == 0
+    assert data.missing == (by_id["SRV"],)
+    assert data.peers is None or (
+        data.peers.overall_percentile is None
+        and all(data.peers.figures(p).percentile is None for p in PILLAR_IDS)
+    )
+    words = catalog(lang)
+    pillar = by_id["SRV"].name
+    named = words["report.missing_pillar"].format(pillar=pillar, n=2)
+    text = _squeezed("\n".join(pages_text(build_report(data, lang))))
+    assert _squeezed(words["report.missing_overall"].format(pillars=named)) in text
+    assert _squeezed(words["report.no_score_missing"].format(n=2)) in text
+    assert _squeezed(words["report.no_stage"]) in text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_report_of_a_quick_scan_is_labelled_indicative(v2_engine: sa.Engine, lang: str) -> None:
+    bank = default_bank()
+    answers: dict[str, int | None] = {i: 5 for i in bank.item_ids(quick_only=True)}
+    results = _stored_results(
+        v2_engine, ksic="C20", roles=["final_product"], mode="quick", answers=answers, lang=lang
+    )
+    data = report_data(results, results.bank, lang)
+    assert data.indicative and data.stage_id == "leading"
+    assert data.max_stage == bank.stage("leading").name.get(lang)
+    assert data.full_items == len(bank.item_ids())
+    words = catalog(lang)
+    text = _squeezed("\n".join(pages_text(build_report(data, lang))))
+    assert _squeezed(words["report.indicative_title"]) in text
+    note = words["report.quick_note"].format(max_stage=data.max_stage, n=data.full_items)
+    assert _squeezed(note) in text
+    assert _squeezed(words["report.mode_quick"]) in text
+
+
+def test_report_shows_market_and_capability_partners_apart(v2_engine: sa.Engine) -> None:
+    answers: dict[str, int | None] = {i.id: 1 for i in default_bank().items}
+    results = _stored_results(
+        v2_engine, ksic="C30", roles=["components"], mode="full", answers=answers, lang="en"
+    )
+    assert results.top_partners and results.capability_partners
+    data = report_data(results, results.bank, "en")
+    assert [p.name for p in data.partners] == [s.name for s in results.top_partners]
+    assert [p.name for p in data.capability_partners] == [
+        s.name for s in results.capability_partners
+    ]
+    assert {s.group for s in results.top_partners} == {"market"}
+    assert {s.group for s in results.capability_partners} == {"capability"}
+    text = "\n".join(pages_text(build_report(data, "en")))
+    market = text.index(catalog("en")["report.partners_market_title"])
+    capability = text.index(catalog("en")["report.partners_capability_title"])
+    assert market < capability
+    assert _squeezed(data.capability_partners[0].name) in _squeezed(text[capability:])

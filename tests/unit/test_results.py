@@ -170,10 +170,25 @@ def test_results_hold_answers_scores_peers_and_advice(stored: tuple) -> None:
     assert results.peer_synthetic  # the peers are the synthetic demo members
     assert 1 <= len(results.steps) <= 3
     assert results.weakest == weakest_items(bank, results.answers)
-    expected = partners.suggest(
-        partners.load_catalog(), bank, profile=company, answers=results.answers, lang="en", limit=5
-    )
-    assert list(results.partners) == expected
+    catalog = partners.load_catalog()
+
+    def suggest(group: str, limit: int) -> list[partners.Suggestion]:
+        return partners.suggest(
+            catalog,
+            bank,
+            profile=company,
+            answers=results.answers,
+            lang="en",
+            limit=limit,
+            group=group,
+        )
+
+    # market partners (up to five) and capability partners (up to three), kept apart
+    assert list(results.market_partners) == suggest("market", 5)
+    assert list(results.capability_partners) == suggest("capability", 3)
+    assert results.capability_partners  # this profile gets both groups
+    assert {s.group for s in results.top_partners} == {"market"}
+    assert list(results.partners) == suggest("market", 5) + suggest("capability", 3)
 
 
 def test_results_keep_the_three_best_members_and_show_three_partners_in_full(
