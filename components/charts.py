@@ -62,13 +62,13 @@ def radar_figure(
     p75: Sequence[float | None] | None = None,
     height: int = 420,
 ) -> go.Figure:
-    """Company against the peer median and top quartile on 0-100 axes (missing values as 0)."""
+    """Company against the peer median and top quartile on 0-100 axes. A missing value (a pillar
+    without a score) leaves a gap in its line, never a point at 0."""
     labels = [wrap_label(a) for a in axes]
     theta = [*labels, labels[0]]
 
-    def closed(values: Sequence[float | None]) -> list[float]:
-        vals = [v if v is not None else 0.0 for v in values]
-        return [*vals, vals[0]]
+    def closed(values: Sequence[float | None]) -> list[float | None]:
+        return [*values, values[0]]
 
     series = [
         (p75, names[2], GREEN, "dot", "square"),

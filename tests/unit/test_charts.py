@@ -18,7 +18,7 @@ def test_radar_shows_three_series_told_apart_without_colour() -> None:
     assert len({tr.line.dash for tr in fig.data}) == 3
     assert len({tr.marker.symbol for tr in fig.data}) == 3
     company = traces["Company"]
-    assert list(company.r) == [55, 40, 0.0, 70, 55]  # closed polygon, a missing score drawn at 0
+    assert list(company.r) == [55, 40, None, 70, 55]  # closed polygon; a missing score is a gap
     assert company.theta[3] == "Value-chain<br>collaboration"
     assert fig.layout.polar.radialaxis.range == (0, 100)
 
@@ -40,3 +40,10 @@ def test_distribution_marks_the_company() -> None:
 def test_wrap_label_keeps_short_labels_whole() -> None:
     assert wrap_label("수출 준비도") == "수출 준비도"
     assert wrap_label("AI and smart factory") == "AI and smart<br>factory"
+
+
+def test_a_pillar_without_a_score_is_a_gap_not_zero() -> None:
+    fig = radar_figure(["A", "B", "C"], [40, None, 60], names=NAMES)
+    [company] = fig.data
+    assert list(company.r) == [40, None, 60, 40]
+    assert not company.connectgaps
