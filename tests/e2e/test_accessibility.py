@@ -47,7 +47,7 @@ WORDS = {
         "level0": "수준 0 · ",
         "next": "다음",
         "submit": "제출하고 결과 보기",
-        "confirm": "답하지 않은 문항이 있어도 제출합니다",
+        "none_scored": "아직 점수가 나오는 영역이 하나도 없어 제출할 수 없습니다.",
         "results": "진단 결과",
         "overall": "종합 점수",
         "history": "지난 진단 대비 변화",
@@ -71,7 +71,7 @@ WORDS = {
         "level0": "Level 0 · ",
         "next": "Next",
         "submit": "Submit and see results",
-        "confirm": "Submit with unanswered questions",
+        "none_scored": "No pillar can be scored yet, so the assessment cannot be submitted.",
         "results": "Your results",
         "overall": "Overall score",
         "history": "Change since your last assessment",
@@ -284,11 +284,12 @@ def _visit_assess_first_step(
 def _visit_assess_last_step(
     page: Page, base: str, lang: str, tokens: dict[str, str], wait_idle
 ) -> None:
-    """The last step of an unanswered draft: the warning, its checkbox, a disabled submit."""
+    """The last step of an unanswered draft: what to answer first, and a disabled submit."""
     _visit_assess_first_step(page, base, lang, tokens, wait_idle)
     page.get_by_role("radio", name=re.compile(r"^4\. ")).click()
     expect(page.get_by_role("heading", name=PILLARS[lang][3], exact=True)).to_be_visible()
-    expect(page.get_by_role("checkbox", name=WORDS[lang]["confirm"])).to_be_visible()
+    expect(page.get_by_text(WORDS[lang]["none_scored"])).to_be_visible()
+    expect(page.get_by_role("button", name=WORDS[lang]["submit"])).to_be_disabled()
     wait_idle(page)
 
 
@@ -388,15 +389,15 @@ def test_every_control_has_an_accessible_name(
         assert not unnamed, f"{name} ({lang}): controls without an accessible name: {unnamed}"
         roles = {m.group(1) for m in _NAMED.finditer(tree)}
         expected = {"start": {"textbox", "combobox", "radio", "checkbox", "button", "spinbutton"}}
-        expected |= {"assess-step1": {"radio", "button"}, "assess-last-step": {"checkbox"}}
+        expected |= {"assess-step1": {"radio", "button"}, "assess-last-step": {"button"}}
         expected |= {"results": {"button", "combobox"}, "staff-login": {"textbox", "button"}}
         assert expected[name] <= roles, (
             f"{name} ({lang}): the snapshot lacks {expected[name] - roles}"
         )
         # Each question is named by its text, each option by its level and words (not a number).
         for group in _questions(page, lang).all():
-            # (the ** around the id: see test_accessible_names_carry_no_markdown)
-            expect(group).to_have_accessible_name(re.compile(r"^(\*\*)?[A-Z]+\d+(\*\*)? · \S"))
+            # The question's own words, never an item code (EXP01) or Markdown marks.
+            expect(group).to_have_accessible_name(re.compile(r"^(?![A-Z]+\d{2}\b)[^*_`]\S"))
             for radio in group.get_by_role("radio").all():
                 expect(radio).to_have_accessible_name(LEVEL_NAME)
 
