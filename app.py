@@ -4,6 +4,7 @@ import pandas  # noqa: F401  (imported before plotly: many sessions at once can 
 import plotly  # noqa: F401
 import streamlit as st
 
+from components import runtime
 from components.palette import PRIMARY
 from components.session import current_lang, mark_routed
 from components.staff import current_staff
@@ -17,6 +18,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed",
 )
 
+runtime.settle()  # once per process: imports, then the import-time heap leaves the collector
 mark_routed()
 lang = current_lang()
 staff = current_staff()
