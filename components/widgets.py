@@ -99,6 +99,29 @@ def level_picker(
         )
 
 
+SAVE_FAILED_KEY = "save_failed"
+
+
+def save_failed(key: str, item_id: str, answers: Mapping[str, int | None]) -> None:
+    """In a picker's on_change: the answer could not be written (the database was busy or down).
+
+    The picker goes back to what is stored (`answers`), so the page never shows an unsaved answer
+    as given, and `save_failed_notice` says so on this run.
+    """
+    if item_id in answers:
+        level = answers[item_id]
+        st.session_state[key] = NOT_APPLICABLE if level is None else level
+    else:
+        st.session_state[key] = None
+    st.session_state[SAVE_FAILED_KEY] = True
+
+
+def save_failed_notice(lang: str) -> None:
+    """The bilingual "not saved, nothing else lost, tap again" message after `save_failed`."""
+    if st.session_state.pop(SAVE_FAILED_KEY, False):
+        st.error(t("common.save_failed", lang), icon=":material/sync_problem:")
+
+
 def picked_level(key: str) -> int | None:
     """The level chosen in the picker `key`; None for "not applicable"."""
     choice = st.session_state[key]

@@ -1,6 +1,7 @@
 """Assessment: one step per pillar, every answer saved as it is given."""
 
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from components.cache import engine
 from components.session import TOKEN_PARAM, company_from_link, current_lang, require_router
@@ -9,6 +10,8 @@ from components.widgets import (
     levels_rule_caption,
     picked_level,
     plain,
+    save_failed,
+    save_failed_notice,
     scroll_to_top,
     unscored_notice,
 )
@@ -53,6 +56,8 @@ def save(item_id: str) -> None:
         )
     except store.StoreError:
         st.toast(t("assess.already_submitted", lang), icon=":material/lock:")
+    except DBAPIError:
+        save_failed(answer_key(item_id), item_id, answers)
 
 
 def go_to(step: int) -> None:
@@ -97,6 +102,7 @@ pillar, items = steps[step]
 st.subheader(pillar.name.get(lang))
 st.caption(pillar.description.get(lang))
 levels_rule_caption(qbank, items, answers, lang)
+save_failed_notice(lang)
 for item in items:
     level_picker(
         qbank.item_view(item.id, segment),
@@ -149,6 +155,8 @@ elif right.button(
 ):
     try:
         store.submit_assessment(engine=engine(), bank=qbank, assessment_id=draft.id)
+    except DBAPIError:
+        st.error(t("common.submit_failed", lang), icon=":material/sync_problem:")
     except store.StoreError:
         stored = store.answers_of(engine=engine(), assessment_id=draft.id)
         result = score_assessment(qbank, stored, mode=draft.mode, validate=False)

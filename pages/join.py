@@ -2,6 +2,7 @@
 
 import streamlit as st
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from components import charts
 from components.cache import bank, engine, members_reference, room_snapshot
@@ -12,6 +13,8 @@ from components.widgets import (
     levels_rule_caption,
     picked_level,
     plain,
+    save_failed,
+    save_failed_notice,
     unscored_notice,
 )
 from readiness import reference, store, workshops
@@ -127,16 +130,21 @@ if assessment.status == "draft":
     )
 
     def save(item_id: str) -> None:
+        key = f"j_{assessment.id}_{item_id}"
         try:
             workshops.save_participant_answer(
                 engine=engine(),
                 bank=qbank,
                 assessment_id=assessment.id,
                 item_id=item_id,
-                level=picked_level(f"j_{assessment.id}_{item_id}"),
+                level=picked_level(key),
             )
         except workshops.WorkshopError as exc:
             st.session_state["join_refusal"] = exc.kind
+        except DBAPIError:
+            save_failed(key, item_id, answers)
+
+    save_failed_notice(lang)
 
     for pillar in qbank.pillars:
         st.subheader(pillar.name.get(lang))
@@ -175,6 +183,9 @@ if assessment.status == "draft":
             st.stop()
         except store.StoreError:
             unscored_notice(qbank, scan, lang)
+            st.stop()
+        except DBAPIError:
+            st.error(t("common.submit_failed", lang), icon=":material/sync_problem:")
             st.stop()
         st.rerun()
     st.stop()

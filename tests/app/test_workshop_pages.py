@@ -94,3 +94,30 @@ def test_staff_create_a_workshop_and_see_it_listed(
     created = workshops.list_workshops(engine=ws_engine)[0].workshop
     assert created.title == "하반기 글로벌 워크숍" and created.status == "open"
     assert t("workshops.created", "ko", code=created.code) == at.success[0].value
+
+
+def test_a_failed_write_says_so_in_both_languages_and_shows_no_unsaved_answer(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop, monkeypatch
+) -> None:
+    at = _join(make_app, workshop.code)
+    at.selectbox(key="join_ksic").set_value("C29")
+    at.button(key="join_start").click().run()
+    first, second = [r.key for r in at.radio if r.key and r.key.startswith("j_")][:2]
+    at.radio(key=first).set_value(2).run()
+
+    def locked(**_: object) -> None:
+        raise sa.exc.OperationalError("UPDATE answer", {}, Exception("database is locked"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(workshops, "save_participant_answer", locked)
+        at.radio(key=second).set_value(4).run()
+    assert not at.exception
+    assert at.error[0].value == t("common.save_failed", "ko")
+    assert at.radio(key=second).value is None  # the picker shows what is stored: nothing
+    assert at.radio(key=first).value == 2
+
+    at.radio(key=second).set_value(4).run()
+    assert t("common.save_failed", "ko") not in [e.value for e in at.error]
+    assert at.radio(key=second).value == 4
+    listing = workshops.list_workshops(engine=ws_engine)[0]
+    assert listing.joined == 1
