@@ -28,7 +28,15 @@ pending), sessions failed (connection lost, an exception shown, page not found, 
 not as expected), errors shown (exceptions, pages not found), submissions and answers lost or
 doubled, the server's peak RSS and CPU (over --pid, else the processes listening on the URL's
 port), the replicas that served (an X-Replica response header, else the --sticky-cookie value),
-and the client's own CPU, to show it was not the bottleneck.
+and the client's own CPU, to show it was not the bottleneck. --json adds latencies by kind
+(load, join, tap, submit, sign_in, page, fragment) and the failures' reasons.
+
+The phones are a closed loop: each waits for its run to finish, then thinks, then taps. A browser
+does not wait: a tap during a run sends a rerun at once, and the server (runner.fastReruns) stops
+the running script for it. So past saturation this bench offers less load than real phones
+would, and its latencies are those of a queue that never overflows. The presenter's refreshes
+are an open loop, as the browser's timer is: sent every 3 s, matched to finished fragment runs
+in order; a refresh the server folded into another is sent but never finished.
 """
 
 from __future__ import annotations
@@ -449,6 +457,9 @@ def summarize(
         "answers_doubled": check.answers_doubled,
         "presenter_p95_ms": f"{_ms(refresh, 95):.0f}" if refresh else "-",
         "presenter_refreshes": len(refresh),
+        "presenter_refreshes_sent": sum(
+            1 for i in (room.interactions if room else []) if i.kind == "fragment"
+        ),
         "server_rss_mb": watch.peak_rss / 2**20,
         "server_cpu_pct": 100 * watch.cpu_seconds / wall if wall else 0.0,
         "server_pids": watch.pids,
@@ -620,6 +631,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     engine = db.make_engine(args.database_url)
+    db.upgrade(engine)  # a fresh database: the server migrates it on its first session too
     bank = default_bank()
     if args.mode == "join" and args.presenter:
         ensure_presenter_account(engine)
