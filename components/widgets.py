@@ -77,11 +77,8 @@ def level_picker(
             return t("common.not_applicable", lang)
         return f"{t('common.level_n', lang, n=choice)} · {item.level_text(int(choice), lang)}"
 
-    index = None
-    if item.id in answers:
-        level = answers[item.id]
-        chosen = NOT_APPLICABLE if level is None else level
-        index = options.index(chosen) if chosen in options else None
+    chosen = stored_choice(item.id, answers)
+    index = options.index(chosen) if chosen is not None and chosen in options else None
     help_text = item.help.get(lang)
     if examples:
         shown = "; ".join(e.get(lang) for e in examples)
@@ -108,11 +105,7 @@ def save_failed(key: str, item_id: str, answers: Mapping[str, int | None]) -> No
     The picker goes back to what is stored (`answers`), so the page never shows an unsaved answer
     as given, and `save_failed_notice` says so on this run.
     """
-    if item_id in answers:
-        level = answers[item_id]
-        st.session_state[key] = NOT_APPLICABLE if level is None else level
-    else:
-        st.session_state[key] = None
+    st.session_state[key] = stored_choice(item_id, answers)
     st.session_state[SAVE_FAILED_KEY] = True
 
 
@@ -120,6 +113,19 @@ def save_failed_notice(lang: str) -> None:
     """The bilingual "not saved, nothing else lost, tap again" message after `save_failed`."""
     if st.session_state.pop(SAVE_FAILED_KEY, False):
         st.error(t("common.save_failed", lang), icon=":material/sync_problem:")
+
+
+def submit_failed_notice(lang: str) -> None:
+    """The bilingual "not submitted, every answer kept, try again" message."""
+    st.error(t("common.submit_failed", lang), icon=":material/sync_problem:")
+
+
+def stored_choice(item_id: str, answers: Mapping[str, int | None]) -> int | str | None:
+    """The picker option for a stored answer: its level, NOT_APPLICABLE, or None if unanswered."""
+    if item_id not in answers:
+        return None
+    level = answers[item_id]
+    return NOT_APPLICABLE if level is None else level
 
 
 def picked_level(key: str) -> int | None:

@@ -13,6 +13,7 @@ from components.widgets import (
     save_failed,
     save_failed_notice,
     scroll_to_top,
+    submit_failed_notice,
     unscored_notice,
 )
 from readiness import store
@@ -156,7 +157,7 @@ elif right.button(
     try:
         store.submit_assessment(engine=engine(), bank=qbank, assessment_id=draft.id)
     except DBAPIError:
-        st.error(t("common.submit_failed", lang), icon=":material/sync_problem:")
+        submit_failed_notice(lang)
     except store.StoreError:
         stored = store.answers_of(engine=engine(), assessment_id=draft.id)
         result = score_assessment(qbank, stored, mode=draft.mode, validate=False)

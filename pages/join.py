@@ -15,6 +15,7 @@ from components.widgets import (
     plain,
     save_failed,
     save_failed_notice,
+    submit_failed_notice,
     unscored_notice,
 )
 from readiness import reference, store, workshops
@@ -185,7 +186,7 @@ if assessment.status == "draft":
             unscored_notice(qbank, scan, lang)
             st.stop()
         except DBAPIError:
-            st.error(t("common.submit_failed", lang), icon=":material/sync_problem:")
+            submit_failed_notice(lang)
             st.stop()
         st.rerun()
     st.stop()
