@@ -58,6 +58,7 @@ fi
 mkdir -p "$run_dir"
 run_dir=$(cd "$run_dir" && pwd)
 pg_base=""
+pg_pid=""
 pids=()
 
 stop_all() {
@@ -80,6 +81,11 @@ stop_all() {
     rm -f "$run_dir"/replica-*.pid "$run_dir/haproxy.pid"
     if [[ -n $pg_base ]]; then
         bash scripts/pg-start.sh stop "$pg_base" >/dev/null || true
+        # A Ctrl-C reaches the postmaster too, and it may still be shutting down: wait for it.
+        for _ in $(seq 50); do
+            [[ -n $pg_pid ]] && kill -0 "$pg_pid" 2>/dev/null || break
+            sleep 0.2
+        done
     fi
     log "stopped"
 }
@@ -95,6 +101,7 @@ if [[ -z ${DATABASE_URL:-} ]]; then
     fi
     log "starting a throwaway PostgreSQL in $pg_base"
     DATABASE_URL=$(bash scripts/pg-start.sh start "$pg_base" | tail -n 1)
+    pg_pid=$(head -n 1 "$pg_base/data/postmaster.pid")
 fi
 export DATABASE_URL
 
