@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine, as root: installs what is missing (Chromium, Korean
-# fonts, PostgreSQL 15, the .venv pinned by constraints.txt), lints, type-checks, starts a throwaway
-# PostgreSQL and runs pytest. Arguments go to pytest: scripts/test.sh tests/unit -q
+# fonts, PostgreSQL 15, HAProxy, the .venv pinned by constraints.txt), lints, type-checks, starts a
+# throwaway PostgreSQL and runs pytest. Arguments go to pytest: scripts/test.sh tests/unit -q
 # --fast first: lint, types and tests/unit only; no PostgreSQL, no Chromium (scripts/test.sh --fast -q).
 set -euo pipefail
 
@@ -36,6 +36,7 @@ install_system_packages() {
         dpkg-query -W -f='${Status}' fonts-nanum 2>/dev/null | grep -q "ok installed" ||
             missing+=(fonts-nanum)
         [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql-15)
+        command -v haproxy >/dev/null || missing+=(haproxy) # tests/deploy: scripts/serve.sh
     fi
     if [[ ! -x .venv/bin/python ]]; then
         command -v python3 >/dev/null || missing+=(python3)

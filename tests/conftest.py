@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -57,21 +58,28 @@ def postgres_server_url() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture
-def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """URL of a new, empty PostgreSQL database private to this test; dropped afterwards."""
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """URL of a new, empty database on the server at `server_url`; dropped on exit."""
     name = f"readiness_t_{uuid.uuid4().hex[:16]}"
-    admin_conninfo = _libpq_conninfo(postgres_server_url, "postgres")
+    admin_conninfo = _libpq_conninfo(server_url, "postgres")
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin_conninfo, autocommit=True) as conn:
             # FORCE: a test that leaked a pooled connection must not block the drop.
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """URL of a new, empty PostgreSQL database private to this test; dropped afterwards."""
+    with fresh_postgres_database(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture(

@@ -223,13 +223,12 @@ class StaffAccount:
 STAFF_ACCOUNT = StaffAccount("analyst@inno-biz.or.kr", "e2e-staff-password-2026", "김분석")
 
 
-@pytest.fixture(scope="session")
-def staff_account(app_server: str, app_database_url: str) -> StaffAccount:
-    """A staff account (readiness.auth.add_staff) in the app_server's database."""
+def add_staff_account(database_url: str) -> StaffAccount:
+    """STAFF_ACCOUNT in the database at `database_url` (readiness.auth.add_staff), once."""
     from readiness import auth
     from readiness.db import make_engine
 
-    engine = make_engine(app_database_url)
+    engine = make_engine(database_url)
     try:
         if auth.get_staff(engine=engine, email=STAFF_ACCOUNT.email) is None:
             auth.add_staff(
@@ -242,6 +241,12 @@ def staff_account(app_server: str, app_database_url: str) -> StaffAccount:
     finally:
         engine.dispose()
     return STAFF_ACCOUNT
+
+
+@pytest.fixture(scope="session")
+def staff_account(app_server: str, app_database_url: str) -> StaffAccount:
+    """A staff account in the app_server's database."""
+    return add_staff_account(app_database_url)
 
 
 @pytest.fixture
