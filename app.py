@@ -10,10 +10,13 @@ from components.session import current_lang, mark_routed
 from components.staff import current_staff
 from components.widgets import page_header
 from readiness.i18n import t
+from readiness.paths import DATA_DIR
 
 st.set_page_config(
     page_title="글로벌 역량 진단 · Global Readiness",
-    page_icon=":material/public:",
+    page_icon=str(
+        DATA_DIR / "icon.png"
+    ),  # served by the app: a ":material/…" icon comes from a CDN
     layout="wide",
     initial_sidebar_state="collapsed",
 )

@@ -2,11 +2,18 @@
 
 Every reader here is keyed by the configured database URL, so two databases (a test's, the next
 test's) never share an entry; a reader is declared once, with `@shared`, and called without the URL.
+
+Several replicas may serve one database. Each reader's key also holds the database's data version
+(store.data_version: the newest audited bulk change), read at most every DATA_VERSION_TTL seconds:
+an import or a deletion on one replica makes every replica's aggregates stale within that time,
+not only the importing process's.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
@@ -29,6 +36,8 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
+DATA_VERSION_TTL = 5.0  # seconds another replica's import may go unseen
+
 
 @st.cache_resource(show_spinner="데이터를 준비하고 있습니다 · Preparing data…")
 def _engine_for(url: str) -> sa.Engine:
@@ -47,16 +56,42 @@ def bank() -> Bank:
     return default_bank()
 
 
+_versions: dict[str, tuple[float, int]] = {}  # url -> (read at, version), this process's
+_versions_lock = threading.Lock()
+_version_clock = time.monotonic
+
+
+def _data_version(url: str) -> int:
+    """The database's data version, read at most every DATA_VERSION_TTL seconds per process."""
+    now = _version_clock()
+    with _versions_lock:
+        known = _versions.get(url)
+        if known is not None and now - known[0] < DATA_VERSION_TTL:
+            return known[1]
+        version = store.data_version(engine=_engine_for(url))
+        _versions[url] = (now, version)
+        return version
+
+
+def forget_data_version() -> None:
+    """After this process's own bulk change: its readers see it at once, not within the TTL."""
+    with _versions_lock:
+        _versions.clear()
+
+
 def shared(
     *, ttl: float, max_entries: int | None = None
 ) -> Callable[[Callable[Concatenate[sa.Engine, P], R]], Callable[P, R]]:
     """Cache `read(engine, ...)` for every session, per database, for `ttl` seconds.
 
-    The decorated reader is called without the engine: it is the configured database's.
+    The decorated reader is called without the engine: it is the configured database's. Its
+    entries are keyed by the data version too, so another replica's bulk change is seen within
+    DATA_VERSION_TTL seconds.
     """
 
     def decorate(read: Callable[Concatenate[sa.Engine, P], R]) -> Callable[P, R]:
-        def by_url(url: str, *args: Any, **kwargs: Any) -> R:
+        # `data_version` is part of the key: Streamlit leaves parameters named _… out of it.
+        def by_url(url: str, data_version: int, *args: Any, **kwargs: Any) -> R:
             return read(_engine_for(url), *args, **kwargs)
 
         # Streamlit names a cache by module, qualified name and source: give each reader its own.
@@ -65,7 +100,8 @@ def shared(
 
         @functools.wraps(read)
         def reader(*args: P.args, **kwargs: P.kwargs) -> R:
-            return cached(database_url(), *args, **kwargs)
+            url = database_url()
+            return cached(url, _data_version(url), *args, **kwargs)
 
         return reader
 

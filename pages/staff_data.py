@@ -95,7 +95,7 @@ with import_tab:
                 }
                 st.session_state["upload_version"] = st.session_state.get("upload_version", 0) + 1
                 st.session_state.pop("import_plans", None)
-                st.cache_data.clear()
+                st.cache_data.clear()  # this replica at once; others within DATA_VERSION_TTL
                 st.rerun()
 
 with export_tab:

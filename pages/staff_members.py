@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.cache import engine
+from components.cache import engine, forget_data_version
 from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, stage_options
 from readiness import reference, store
@@ -140,6 +140,7 @@ def confirm_delete(company_id: int, name: str) -> None:
         disabled=typed.strip() != name.strip(),
     ):
         store.delete_company(engine=engine(), company_id=company_id, actor=staff.email)
+        forget_data_version()  # other replicas see it within DATA_VERSION_TTL
         st.session_state["member_deleted"] = name
         st.session_state["member_table_version"] = (
             st.session_state.get("member_table_version", 0) + 1

@@ -23,7 +23,8 @@ from readiness.config import settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-_IMMEDIATE = "readiness_write"
+WRITE_OPTION = "readiness_write"
+_IMMEDIATE = WRITE_OPTION  # execution option: on SQLite, BEGIN IMMEDIATE
 
 
 def database_url() -> str:
@@ -44,7 +45,7 @@ def _prepare_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -74,7 +75,7 @@ def read_session(engine: sa.Engine) -> Iterator[Session]:
 def write_session(engine: sa.Engine) -> Iterator[Session]:
     """A short write transaction: commits on success, rolls back on any error."""
     with Session(engine, expire_on_commit=False) as session:
-        session.connection(execution_options={_IMMEDIATE: True})
+        session.connection(execution_options={WRITE_OPTION: True})
         try:
             yield session
             session.commit()

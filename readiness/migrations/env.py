@@ -1,10 +1,18 @@
-"""Alembic environment: runs against the engine handed over in config.attributes["engine"]."""
+"""Alembic environment: runs against the engine handed over in config.attributes["engine"].
 
+Replicas started together may each upgrade the same database: the upgrade's transaction first
+takes a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE), so the first migrates and
+the others then find the schema at head.
+"""
+
+import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
 import readiness.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from readiness.db import make_engine
+from readiness.db import WRITE_OPTION, make_engine
+
+MIGRATION_LOCK_KEY = 724202  # pg_advisory_xact_lock key: one upgrade at a time per database
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -12,7 +20,9 @@ target_metadata = SQLModel.metadata
 
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or make_engine()
-    with engine.connect() as connection:
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

@@ -21,7 +21,7 @@ from readiness.store.assessments import (
     start_assessment,
     submit_assessment,
 )
-from readiness.store.audit import append_event, record_event, verify_audit
+from readiness.store.audit import append_event, data_version, record_event, verify_audit
 from readiness.store.bulk import (
     BULK_LOCK_KEY,
     BulkLoad,
@@ -135,6 +135,7 @@ __all__ = [
     "company_by_token",
     "create_cluster",
     "create_company",
+    "data_version",
     "delete_cluster",
     "delete_company",
     "delete_staff_user",

@@ -77,3 +77,22 @@ def verify_audit(*, engine: sa.Engine, batch: int = 5000) -> ChainReport:
     """Read the chain in id order, `batch` rows at a time, and check it (readiness.audit)."""
     with read_session(engine) as session:
         return check_chain(_events(session, batch))
+
+
+# Writes after which every process's cached aggregates must be read again: imports, synthetic
+# members and other bulk loads, deletions. One answer or submission is left to the caches' TTLs.
+VERSIONED_ACTIONS = ("import", "demo.seed", "company.delete")
+VERSIONED_ENTITIES = ("bulk",)  # store.bulk_insert's audit
+
+
+def data_version(*, engine: sa.Engine) -> int:
+    """The id of the newest audited bulk change (0 before any): cached aggregates built before it
+    are stale, in whichever process built them."""
+    newest = sa.select(sa.func.max(AuditEvent.id)).where(
+        sa.or_(
+            col(AuditEvent.entity).in_(VERSIONED_ENTITIES),
+            col(AuditEvent.action).in_(VERSIONED_ACTIONS),
+        )
+    )
+    with read_session(engine) as session:
+        return int(session.scalar(newest) or 0)

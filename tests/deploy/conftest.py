@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage
@@ -179,12 +180,23 @@ class WatchedBrowser:
     browser: Browser
     messages: list[str] = field(default_factory=list)
     contexts: list[BrowserContext] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
 
     def new_context(self, **kwargs: Any) -> BrowserContext:
         context = self.browser.new_context(**kwargs)
         context.on("console", self._record)
+        context.on("request", lambda request: self.urls.append(request.url))
         self.contexts.append(context)
         return context
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any host but the loopback deployment (a CDN, a font or icon service...)."""
+        return [
+            u
+            for u in self.urls
+            if urlsplit(u).scheme in {"http", "https", "ws", "wss"}
+            and urlsplit(u).hostname not in {"127.0.0.1", "localhost"}
+        ]
 
     def _record(self, message: ConsoleMessage) -> None:
         self.messages.append(f"{message.type}: {message.text}")

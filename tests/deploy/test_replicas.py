@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from components.cache import DATA_VERSION_TTL
 from readiness import store
 from readiness.db import make_engine
 from readiness.i18n import t
@@ -72,6 +73,27 @@ def assert_sticky(requests: list) -> None:
     for request in requests:
         assert request.cookie is not None, request
         assert request.server == request.cookie and request.cookie_state == "V", request
+
+
+def home_on(watched: WatchedBrowser, deployment: Deployment, replica: str, wait_idle) -> Page:
+    """The Korean home page in a browser pinned to `replica` by the proxy's cookie."""
+    context = watched.new_context(viewport={"width": 1440, "height": 900})
+    context.add_cookies([{"name": COOKIE, "value": replica, "url": deployment.url}])
+    page = context.new_page()
+    response = page.goto(f"{deployment.url}/?lang=ko")
+    assert response is not None and response.headers["x-replica"] == replica
+    expect(page.get_by_role("heading", name=HOME_TITLE["ko"], exact=True)).to_be_visible(
+        timeout=SLOW_MS
+    )
+    wait_idle(page)
+    return page
+
+
+def member_count(home: Page) -> int:
+    """The number of members the home page shows."""
+    metric = home.get_by_test_id("stMetric").filter(has_text=t("home.data_companies", "ko"))
+    value = metric.get_by_test_id("stMetricValue").inner_text(timeout=SLOW_MS)
+    return int(value.replace(",", ""))
 
 
 def create_workshop(page: Page, wait_idle) -> str:
@@ -138,6 +160,9 @@ def test_a_staff_import_uploads_to_its_sessions_replica(
     tmp_path: Path,
 ) -> None:
     lang = "ko"
+    # Each replica's home page caches the member count (components/cache.summary, 60 s).
+    homes = {replica: home_on(watched, deployment, replica, wait_idle) for replica in ("r1", "r2")}
+    before = {replica: member_count(page) for replica, page in homes.items()}
     context = watched.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     _sign_in(page, deployment.url, lang, staff_on_deployment, wait_idle)
@@ -153,6 +178,21 @@ def test_a_staff_import_uploads_to_its_sessions_replica(
     expect(page.get_by_text(done)).to_be_visible(timeout=SLOW_MS)
     wait_idle(page)
     replica = replica_of(context)
+    # The other replica's cached count is stale within DATA_VERSION_TTL of the import, no longer
+    # (a single new company, without an import, would wait for the count's own 60 s TTL).
+    engine = make_engine(deployment.database_url)
+    try:
+        members = store.summary(engine=engine).companies
+    finally:
+        engine.dispose()
+    assert members >= max(before.values()) + len(IMPORTED)
+    other = homes["r2" if replica == "r1" else "r1"]
+    deadline = time.monotonic() + DATA_VERSION_TTL + 10
+    while member_count(other) != members and time.monotonic() < deadline:
+        time.sleep(1)
+        other.reload()
+        wait_idle(other)
+    assert member_count(other) == members
     assert watched.policy_errors() == []
     watched.close_all()
 
@@ -207,6 +247,7 @@ def test_security_headers_and_the_app_renders_under_them(
     _go_next(page, "ko", 0, wait_idle)
     deploy_shot(shot)(page, "assess-step2-phone-ko")
     assert watched.policy_errors() == []
+    assert watched.foreign_requests() == []  # the tab icon too is the app's own
 
 
 def test_new_sessions_work_through_the_other_replica_when_one_stops(

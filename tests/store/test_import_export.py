@@ -549,3 +549,26 @@ def test_cli_export_writes_the_format_of_the_file_name(
         assert len(rows) == (4 if kind == "members" else 3)
     code, _, err = run(capsys, "--database-url", db_url, "export", "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and ".csv or .xlsx" in err
+
+
+def test_imports_seeding_and_deletions_move_the_data_version_and_single_writes_do_not(
+    engine: sa.Engine, bank: Bank
+) -> None:
+    """store.data_version keys every replica's cached aggregates (components/cache.py): the bulk
+    changes must move it, or another replica shows the old figures until their TTL."""
+    versions = [store.data_version(engine=engine)]
+    apply_import(plan(engine, bank, member_file(bank, sample_rows(bank))), engine=engine, actor="s")
+    versions.append(store.data_version(engine=engine))
+    synth.seed_demo(engine=engine, bank=bank, companies=5, waves=1, seed=3)
+    versions.append(store.data_version(engine=engine))
+    store.delete_company(engine=engine, company_id=company_named(engine, "한빛정밀").id, actor="s")
+    versions.append(store.data_version(engine=engine))
+    assert versions == sorted(set(versions)) and len(versions) == 4  # each one moved it
+
+    store.create_company(
+        engine=engine,
+        profile=CompanyProfile(name="단건", ksic="C29", employees=45),
+        first=store.NewAssessment(2026, "quick", bank),
+    )
+    store.record_event(engine=engine, actor="ceo", action="assessment.submit", entity="assessment")
+    assert store.data_version(engine=engine) == versions[-1]

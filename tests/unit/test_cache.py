@@ -54,3 +54,45 @@ def test_a_shared_reader_follows_the_configured_database(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{a}")
     assert database_of() == str(a)
     assert calls == [str(a), str(b)]  # the third read came from the cache
+
+
+def test_another_replicas_deletion_is_seen_within_the_data_version_ttl(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A deletion or import on one replica reaches the aggregates every replica caches (not only
+    its own process's) within DATA_VERSION_TTL; a new company alone is left to the reader's TTL."""
+    from components import cache
+    from readiness import store
+    from readiness.db import make_engine, upgrade
+    from readiness.profile import CompanyProfile
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    other_replica = make_engine(url)  # another process's engine: it shares only the database
+    upgrade(other_replica)
+    clock = [1000.0]
+    monkeypatch.setattr(cache, "_version_clock", lambda: clock[0])
+    cache.forget_data_version()
+
+    @shared(ttl=3600)
+    def companies(engine: sa.Engine) -> int:
+        return store.summary(engine=engine).companies
+
+    def make(name: str) -> int:
+        company, _ = store.create_company(
+            engine=other_replica, profile=CompanyProfile(name=name, ksic="C25", employees=12)
+        )
+        assert company.id is not None
+        return company.id
+
+    gone = make("가람정밀")
+    assert companies() == 1
+    store.delete_company(engine=other_replica, company_id=gone, actor="staff@example.org")
+    assert companies() == 1  # within the version's TTL this replica may still show it
+    clock[0] += cache.DATA_VERSION_TTL + 0.1
+    assert companies() == 0  # then the other replica's deletion made the cached count stale
+
+    make("나래산업")
+    clock[0] += cache.DATA_VERSION_TTL + 0.1
+    assert companies() == 0  # one new company does not evict every aggregate: its TTL does
+    other_replica.dispose()
