@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -8,6 +11,8 @@ from sqlmodel import select
 from readiness import audit, store
 from readiness.db import read_session, write_session
 from readiness.models import AuditEvent
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _append(engine: sa.Engine, n: int, actor: str = "tester") -> None:
@@ -77,3 +82,26 @@ def test_concurrent_appends_keep_one_chain(engine: sa.Engine) -> None:
         th.join()
     report = _verify(engine)
     assert report.ok and report.checked == 40
+
+
+def test_replicas_appending_at_once_keep_one_chain(engine: sa.Engine) -> None:
+    """Replicas are processes with engines of their own: their appends still form one chain
+    (PostgreSQL: an advisory lock per append; SQLite: BEGIN IMMEDIATE)."""
+    url = engine.url.render_as_string(hide_password=False)
+    code = (
+        "import sys; from tests.store.test_audit import _append; "
+        "from readiness.db import make_engine; _append(make_engine(sys.argv[1]), 25, sys.argv[2])"
+    )
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, url, f"r{k}"], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        for k in range(4)
+    ]
+    errors = [replica.communicate(timeout=120)[1] for replica in replicas]
+    assert [replica.returncode for replica in replicas] == [0] * 4, errors
+    report = _verify(engine)
+    assert report.ok and report.checked == 100
+    with read_session(engine) as session:
+        links = session.exec(select(AuditEvent.prev_hash)).all()
+    assert len(set(links)) == len(links)  # no two events follow the same one: no fork
