@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 import readiness.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from readiness.db import WRITE_OPTION, make_engine
 
-MIGRATION_LOCK_KEY = 724202  # pg_advisory_xact_lock key: one upgrade at a time per database
+MIGRATION_LOCK_KEY = 724203  # pg_advisory_xact_lock key: one upgrade at a time per database
 
 config = context.config
 target_metadata = SQLModel.metadata
