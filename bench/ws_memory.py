@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _ws import Tab  # noqa: E402
-from ws_load import _rss_and_cpu, listening_pids  # noqa: E402
+from _ws import Tab
+from ws_load import _rss_and_cpu, listening_pids
 
 MIB = 1024 * 1024
 
