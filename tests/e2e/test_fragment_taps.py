@@ -18,11 +18,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from readiness import workshops
+from readiness import store, workshops
 from readiness.bank import default_bank
 from readiness.db import make_engine
 from readiness.i18n import t
 from readiness.paths import ROOT
+from readiness.profile import CompanyProfile
+from readiness.waves import current_wave
 
 _spec = importlib.util.spec_from_file_location("_ws", ROOT / "bench" / "_ws.py")
 assert _spec is not None and _spec.loader is not None
@@ -45,7 +47,7 @@ class Runs:
     outside: list[str]  # elements drawn outside any fragment
     navigation: int  # navigation messages (sent by app.py's st.navigation)
     progress: list[str]  # progress bar texts
-    html: int  # st.html elements
+    html: int  # st.html elements (the scroll-to-top script)
 
     @property
     def fragment_only(self) -> bool:
@@ -152,4 +154,49 @@ def test_join_a_tap_after_the_workshop_closed_shows_the_closed_page(
             await tab.close()
 
     _run(phone())
+    engine.dispose()
+
+
+def test_assess_a_tap_and_a_step_rerun_only_the_step(
+    app_server: str, app_database_url: str
+) -> None:
+    engine = _engine(app_database_url)
+    profile = CompanyProfile(name="조각 실행㈜", ksic="C29", employees=45, region="41")
+    _, token = store.create_company(
+        engine=engine,
+        profile=profile,
+        first=store.NewAssessment(wave=current_wave(), mode="quick", bank=BANK),
+    )
+
+    async def ceo() -> None:
+        tab = _ws.Tab(app_server, timeout=60, keep_messages=True)
+        try:
+            await tab.open("assess", f"c={token}&lang=ko")
+            answered = 0
+            for step in range(len(BANK.pillars)):
+                pickers = tab.keys_shown("a_")
+                pillar = BANK.pillars[step].id
+                assert pickers and all(k.split("_")[-1].startswith(pillar) for k in pickers)
+                for key in pickers:
+                    picker = tab.widget(key)
+                    runs = await _runs(tab, lambda p=picker: tab.set_value(p, p.options[3]))
+                    answered += 1
+                    assert runs.fragment_only, runs
+                    assert runs.progress == [_progress(answered)]
+                if step < len(BANK.pillars) - 1:
+                    runs = await _runs(tab, lambda: tab.click(tab.widget("assess_next")))
+                    assert runs.fragment_only, runs  # the next step, in the same fragment
+                    assert runs.html == 1  # with the script that brings it into view
+            submit = await _runs(tab, lambda: tab.click(tab.widget("assess_submit")))
+            # From the fragment, the page switch runs the whole app on the results page.
+            assert submit.finished == [RERUN, FULL_RUN]
+            assert tab.page_name == "results" and not tab.keys_shown("a_")
+            assert not tab.run_alerts
+        finally:
+            await tab.close()
+
+    _run(ceo())
+    company = store.company_by_token(engine=engine, token=token)
+    assert company is not None
+    assert store.open_draft(engine=engine, company_id=company.id) is None  # submitted
     engine.dispose()
