@@ -17,10 +17,15 @@ What the frontend (streamlit 1.67, static/js/index.*.js) does, and so what `Tab`
   type, a button's a one-off `trigger_value`. Widgets inside a form send nothing until the form's
   submit button (a button with `is_form_submitter`) is pressed; then their values and the
   button's trigger go in one rerun.
-- A run ends with `script_finished`; FINISHED_EARLY_FOR_RERUN means `st.rerun()` or a page switch
-  started another run on the server, so the user still waits. An `st.fragment(run_every=...)`
-  arrives as `auto_rerun` (interval, fragment id): the browser then sends, every interval, a
-  rerun with that `fragment_id` and `is_auto_rerun`, whether or not the last one has finished.
+- A widget drawn inside an `st.fragment` comes in a delta whose `fragment_id` names it; a change
+  to it (a tap, a click) sends its rerun with that `fragment_id` (not `is_auto_rerun`), and the
+  server reruns that fragment alone.
+- A run ends with `script_finished`: FINISHED_SUCCESSFULLY for a full run,
+  FINISHED_FRAGMENT_RUN_SUCCESSFULLY for a fragment's. FINISHED_EARLY_FOR_RERUN means
+  `st.rerun()` or a page switch started another run on the server (a fragment that reruns the
+  app, say), so the user still waits. An `st.fragment(run_every=...)` arrives as `auto_rerun`
+  (interval, fragment id): the browser then sends, every interval, a rerun with that
+  `fragment_id` and `is_auto_rerun`, whether or not the last one has finished.
 - Large elements come with `metadata.cacheable`; a rerun lists the hashes the browser holds in
   `cached_message_hashes`, and the server sends such an element again only as a `ref_hash`.
 
@@ -71,6 +76,7 @@ class Widget:
     form_id: str = ""
     disabled: bool = False
     is_int: bool = False
+    fragment_id: str = ""  # the st.fragment the widget is drawn in; a change reruns only that
 
     @property
     def key(self) -> str | None:
@@ -87,6 +93,8 @@ class Interaction:
 
     kind: str
     sent_at: float
+    fragment_id: str = ""  # sent for a fragment: the run it starts ends as a fragment run
+    auto: bool = False  # a fragment's timer, not the user
     finished_at: float | None = None
     status: int | None = None
     stall: float = 0.0  # the longest wait for the next message while this was pending
@@ -188,20 +196,26 @@ class Tab:
         sticky_cookie: str = "SERVERID",
         cookies: dict[str, str] | None = None,
         follow_auto_rerun: bool = True,
+        keep_messages: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.sticky_cookie = sticky_cookie
         self.cookies: dict[str, str] = dict(cookies or {})
         self.follow_auto_rerun = follow_auto_rerun
+        self.keep_messages = keep_messages
+        self.messages: list[ForwardMsg] = []  # every ForwardMsg received, with keep_messages
         self.replica = "1"
         self.query_string = ""
         self.page_name = ""
         self.page_script_hash = ""
         self.pages: dict[str, str] = {}  # url path -> page script hash
         self.widgets: dict[str, Widget] = {}  # key (or id) -> its latest delta
-        self.run_keys: set[str] = set()  # the widgets the current full run has shown
-        self.run_alerts: list[str] = []  # the st.error texts the current full run has shown
+        # What the page shows now, each with the fragment it is drawn in ("" outside any): the
+        # widgets by key (or id) and the st.error texts. A full run starts both afresh; a
+        # fragment's run, only what that fragment had drawn.
+        self._shown: dict[str, str] = {}
+        self._alerts: list[tuple[str, str]] = []
         self.values: dict[str, WidgetState] = {}  # widget id -> the value the tab holds
         self.counters = Counters()
         self.interactions: list[Interaction] = []
@@ -277,20 +291,30 @@ class Tab:
         except KeyError:
             raise TabError(f"no widget {key!r} on {self.page_name or 'the page'}") from None
 
+    @property
+    def run_keys(self) -> set[str]:
+        """The widgets the page shows now (by key, or id), as the latest runs drew it."""
+        return set(self._shown)
+
+    @property
+    def run_alerts(self) -> list[str]:
+        """The st.error texts the page shows now."""
+        return [body for _, body in self._alerts]
+
     def keys_shown(self, prefix: str) -> list[str]:
-        """Keys of the widgets the current run has shown that start with `prefix`, in order."""
+        """Keys of the widgets the page shows now that start with `prefix`, in order."""
         return [k for k in self.widgets if k.startswith(prefix) and k in self.run_keys]
 
     async def set_value(self, widget: Widget, value: Any, kind: str = "tap") -> Interaction:
         """Choose `value` in a widget outside a form (a radio's option text, say) and rerun."""
         self.values[widget.id] = _state(widget, value)
-        return await self._rerun(kind)
+        return await self._rerun(kind, fragment_id=widget.fragment_id)
 
     async def click(self, button: Widget, kind: str = "click") -> Interaction:
         """Press a button (not a form's): one rerun carrying its trigger."""
         if button.disabled:
             raise TabError(f"button {button.key!r} is disabled")
-        return await self._rerun(kind, triggers=[button])
+        return await self._rerun(kind, triggers=[button], fragment_id=button.fragment_id)
 
     async def submit_form(
         self, button: Widget, values: dict[str, Any], kind: str = "submit"
@@ -299,7 +323,7 @@ class Tab:
         for key, value in values.items():
             widget = self.widget(key)
             self.values[widget.id] = _state(widget, value)
-        return await self._rerun(kind, triggers=[button])
+        return await self._rerun(kind, triggers=[button], fragment_id=button.fragment_id)
 
     async def switch_page(
         self, url_path: str, query_string: str, kind: str = "page"
@@ -323,6 +347,7 @@ class Tab:
         page_name: str = "",
         page_script_hash: str | None = None,
         fragment_id: str = "",
+        auto: bool = False,
     ) -> BackMsg:
         live = {w.id for w in self.widgets.values()}
         states = [s for wid, s in self.values.items() if wid in live]
@@ -336,7 +361,7 @@ class Tab:
         )
         client.page_name = page_name
         client.fragment_id = fragment_id
-        client.is_auto_rerun = bool(fragment_id)
+        client.is_auto_rerun = auto
         client.cached_message_hashes.extend(self._cache)
         client.context_info.CopyFrom(context_info(self.page_url()))
         return msg
@@ -349,11 +374,12 @@ class Tab:
         await self._ws.send(msg.SerializeToString())
 
     async def _rerun(
-        self, kind: str, *, triggers: Iterable[Widget] = (), **fields: Any
+        self, kind: str, *, triggers: Iterable[Widget] = (), fragment_id: str = "", **fields: Any
     ) -> Interaction:
-        interaction = Interaction(kind, time.perf_counter())
+        interaction = Interaction(kind, time.perf_counter(), fragment_id)
         self._last_message_at = interaction.sent_at
-        await self._send(self._back_msg(triggers=triggers, **fields), interaction)
+        msg = self._back_msg(triggers=triggers, fragment_id=fragment_id, **fields)
+        await self._send(msg, interaction)
         self.interactions.append(interaction)
         deadline = interaction.sent_at + self.timeout
         while interaction.finished_at is None:
@@ -373,9 +399,9 @@ class Tab:
         """The browser's setInterval: a fragment rerun every `interval` seconds, finished or not."""
         while True:
             await asyncio.sleep(interval)
-            interaction = Interaction("fragment", time.perf_counter())
+            interaction = Interaction("fragment", time.perf_counter(), fragment_id, auto=True)
             try:
-                await self._send(self._back_msg(fragment_id=fragment_id), interaction)
+                await self._send(self._back_msg(fragment_id=fragment_id, auto=True), interaction)
             except Exception:
                 return
             self.auto_reruns.append(interaction)
@@ -407,6 +433,8 @@ class Tab:
     def _handle(self, data: bytes, now: float) -> None:
         msg = ForwardMsg()
         msg.ParseFromString(data)
+        if self.keep_messages:
+            self.messages.append(msg)
         kind = msg.WhichOneof("type")
         if kind == "delta":
             notable = self._on_delta(msg)
@@ -419,8 +447,9 @@ class Tab:
         elif kind == "new_session":
             if msg.new_session.page_script_hash:
                 self.page_script_hash = msg.new_session.page_script_hash
-            if not msg.metadata.run.fragment_ids:
-                self.run_keys, self.run_alerts = set(), []
+            rerun = set(msg.metadata.run.fragment_ids)
+            self._shown = {k: f for k, f in self._shown.items() if rerun and f not in rerun}
+            self._alerts = [(f, a) for f, a in self._alerts if rerun and f not in rerun]
         elif kind == "navigation":
             nav = msg.navigation
             self.page_script_hash = nav.page_script_hash or self.page_script_hash
@@ -462,10 +491,11 @@ class Tab:
                 form_id=proto.form_id,
                 disabled=proto.disabled,
                 is_int=kind == "number_input" and proto.data_type == NumberInput.INT,
+                fragment_id=delta.fragment_id,
             )
             name = widget.key or widget.id
             self.widgets[name] = widget
-            self.run_keys.add(name)
+            self._shown[name] = delta.fragment_id
             return True
         if kind == "exception":
             self.counters.exceptions.append(
@@ -474,15 +504,20 @@ class Tab:
             return True
         if kind == "alert" and element.alert.format == Alert.ERROR:
             self.counters.error_alerts.append(element.alert.body)
-            self.run_alerts.append(element.alert.body)
+            self._alerts.append((delta.fragment_id, element.alert.body))
             return True
         return False
 
     def _finish(self, status: int, now: float) -> None:
-        """A run ended: the oldest pending interaction of its kind is done."""
+        """A run ended: the oldest pending interaction it can end is done.
+
+        A fragment run ends one that was sent for a fragment (a tap in it, or its timer); a full
+        run ends one of the user's, sent for the app or for a fragment that reran the app.
+        """
         fragment = status == FRAGMENT_DONE
         for interaction in self._pending:
-            if (interaction.kind == "fragment") == fragment:
+            ends = bool(interaction.fragment_id) if fragment else not interaction.auto
+            if ends:
                 interaction.finished_at, interaction.status = now, status
                 self._pending.remove(interaction)
                 break

@@ -21,7 +21,9 @@ them) and the workshop closed.
 /results?c=TOKEN and reload it (a new websocket session, as a browser reload) every --reload
 seconds for --duration seconds; the companies are deleted afterwards.
 
-One interaction is one BackMsg until the runs it caused have finished (script_finished). Printed
+One interaction is one BackMsg until the runs it caused have finished (script_finished); a tap on
+a widget drawn in an st.fragment (the scan's answers) reruns that fragment alone, as in a browser,
+and ends with the fragment's run, unless it reruns the app (submit). Printed
 per run: interactions/s, tap latency (mode join: the 12 answer taps; mode results: page loads)
 p50 / p95 / max, the longest stall (the longest wait for the next message while an interaction was
 pending), sessions failed (connection lost, an exception shown, page not found, timeout, the page

@@ -119,11 +119,20 @@ qbank = bank_for_version(
 segment = qbank.segment_for(company.ksic, company.roles, company.products)
 
 # --- step 3: the quick scan ----------------------------------------------------------------------
-if assessment.status == "draft":
-    if workshop.status == "closed":
-        refusal("closed")
-        st.stop()
+REFUSAL = "join_refusal"  # a refused tap's reason, from the picker's callback to the scan
+
+
+@st.fragment(key="quick_scan")
+def quick_scan() -> None:
+    """The answers, their progress and the submit button: a tap reruns this alone, not the page.
+
+    Everything it shows is read again here (the stored answers, one query); a successful submit
+    reruns the whole app, which then shows step 4.
+    """
     answers = store.answers_of(engine=engine(), assessment_id=assessment.id)
+    kind = st.session_state.pop(REFUSAL, None)
+    if kind == "closed":
+        st.rerun(scope="app")  # the page itself says the workshop has ended
     scope = qbank.item_ids(quick_only=True)
     answered = sum(1 for i in scope if i in answers)
     st.progress(
@@ -141,7 +150,7 @@ if assessment.status == "draft":
                 level=picked_level(key),
             )
         except workshops.WorkshopError as exc:
-            st.session_state["join_refusal"] = exc.kind
+            st.session_state[REFUSAL] = exc.kind
         except DBAPIError:
             save_failed(key, item_id, answers)
 
@@ -160,7 +169,6 @@ if assessment.status == "draft":
                 on_change=save,
                 examples=item.examples_for(company.ksic, segment),
             )
-    kind = st.session_state.pop("join_refusal", None)
     if kind:
         refusal(kind)
     if answered < len(scope):
@@ -181,14 +189,22 @@ if assessment.status == "draft":
             )
         except workshops.WorkshopError as exc:
             refusal(exc.kind)
-            st.stop()
+            return
         except store.StoreError:
             unscored_notice(qbank, scan, lang)
-            st.stop()
+            return
         except DBAPIError:
             submit_failed_notice(lang)
-            st.stop()
-        st.rerun()
+            return
+        st.rerun(scope="app")  # step 4 is the page's, outside this fragment
+
+
+if assessment.status == "draft":
+    if workshop.status == "closed":
+        st.session_state.pop(REFUSAL, None)
+        refusal("closed")
+        st.stop()
+    quick_scan()
     st.stop()
 
 # --- step 4: my result, next to the room and to all members ---------------------------------------

@@ -145,3 +145,54 @@ def test_tampered_link_shows_not_valid_and_no_data(
     assert not at.exception
     assert at.error[0].value == t("common.invalid_link_title", "ko")
     assert not at.metric and not at.radio
+
+
+def test_the_stepper_goes_straight_to_a_step_and_back(make_app: Callable[..., AppTest]) -> None:
+    at, token = _start(make_app)
+    at.button(key="start_begin").click().run()
+    at.switch_page("pages/assess.py").run()
+    company = store.company_by_token(engine=_engine(), token=token)
+    draft = store.open_draft(engine=_engine(), company_id=company.id)
+    at_step = 0
+    for step, pillar in ((2, "AI"), (0, "EXP")):
+        at.segmented_control(key=f"stepper_{draft.id}_{at_step}").set_value(step).run()
+        assert not at.exception
+        keys = [r.key for r in at.radio if r.key and r.key.startswith("a_")]
+        assert keys and all(k.split("_")[-1].startswith(pillar) for k in keys)
+        assert BANK.pillar(pillar).name.ko in [h.value for h in at.subheader]
+        assert at.segmented_control(key=f"stepper_{draft.id}_{step}").value == step
+        at_step = step
+
+
+def test_a_tap_or_a_step_reruns_the_assessment_step_alone(
+    make_app: Callable[..., AppTest], fragment_rerun, count_calls, tap_alone
+) -> None:
+    """Issue #11: a tap, Next or the stepper reruns the step's fragment: no app.py, no link or
+    draft lookup, one read of the answers; the progress moves with each tap."""
+    from components import staff
+
+    at, token = _start(make_app)
+    at.button(key="start_begin").click().run()
+    at.switch_page("pages/assess.py").run()
+    calls = count_calls(
+        (staff, "current_staff"),
+        (store, "company_by_token"),
+        (store, "open_draft"),
+        (store, "answers_of"),
+    )
+    keys = [r.key for r in at.radio if r.key and r.key.startswith("a_")]
+    tap_alone(at, "assessment_step", keys, 2, calls, total=12)
+
+    at.button(key="assess_next").click()
+    fragment_rerun(at, "assessment_step")
+    assert calls == {"answers_of": len(keys) + 1}
+    assert BANK.pillar("SRV").name.ko in [h.value for h in at.subheader]
+    assert at.get("html")  # the script that brings the new step into view
+
+    draft_id = keys[0].split("_")[1]
+    at.segmented_control(key=f"stepper_{draft_id}_1").set_value(3)
+    fragment_rerun(at, "assessment_step")
+    assert calls == {"answers_of": len(keys) + 2}
+    shown = [r.key for r in at.radio if r.key and r.key.startswith("a_")]
+    assert shown and all(k.split("_")[-1].startswith("COL") for k in shown)
+    assert at.button(key="assess_submit")

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from readiness import workshops
+from readiness import store, workshops
 from readiness.db import make_engine, upgrade
 from readiness.i18n import t
 
@@ -96,8 +96,14 @@ def test_staff_create_a_workshop_and_see_it_listed(
     assert t("workshops.created", "ko", code=created.code) == at.success[0].value
 
 
+@pytest.mark.parametrize("scope", ["app", "fragment"])
 def test_a_failed_write_says_so_in_both_languages_and_shows_no_unsaved_answer(
-    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop, monkeypatch
+    make_app: Callable[..., AppTest],
+    ws_engine: sa.Engine,
+    workshop,
+    monkeypatch,
+    fragment_rerun,
+    scope: str,
 ) -> None:
     at = _join(make_app, workshop.code)
     at.selectbox(key="join_ksic").set_value("C29")
@@ -105,19 +111,75 @@ def test_a_failed_write_says_so_in_both_languages_and_shows_no_unsaved_answer(
     first, second = [r.key for r in at.radio if r.key and r.key.startswith("j_")][:2]
     at.radio(key=first).set_value(2).run()
 
+    def tap(key: str, level: int) -> None:  # the whole app reruns, or the scan (as a server does)
+        at.radio(key=key).set_value(level)
+        if scope == "fragment":
+            fragment_rerun(at, "quick_scan")
+        else:
+            at.run()
+
     def locked(**_: object) -> None:
         raise sa.exc.OperationalError("UPDATE answer", {}, Exception("database is locked"))
 
     with monkeypatch.context() as patch:
         patch.setattr(workshops, "save_participant_answer", locked)
-        at.radio(key=second).set_value(4).run()
+        tap(second, 4)
     assert not at.exception
     assert at.error[0].value == t("common.save_failed", "ko")
     assert at.radio(key=second).value is None  # the picker shows what is stored: nothing
     assert at.radio(key=first).value == 2
 
-    at.radio(key=second).set_value(4).run()
+    tap(second, 4)
     assert t("common.save_failed", "ko") not in [e.value for e in at.error]
     assert at.radio(key=second).value == 4
     listing = workshops.list_workshops(engine=ws_engine)[0]
     assert listing.joined == 1
+
+
+def test_a_tap_after_the_workshop_closed_says_it_has_ended(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:
+    at = _join(make_app, workshop.code, "en")
+    at.selectbox(key="join_ksic").set_value("C29")
+    at.button(key="join_start").click().run()
+    first, second = [r.key for r in at.radio if r.key and r.key.startswith("j_")][:2]
+    at.radio(key=first).set_value(2).run()
+    workshops.set_status(engine=ws_engine, workshop_id=workshop.id, status="closed", actor="t")
+    at.radio(key=second).set_value(4).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("join.err_closed", "en")]
+    assert not [r for r in at.radio if r.key and r.key.startswith("j_")]
+
+
+def test_a_tap_reruns_the_quick_scan_alone(
+    make_app: Callable[..., AppTest],
+    ws_engine: sa.Engine,
+    workshop,
+    fragment_rerun,
+    count_calls,
+    tap_alone,
+) -> None:
+    """Issue #11: a tap reruns the scan's fragment: no app.py, no link or workshop lookup, one
+    read of the answers; the progress moves with each tap; submitting shows step 4."""
+    from components import staff
+
+    at = _join(make_app, workshop.code)
+    at.selectbox(key="join_ksic").set_value("C29")
+    at.button(key="join_start").click().run()
+    keys = [r.key for r in at.radio if r.key and r.key.startswith("j_")]
+    calls = count_calls(
+        (staff, "current_staff"),
+        (store, "company_by_token"),
+        (store, "assessments_of"),
+        (workshops, "get_workshop"),
+        (store, "answers_of"),
+    )
+    tap_alone(at, "quick_scan", keys, 3, calls, total=len(keys))
+    at.button(key="join_submit").click()
+    fragment_rerun(at, "quick_scan")  # the fragment submits, then reruns the whole app
+    assert not at.exception
+    assert calls["get_workshop"] == 1 and calls["current_staff"] == 1
+    assert {m.label for m in at.metric} >= {t("results.overall", "ko")}
+    assert not [r for r in at.radio if r.key and r.key.startswith("j_")]
+    listing = workshops.list_workshops(engine=ws_engine)[0]
+    assert (listing.joined, listing.submitted) == (1, 1)

@@ -215,3 +215,35 @@ def test_a_deep_link_on_a_fresh_server_still_goes_through_the_router(
     wait_idle(page)
     expect(page.get_by_role("radio", name="English")).to_be_visible()  # app.py's own chrome
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+
+
+_SCROLLED = """() => Math.max(
+  document.querySelector('[data-testid="stMain"]')?.scrollTop || 0,
+  document.querySelector('[data-testid="stAppViewContainer"]')?.scrollTop || 0,
+  window.scrollY)"""
+
+
+def test_assess_steps_open_at_their_top_and_the_stepper_jumps(
+    page: Page, app_server: str, wait_idle
+) -> None:
+    """Next and the stepper rerun only the step's fragment (issue #11): the new step still opens
+    at its top, and the stepper still goes straight to a step."""
+    page.set_viewport_size(PHONE)
+    _start(page, app_server, "ko", name="스텝 이동㈜", quick=True, shots=lambda n: None, tag="")
+    expect(page.get_by_role("heading", name=PILLARS["ko"][0], exact=True)).to_be_visible()
+    wait_idle(page)
+    next_button = page.get_by_role("button", name="다음")
+    next_button.scroll_into_view_if_needed()
+    assert page.evaluate(_SCROLLED) > 0, "the phone's page is taller than its screen"
+    next_button.click()
+    expect(page.get_by_role("heading", name=PILLARS["ko"][1], exact=True)).to_be_visible()
+    wait_idle(page)
+    page.wait_for_function(f"({_SCROLLED})() === 0", timeout=10_000)
+
+    page.get_by_role("radio", name=f"4. {PILLARS['ko'][3]}").click()
+    expect(page.get_by_role("heading", name=PILLARS["ko"][3], exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_role("button", name=WORDS["ko"]["submit"])).to_be_visible()
+    page.get_by_role("radio", name=f"1. {PILLARS['ko'][0]}").click()
+    expect(page.get_by_role("heading", name=PILLARS["ko"][0], exact=True)).to_be_visible()
+    wait_idle(page)
