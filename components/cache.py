@@ -12,6 +12,7 @@ not only the importing process's.
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +60,7 @@ def bank() -> Bank:
 _versions: dict[str, tuple[float, int]] = {}  # url -> (read at, version), this process's
 _versions_lock = threading.Lock()
 _version_clock = time.monotonic
+_shared_caches: list[Any] = []  # every @shared reader's st.cache_data function
 
 
 def _data_version(url: str) -> int:
@@ -70,13 +72,17 @@ def _data_version(url: str) -> int:
             return known[1]
         version = store.data_version(engine=_engine_for(url))
         _versions[url] = (now, version)
-        return version
+    if known is not None and version != known[1]:
+        for cached in _shared_caches:  # free the stale entries now, not when their TTL ends
+            cached.clear()
+    return version
 
 
 def forget_data_version() -> None:
     """After this process's own bulk change: its readers see it at once, not within the TTL."""
     with _versions_lock:
-        _versions.clear()
+        for url, (_, version) in _versions.items():
+            _versions[url] = (-math.inf, version)  # read again at the next call
 
 
 def shared(
@@ -97,6 +103,7 @@ def shared(
         # Streamlit names a cache by module, qualified name and source: give each reader its own.
         by_url.__module__, by_url.__qualname__ = read.__module__, read.__qualname__
         cached = st.cache_data(ttl=ttl, show_spinner=False, max_entries=max_entries)(by_url)
+        _shared_caches.append(cached)
 
         @functools.wraps(read)
         def reader(*args: P.args, **kwargs: P.kwargs) -> R:
