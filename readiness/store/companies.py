@@ -101,6 +101,28 @@ def company_by_token(*, engine: sa.Engine, token: str) -> Company | None:
         return session.exec(select(Company).where(Company.token_hash == hash_token(token))).first()
 
 
+def reissue_link(*, engine: sa.Engine, company_id: int, actor: str) -> str:
+    """A new private link for a member: the old token stops working at once; audited.
+
+    Returns the new token (shown once to staff to pass on; stored hashed).
+    """
+    token = new_token()
+    with write_session(engine) as session:
+        company = session.get(Company, company_id)
+        if company is None:
+            raise StoreError("no such company")
+        company.token_hash = hash_token(token)
+        session.add(company)
+        append_event(
+            session,
+            actor=actor,
+            action="company.reissue_link",
+            entity="company",
+            entity_id=company_id,
+        )
+    return token
+
+
 def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
     """Delete a member and everything it answered; recorded in the audit log."""
     with write_session(engine) as session:
