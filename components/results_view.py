@@ -7,6 +7,7 @@ import streamlit as st
 from components import charts
 from components.cache import bank as current_bank
 from components.cache import engine
+from components.requests import introduction_button
 from components.session import TOKEN_PARAM
 from components.widgets import plain
 from readiness import reference, store
@@ -22,6 +23,7 @@ from readiness.results import (
     result_json,
     top_share,
 )
+from readiness.store import stored_id
 from readiness.waves import current_wave
 
 
@@ -327,7 +329,7 @@ def next_steps_section(results: CompanyResults, bank: Bank, lang: str) -> None:
             )
 
 
-def _partner_card(n: int, suggestion: Suggestion, lang: str) -> None:
+def _partner_card(n: int, suggestion: Suggestion, lang: str, company_id: int) -> None:
     with st.container(border=True):
         st.markdown(f"**{n}. {suggestion.name}**")
         st.progress(
@@ -344,6 +346,13 @@ def _partner_card(n: int, suggestion: Suggestion, lang: str) -> None:
             st.markdown(f"**{t('results.partners_first_steps', lang)}**")
             for step in suggestion.first_steps:
                 st.markdown(f"1. {step}")
+        introduction_button(
+            company_id,
+            lang,
+            target=suggestion.name,
+            key=f"req_intro_{suggestion.type}",
+            partner_type=suggestion.type,
+        )
 
 
 def partners_section(results: CompanyResults, lang: str) -> None:
@@ -357,7 +366,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
     if results.top_partners:
         st.caption(t("results.partners_market_lead", lang))
         for n, suggestion in enumerate(results.top_partners, start=1):
-            _partner_card(n, suggestion, lang)
+            _partner_card(n, suggestion, lang, stored_id(results.company))
     else:
         st.caption(t("results.partners_market_none", lang))
     others = results.other_partners
@@ -368,7 +377,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
         st.markdown(f"##### :material/construction: {t('results.partners_capability_title', lang)}")
         st.caption(t("results.partners_capability_lead", lang))
         for n, suggestion in enumerate(results.capability_partners, start=1):
-            _partner_card(n, suggestion, lang)
+            _partner_card(n, suggestion, lang, stored_id(results.company))
 
 
 def cluster_section(results: CompanyResults, lang: str) -> None:
@@ -377,7 +386,7 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
         st.caption(t("results.peers_cluster_none", lang))
         return
     st.caption(t("results.peers_cluster_lead", lang))
-    for match in results.members:
+    for n, match in enumerate(results.members):
         with st.container(border=True):
             roles = ", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles)
             st.markdown(f"**{plain(match.display_name)}** · {roles}")
@@ -386,6 +395,14 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
             )
             for reason in match.reasons:
                 st.markdown(f"- {reason.render(lang)}")
+            if match.introduce_id is not None:
+                introduction_button(
+                    stored_id(results.company),
+                    lang,
+                    target=match.display_name,
+                    key=f"req_intro_member_{n}",  # a widget key reaches the browser: no id
+                    member_id=match.introduce_id,
+                )
 
 
 def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 from components.cache import engine, forget_data_version
 from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, stage_options
+from components.staff_requests import reissue_panel
 from readiness import reference, store
 from readiness.i18n import t
 
@@ -126,6 +127,9 @@ if history:
         ),
         hide_index=True,
     )
+
+
+reissue_panel(company, staff, lang, key="member_reissue")
 
 
 @st.dialog(t("members.delete_title", lang))

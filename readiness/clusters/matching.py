@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -356,9 +356,13 @@ class Match:
     company_id: int | None = None
     consented: bool | None = None
     scores: dict[str, float] | None = None
+    # The member's id for an introduction request the association handles: kept on the server,
+    # never rendered nor exported (to_dict leaves it out).
+    introduce_id: int | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.__dict__.copy()
+        out.pop("introduce_id")
         out["roles"] = list(self.roles)
         out["shared_markets"] = list(self.shared_markets)
         out["reasons"] = [reason.to_dict() for reason in self.reasons]
@@ -387,6 +391,7 @@ def _match(member: Member, fit: Fit, *, viewer: Viewer, bank: Bank, lang: str) -
         company_id=member.company_id if staff else None,
         consented=member.consent_suggest if staff else None,
         scores=dict(member.scores) if staff else None,
+        introduce_id=member.company_id,
     )
 
 
