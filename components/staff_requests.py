@@ -3,6 +3,7 @@ request (status, assignee, notes). Every write is audited by the store."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components.cache import engine
@@ -16,6 +17,7 @@ from readiness.models import AssociationRequest, Company
 from readiness.requests import NOTES_MAX, STATUSES
 
 _REISSUED = "req_reissued"
+SAVED, TABLE_VERSION = "req_saved", "req_table_version"
 
 
 def open_link_requests(company_id: int) -> list[AssociationRequest]:
@@ -100,10 +102,12 @@ def request_editor(row: AssociationRequest, staff: StaffSession, lang: str) -> N
         (t("staff_requests.col_consent", lang), "✓" if row.consent else "✗"),
         (t("staff_requests.col_created", lang), row.created_at.strftime("%Y-%m-%d %H:%M")),
     ]
-    for label, value in facts:
-        st.markdown(f"{plain(label)}: {plain(value)}")
+    st.dataframe(
+        pd.DataFrame({"": [label for label, _ in facts], " ": [value for _, value in facts]}),
+        hide_index=True,
+    )
     if row.message:
-        st.markdown(f"**{t('req.message', lang)}**")
+        st.markdown(f"**{t('staff_requests.message', lang)}**")
         st.text(row.message)
     with st.form(f"req_edit_{request_id}"):
         c1, c2 = st.columns(2)
@@ -128,10 +132,10 @@ def request_editor(row: AssociationRequest, staff: StaffSession, lang: str) -> N
                 assignee=assignee.strip(),
                 notes=notes,
             )
-            st.session_state["req_saved"] = request_id
+            st.session_state[SAVED] = True
+            # A new table: the saved request may leave the filtered list, and its row with it.
+            st.session_state[TABLE_VERSION] = st.session_state.get(TABLE_VERSION, 0) + 1
             st.rerun()
-    if st.session_state.get("req_saved") == request_id:
-        st.success(t("staff_requests.saved", lang), icon=":material/check:")
     if row.kind != "link":
         return
     company = (

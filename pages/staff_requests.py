@@ -7,7 +7,7 @@ import streamlit as st
 from components.cache import engine
 from components.requests import request_target, status_label
 from components.staff import staff_page
-from components.staff_requests import request_editor
+from components.staff_requests import SAVED, TABLE_VERSION, request_editor
 from readiness import store
 from readiness.i18n import t
 from readiness.requests import KINDS, STATUSES
@@ -16,6 +16,8 @@ staff, lang, qbank = staff_page()
 
 st.title(t("staff_requests.title", lang))
 st.caption(t("staff_requests.lead", lang))
+if st.session_state.pop(SAVED, False):
+    st.success(t("staff_requests.saved", lang), icon=":material/check:")
 c1, c2 = st.columns(2)
 statuses = c1.multiselect(
     t("staff_requests.status", lang),
@@ -55,7 +57,11 @@ table = pd.DataFrame(
     ]
 )
 event = st.dataframe(
-    table, hide_index=True, on_select="rerun", selection_mode="single-row", key="req_table"
+    table,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key=f"req_table_{st.session_state.get(TABLE_VERSION, 0)}",
 )
 selected = event.selection.rows if event and event.selection else []
 if not selected:

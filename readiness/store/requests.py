@@ -41,6 +41,9 @@ def create_request(*, engine: sa.Engine, request: NewRequest, actor: str = "self
             row.company_id = session.exec(
                 select(Company.id).where(Company.biz_no == request.biz_no)
             ).first()
+        if row.company_id is not None and not row.company_name:
+            own = session.get(Company, row.company_id)
+            row.company_name = own.name if own is not None else ""
         if row.member_id is not None and session.get(Company, row.member_id) is None:
             raise StoreError("no such member")
         session.add(row)

@@ -96,6 +96,8 @@ def test_introductions_show_on_the_company_own_list_only(
     assert request is not None
     rid = store.create_request(engine=engine, request=request)
     assert [r.id for r in store.requests_of(engine=engine, company_id=company.id)] == [rid]
+    stored = store.get_request(engine=engine, request_id=rid)
+    assert stored is not None and stored.company_name == "한빛정밀"  # staff see who asked
     assert store.requests_of(engine=engine, company_id=other.id) == []
 
 
