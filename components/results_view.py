@@ -393,8 +393,8 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
             st.progress(
                 match.score, text=t("results.peers_cluster_fit", lang, pct=round(100 * match.score))
             )
-            for reason in match.reasons:
-                st.markdown(f"- {reason.render(lang)}")
+            if match.reasons:  # one sentence: the role, a shared region, the weak spot covered
+                st.markdown(match.reasons[0].render(lang))
             if match.introduce_id is not None:
                 introduction_button(
                     stored_id(results.company),
