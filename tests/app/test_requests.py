@@ -260,3 +260,28 @@ def test_a_member_introduction_stores_the_member_but_never_shows_its_id(
     assert member is not None and member.consent_suggest
     assert row.partner_type is None
     assert t("req.what_member", "en") in _texts(at)
+
+
+def test_staff_reissue_a_link_from_the_member_directory(
+    make_app: Callable[..., AppTest], eng: sa.Engine
+) -> None:
+    company_id, old_token = _member(eng)
+    at = _sign_in(make_app("en").run())
+    at.switch_page("pages/staff_members.py").run()
+    search = next(w for w in at.text_input if w.label == t("members.search", "en"))
+    search.input("한빛정밀").run()
+    at.session_state["member_table_0"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert at.subheader[0].value == "한빛정밀"
+    at.button(key="member_reissue").click().run()
+    at.button(key="member_reissue_cancel").click().run()
+    assert store.company_by_token(engine=eng, token=old_token) is not None  # cancelled
+    at.button(key="member_reissue").click().run()
+    at.button(key="member_reissue_ok").click().run()
+    assert not at.exception
+    assert at.success[0].value == t("req.reissued", "en", name="한빛정밀")
+    new_token = re.search(r"[?&]c=([^&]+)", at.code[-1].value).group(1)
+    assert store.company_by_token(engine=eng, token=old_token) is None
+    assert store.company_by_token(engine=eng, token=new_token).id == company_id
+    at.button(key="member_reissue_hide").click().run()
+    assert not any(new_token in c.value for c in at.code)  # shown once

@@ -117,3 +117,30 @@ def test_reissuing_a_link_refuses_the_old_one_at_once(
     assert action == "company.reissue_link"
     with pytest.raises(store.StoreError):
         store.reissue_link(engine=engine, company_id=company.id + 99, actor="staff@org.kr")
+
+
+def test_self_registration_leaves_out_a_number_that_is_already_a_member(
+    engine: sa.Engine, profile: CompanyProfile
+) -> None:
+    member, _ = store.create_company(engine=engine, profile=profile)
+    again = profile.model_copy(update={"name": "다시온정밀"})
+    with pytest.raises(store.StoreError):
+        store.create_company(engine=engine, profile=again)
+    newcomer, token = store.create_company(
+        engine=engine, profile=again, if_biz_no_taken="leave_out"
+    )
+    assert newcomer.biz_no is None and newcomer.id != member.id
+    assert store.company_by_token(engine=engine, token=token) is not None
+    kept = store.get_company(engine=engine, company_id=member.id)
+    assert kept is not None and kept.biz_no == "1248100998"
+    with engine.connect() as conn:
+        detail = (
+            conn.execute(
+                sa.text(
+                    "select detail from audit_event where action = 'company.create' order by id"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert '"biz_no_left_out": true' in detail[-1] and "biz_no_left_out" not in detail[0]
