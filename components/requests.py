@@ -14,6 +14,7 @@ import streamlit as st
 from components.cache import engine
 from components.widgets import plain
 from readiness import store
+from readiness.exports import format_biz_no
 from readiness.i18n import t
 from readiness.models import AssociationRequest
 from readiness.partners import default_catalog
@@ -105,7 +106,8 @@ _REGISTERED = "req_registered"
 def remember_registration(profile: CompanyProfile) -> None:
     """Keep the name and number a company registered with, for `registered_before`."""
     if profile.biz_no:
-        st.session_state[_REGISTERED] = {"name": profile.name, "biz_no": profile.biz_no}
+        number = format_biz_no(profile.biz_no)
+        st.session_state[_REGISTERED] = {"name": profile.name, "biz_no": number}
     else:
         st.session_state.pop(_REGISTERED, None)
 

@@ -12,6 +12,7 @@ from components.session import private_link
 from components.staff import StaffSession
 from components.widgets import plain
 from readiness import store
+from readiness.exports import format_biz_no
 from readiness.i18n import t
 from readiness.models import AssociationRequest, Company
 from readiness.requests import NOTES_MAX, STATUSES
@@ -95,7 +96,7 @@ def request_editor(row: AssociationRequest, staff: StaffSession, lang: str) -> N
     st.markdown(f"**{plain(request_target(row, lang, staff=True))}**")
     facts = [
         (t("staff_requests.col_company", lang), row.company_name or _company_name(row)),
-        (t("req.biz_no", lang), _dashed(row.biz_no)),
+        (t("req.biz_no", lang), format_biz_no(row.biz_no) or "–"),
         (t("req.contact_name", lang), row.contact_name),
         (t("req.phone", lang), row.phone or "–"),
         (t("req.email", lang), row.email or "–"),
@@ -153,10 +154,3 @@ def _company_name(row: AssociationRequest) -> str:
         return "–"
     company = store.get_company(engine=engine(), company_id=row.company_id)
     return company.name if company else "–"
-
-
-def _dashed(biz_no: str | None) -> str:
-    """A stored 10-digit business number as people write it: 123-45-67890."""
-    if not biz_no:
-        return "–"
-    return f"{biz_no[:3]}-{biz_no[3:5]}-{biz_no[5:]}"

@@ -195,3 +195,38 @@ def test_the_link_form_in_english_on_a_phone(page: Page, app_server: str, wait_i
     expect(page.get_by_text(t("req.link_title", "en"))).to_be_visible()
     _shots(page, shot, "req-invalid-link-en", wait_idle)
     _shots(page, shot, "req-invalid-link-form-en", wait_idle, focus=page.get_by_test_id("stForm"))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_registering_with_a_member_number_looks_like_any_registration(
+    page: Page, app_server: str, app_engine: sa.Engine, wait_idle, shot, lang: str
+) -> None:
+    """A member's business number at /start: the private link as for anyone, and "registered with
+    this number before?" offering the link request, the same for a number nobody has."""
+    from tests.e2e.test_ceo_journey import _fill_profile
+
+    taken = _biz_no("61234567" + ("1" if lang == "ko" else "2"))
+    _member(app_engine, f"기존회원 {lang}", taken, submit=False)
+    seen = []
+    for number, tag in ((taken, "member"), (_biz_no("71234567" + "12"[lang == "en"]), "free")):
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{app_server}/start?lang={lang}")
+        expect(page.get_by_role("textbox", name=t("start.biz_no", lang))).to_be_visible(
+            timeout=SLOW_MS
+        )
+        wait_idle(page)
+        mode = t("start.mode_quick", lang, n=len(BANK.item_ids(quick_only=True)))
+        _fill_profile(page, name=f"새등록 {tag}", mode_label=mode, ksic_search="C29")
+        page.get_by_role("textbox", name=t("start.biz_no", lang)).fill(number)
+        page.get_by_role("button", name=t("start.submit", lang)).click()
+        expect(page.get_by_test_id("stCode")).to_contain_text("/assess?c=", timeout=SLOW_MS)
+        wait_idle(page)
+        expander = page.get_by_text(t("req.registered_before_title", lang))
+        expect(expander).to_be_visible()
+        seen.append(page.get_by_test_id("stMain").inner_text().replace(f"새등록 {tag}", ""))
+        if tag == "member":
+            expander.click()
+            wait_idle(page)
+            _shots(page, shot, f"req-registered-before-{lang}", wait_idle, focus=expander)
+    link = re.compile(r"http\S+")
+    assert link.sub("", seen[0]) == link.sub("", seen[1])
