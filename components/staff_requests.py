@@ -36,7 +36,7 @@ def reissue_panel(company: Company, staff: StaffSession, lang: str, *, key: str)
     assert company_id is not None
     shown = st.session_state.get(_REISSUED)
     if shown and shown["company_id"] == company_id:
-        st.success(t("req.reissued", lang, name=company.name), icon=":material/key:")
+        st.success(t("req.reissued", lang, name=plain(company.name)), icon=":material/key:")
         st.code(private_link(shown["token"], lang), language=None, wrap_lines=True)
         st.caption(t("req.reissued_once", lang))
         pending = open_link_requests(company_id)

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from components.widgets import plain
 from readiness import store
 from readiness.i18n import t
 from readiness.profile import CompanyProfile
@@ -26,8 +27,8 @@ def eng(request: pytest.FixtureRequest) -> sa.Engine:
     return request.getfixturevalue("staff_engine")
 
 
-def _member(eng: sa.Engine) -> tuple[int, str]:
-    profile = CompanyProfile(name="한빛정밀", biz_no=MEMBER_NO, ksic="C29", employees=45)
+def _member(eng: sa.Engine, name: str = "한빛정밀") -> tuple[int, str]:
+    profile = CompanyProfile(name=name, biz_no=MEMBER_NO, ksic="C29", employees=45)
     company, token = store.create_company(engine=eng, profile=profile)
     assert company.id is not None
     return company.id, token
@@ -265,21 +266,23 @@ def test_a_member_introduction_stores_the_member_but_never_shows_its_id(
 def test_staff_reissue_a_link_from_the_member_directory(
     make_app: Callable[..., AppTest], eng: sa.Engine
 ) -> None:
-    company_id, old_token = _member(eng)
+    name = "한빛정밀 **굵게** [링크](http://evil.example)"
+    company_id, old_token = _member(eng, name)
     at = _sign_in(make_app("en").run())
     at.switch_page("pages/staff_members.py").run()
     search = next(w for w in at.text_input if w.label == t("members.search", "en"))
     search.input("한빛정밀").run()
     at.session_state["member_table_0"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
-    assert at.subheader[0].value == "한빛정밀"
+    assert at.subheader[0].value == plain(name)
     at.button(key="member_reissue").click().run()
     at.button(key="member_reissue_cancel").click().run()
     assert store.company_by_token(engine=eng, token=old_token) is not None  # cancelled
     at.button(key="member_reissue").click().run()
     at.button(key="member_reissue_ok").click().run()
     assert not at.exception
-    assert at.success[0].value == t("req.reissued", "en", name="한빛정밀")
+    # The member's name is shown as typed, never as Markdown.
+    assert at.success[0].value == t("req.reissued", "en", name=plain(name))
     new_token = re.search(r"[?&]c=([^&]+)", at.code[-1].value).group(1)
     assert store.company_by_token(engine=eng, token=old_token) is None
     assert store.company_by_token(engine=eng, token=new_token).id == company_id

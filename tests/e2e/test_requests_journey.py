@@ -230,3 +230,29 @@ def test_registering_with_a_member_number_looks_like_any_registration(
             _shots(page, shot, f"req-registered-before-{lang}", wait_idle, focus=expander)
     link = re.compile(r"http\S+")
     assert link.sub("", seen[0]) == link.sub("", seen[1])
+
+
+def test_staff_reissue_a_link_from_the_member_directory(
+    app_server: str, app_engine: sa.Engine, staff_account, wait_idle, shot, browser
+) -> None:
+    old = _member(app_engine, "디렉터리재발급", None, submit=False)
+    staff = browser.new_page(viewport=DESKTOP)
+    _sign_in(staff, app_server, "en", staff_account, wait_idle)
+    _open_staff_page(staff, "en", "nav.staff_members", "members.title", wait_idle)
+    staff.get_by_role("textbox", name=t("members.search", "en")).fill("디렉터리재발급")
+    staff.keyboard.press("Enter")
+    wait_idle(staff)
+    expect(staff.get_by_text(t("members.count", "en", total="1", shown="1"))).to_be_visible()
+    _pick_first_row(staff, wait_idle)
+    expect(staff.get_by_role("heading", name="디렉터리재발급")).to_be_visible()
+    staff.get_by_role("button", name=t("req.reissue", "en")).click()
+    wait_idle(staff)
+    confirm = staff.get_by_role("button", name=t("req.reissue_confirm", "en"))
+    _shots(staff, shot, "req-members-reissue-confirm-en", wait_idle, focus=confirm)
+    confirm.click()
+    wait_idle(staff)
+    code = staff.get_by_test_id("stCode")
+    expect(code).to_contain_text("/assess?c=")
+    _shots(staff, shot, "req-members-reissued-en", wait_idle, focus=code)
+    assert store.company_by_token(engine=app_engine, token=old) is None
+    staff.close()
