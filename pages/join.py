@@ -11,6 +11,7 @@ from components.session import TOKEN_PARAM, current_lang, private_link, require_
 from components.widgets import (
     level_picker,
     levels_rule_caption,
+    lingual,
     picked_level,
     plain,
     save_failed,
@@ -70,17 +71,23 @@ if company is None:
     st.success(t("join.welcome", lang, title=workshop.title), icon=":material/groups:")
 
     # --- step 2: a minimal profile ---------------------------------------------------------------
-    with st.form("join_profile"):
+    # Not an st.form: its values would stay in the browser, and a language switch would lose them.
+    with st.container(border=True):
         ksic = st.selectbox(
             t("start.ksic", lang),
             reference.ksic_codes(),
             index=None,
             format_func=lambda code: ksic_label(code, lang),
-            placeholder="C29 …",
-            key="join_ksic",
+            placeholder=t("start.ksic_placeholder", lang),
+            key=lingual("join_ksic"),
         )
         employees = st.number_input(
-            t("start.employees", lang), min_value=1, value=20, step=1, key="join_employees"
+            t("start.employees", lang),
+            min_value=1,
+            value=None,
+            step=1,
+            placeholder=t("common.enter_number", lang),
+            key="join_employees",
         )
         name = st.text_input(
             f"{t('start.name', lang)} ({t('common.optional', lang)})",
@@ -88,13 +95,16 @@ if company is None:
             help=t("join.name_help", lang),
             key="join_name",
         )
-        go = st.form_submit_button(
+        go = st.button(
             t("join.start", lang), type="primary", icon=":material/play_arrow:", key="join_start"
         )
     if not go:
         st.stop()
     if not ksic:
         st.error(t("err.ksic", lang), icon=":material/error:")
+        st.stop()
+    if employees is None:
+        st.error(t("err.employees", lang), icon=":material/error:")
         st.stop()
     try:
         profile = workshops.participant_profile(
