@@ -50,11 +50,11 @@ HTML_LANG = {
 
 def page_header(lang: str, staff: object | None = None) -> None:
     """The strip above every page: the language switch, and sign-out for signed-in staff."""
-    st.html(HTML_LANG[lang], unsafe_allow_javascript=True, width=1)
     if st.session_state.get("lang_switch") != lang:
         st.session_state["lang_switch"] = lang  # follow a language that came in by URL
     _, right = st.columns([5, 2.2 if staff else 1.4])
     with right, st.container(horizontal=True, horizontal_alignment="right"):
+        st.html(HTML_LANG[lang], unsafe_allow_javascript=True, width=1)  # beside it: no extra row
         st.segmented_control(
             t("app.language", lang),
             options=list(LANGS),
