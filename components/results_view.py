@@ -8,7 +8,7 @@ from components import charts
 from components.cache import bank as current_bank
 from components.cache import engine
 from components.session import TOKEN_PARAM
-from components.widgets import plain
+from components.widgets import lingual, plain
 from readiness import reference, store
 from readiness.bank import Bank, BankError, bank_for_version
 from readiness.i18n import t
@@ -55,6 +55,7 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
         t("results.history_title", lang),
         options=[a.id for a in submitted],
         format_func=labels.__getitem__,
+        key=lingual("results_history"),
     )
     return next(a for a in submitted if a.id == chosen)
 

@@ -20,6 +20,7 @@ from readiness.bank import default_bank
 from readiness.db import make_engine
 from readiness.i18n import t
 from tests.e2e.test_ceo_journey import EMPLOYEES, PHONE, PILLARS
+from tests.e2e.test_staff_journey import _sign_in
 
 OTHER = {"ko": "en", "en": "ko"}
 LABEL = {"ko": "한국어", "en": "English"}
@@ -152,3 +153,22 @@ def test_a_participants_profile_and_quick_scan_survive_switches(
     assert (levels[0], levels[5]) == (1, 4) and levels.count(None) == 10
     shot(page, "switch-join-scan-ko-phone")
     tap(page, "ko", 6, 2, 3, 12, wait_idle)
+
+
+def test_an_analysts_filters_survive_a_switch(
+    browser: Browser, app_server: str, staff_account, wait_idle, shot
+) -> None:
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    _sign_in(page, app_server, "ko", staff_account, wait_idle)
+    sizes = page.get_by_role("combobox", name=t("filters.size_band", "ko"))
+    sizes.click()
+    page.get_by_role("option", name="10-49명", exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("radio", name=t("filters.median", "ko"), exact=True).click()
+    wait_idle(page)
+
+    switch(page, "en", wait_idle)
+    shot(page, "switch-staff-overview-en")
+    expect(page.get_by_role("heading", name=t("overview.title", "en"))).to_be_visible()
+    expect(page.get_by_text("10-49 employees", exact=True)).to_be_visible()  # the chosen band
+    expect(page.get_by_role("radio", name=t("filters.median", "en"), exact=True)).to_be_checked()
