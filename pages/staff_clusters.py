@@ -74,6 +74,7 @@ chosen = st.multiselect(
     default=list(proposal.company_ids),
     format_func=names.__getitem__,
     max_selections=6,
+    placeholder=t("common.choose_many", lang),
     key=f"adjust_{chain_key}_{pick}",
 )
 if set(chosen) != set(proposal.company_ids) and chosen:
