@@ -24,6 +24,7 @@ from readiness.results import (
     result_json,
     score_change,
     score_words,
+    shown_score,
 )
 from readiness.waves import current_wave
 
@@ -454,7 +455,9 @@ def history_table(submitted: list[Assessment], bank: Bank, lang: str) -> None:
             {
                 t("results.history_wave", lang): a.wave,
                 t("results.history_mode", lang): t(f"assess.mode_{a.mode}", lang),
-                t("results.history_overall", lang): _fmt(a.overall),
+                t("results.history_overall", lang): None
+                if a.overall is None
+                else shown_score(a.overall),
                 t("results.history_stage", lang): _stage_name(a, lang),
                 t("results.history_submitted", lang): _submitted_on(a),
             }

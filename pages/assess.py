@@ -72,7 +72,9 @@ def assessment_step() -> None:
             n for n, (_, items) in enumerate(steps) if any(i.id not in answers for i in items)
         ]
         st.session_state[step_key] = unfinished[0] if unfinished else len(steps) - 1
-        if answers:
+        if carried and answers.keys() <= carried.keys():  # a full draft fresh from a quick scan
+            st.toast(t("journey.carried_toast", lang, n=len(carried)), icon=":material/history:")
+        elif answers:
             st.toast(t("assess.resume_note", lang), icon=":material/history:")
 
     def save(item_id: str) -> None:

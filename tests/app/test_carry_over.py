@@ -16,6 +16,7 @@ from readiness.bank import default_bank
 from readiness.db import make_engine
 from readiness.i18n import mid_sentence, t
 from readiness.profile import CompanyProfile
+from readiness.results import shown_score
 from readiness.waves import current_wave
 from tests.app.test_honest_results import _open
 
@@ -64,6 +65,8 @@ def test_the_full_assessment_started_from_quick_results_shows_the_carried_answer
     exp_quick = [i.id for i in BANK.items_of("EXP", quick_only=True)]
     for item_id in exp_quick:
         assert at.radio(key=f"a_{draft.id}_{item_id}").value == 4
+    toasts = [x.value for x in at.toast]
+    assert t("journey.carried_toast", lang, n=len(quick)) in toasts  # not "resumed where you left"
     captions = [c.value for c in at.caption]
     assert any(t("journey.carried_step", lang, n=len(exp_quick)) in c for c in captions)
     assert sum(t("journey.carried_item", lang) in c for c in captions) == len(exp_quick)
@@ -101,4 +104,4 @@ def test_full_results_after_a_quick_scan_show_no_change_and_say_why(
     assert overall is not None and overall.overall is not None
     table = at.dataframe[0].value
     shown = table[t("results.history_overall", lang)].tolist()
-    assert str(round(overall.overall + 1e-9)) in shown and all("." not in s for s in shown)
+    assert shown_score(overall.overall) in shown and all(isinstance(v, int) for v in shown)
