@@ -22,6 +22,7 @@ from components.widgets import (
 from readiness import reference, store, workshops
 from readiness.bank import bank_for_version
 from readiness.i18n import t
+from readiness.results import score_words
 from readiness.scoring import score_assessment
 
 require_router()
@@ -228,7 +229,7 @@ st.info(
 )
 overall = assessment.overall
 c1, c2 = st.columns(2)
-c1.metric(t("results.overall", lang), "–" if overall is None else f"{overall:.0f}", border=True)
+c1.metric(t("results.overall", lang), score_words(overall), border=True)
 if stage is not None:
     with c2.container(border=True):
         st.markdown(f"**{t('results.stage', lang)}: {stage.name.get(lang)}**")
@@ -270,8 +271,8 @@ else:
             "join.room_sentence",
             lang,
             n=room.submitted,
-            room=f"{room.scores['overall'].median:.0f}",
-            members=f"{members.median['overall']:.0f}" if members.median.get("overall") else "–",
+            room=score_words(room.scores["overall"].median),
+            members=score_words(members.median.get("overall")),
         )
     )
 with st.container(border=True):
