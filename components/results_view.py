@@ -9,7 +9,7 @@ from components.cache import bank as current_bank
 from components.cache import engine
 from components.requests import introduction_button
 from components.session import TOKEN_PARAM
-from components.widgets import plain
+from components.widgets import lingual, plain
 from readiness import reference, store
 from readiness.bank import Bank, BankError, bank_for_version
 from readiness.i18n import t
@@ -18,21 +18,23 @@ from readiness.partners import Suggestion
 from readiness.report import report_pdf
 from readiness.results import (
     CompanyResults,
+    not_compared_sentence,
     peer_group_label,
+    peer_position,
     result_csv,
     result_json,
-    top_share,
+    score_change,
+    score_words,
+    shown_score,
 )
 from readiness.store import stored_id
 from readiness.waves import current_wave
 
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+_fmt = score_words  # one rounding on every CEO-facing view
 
 
-def _version(a: Assessment, lang: str) -> str:
-    return t("results.bank_version", lang, version=a.bank_version)
+def _submitted_on(a: Assessment) -> str:
+    return a.submitted_at.date().isoformat() if a.submitted_at else ""
 
 
 def _stage_name(a: Assessment, lang: str) -> str:
@@ -49,7 +51,7 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
     if len(submitted) == 1:
         return submitted[0]
     labels = {
-        a.id: f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_version(a, lang)} · "
+        a.id: f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_submitted_on(a)} · "
         f"{_fmt(a.overall)}"
         for a in submitted
     }
@@ -57,6 +59,7 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
         t("results.history_title", lang),
         options=[a.id for a in submitted],
         format_func=labels.__getitem__,
+        key=lingual("results_history"),
     )
     return next(a for a in submitted if a.id == chosen)
 
@@ -156,7 +159,7 @@ def headline(
 ) -> None:
     a = results.assessment
     stage = bank.stage(a.stage) if a.stage else None
-    st.caption(f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_version(a, lang)}")
+    st.caption(f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_submitted_on(a)}")
     left, right = st.columns([1, 2])
     with left:
         st.metric(t("results.overall", lang), _fmt(a.overall), border=True)
@@ -178,11 +181,13 @@ def headline(
             )
         overall_percentile = results.bench.percentile.get("overall")
         if overall_percentile is not None and a.overall is not None:
-            top = top_share(overall_percentile)
+            position = peer_position(overall_percentile, lang)
             st.markdown(
-                f":material/leaderboard: {t('results.percentile', lang, top=top)}",
+                f":material/leaderboard: {t('results.percentile', lang, position=position)}",
                 help=t("results.percentile_help", lang),
             )
+            if results.peer_synthetic:
+                st.caption(f":material/science: {t('results.peer_synthetic', lang)}")
 
 
 def pillar_cards(results: CompanyResults, bank: Bank, lang: str) -> None:
@@ -198,7 +203,8 @@ def pillar_cards(results: CompanyResults, bank: Bank, lang: str) -> None:
                 )
             percentile = results.bench.percentile.get(pillar.id)
             if percentile is not None and results.assessment.overall is not None:
-                st.caption(t("results.percentile", lang, top=top_share(percentile)))
+                position = peer_position(percentile, lang)
+                st.caption(t("results.percentile", lang, position=position))
             weakest = results.weakest[pillar.id]
             if weakest is None:
                 st.caption(t("results.weakest_none", lang))
@@ -263,7 +269,7 @@ def peer_section(results: CompanyResults, bank: Bank, lang: str) -> None:
                     lang,
                     score=_fmt(overall),
                     n=bench.group.n,
-                    top=top_share(percentile),
+                    position=peer_position(percentile, lang),
                     median=_fmt(bench.median["overall"]),
                 )
             )
@@ -406,6 +412,11 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
 
 
 def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:
+    sentence = not_compared_sentence(results, lang)
+    if sentence is not None:
+        st.subheader(t("results.progress_title", lang))
+        st.info(sentence, icon=":material/compare_arrows:")
+        return
     if results.previous is None:
         return
     st.subheader(t("results.progress_title", lang))
@@ -415,8 +426,8 @@ def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:
     labels += [(p.id, p.name.get(lang)) for p in bank.pillars]
     for col, (key, label) in zip(cols, labels, strict=True):
         now, before = results.score(key), results.previous_score(key)
-        delta = None if now is None or before is None else round(now - before, 1)
-        col.metric(label, _fmt(now), delta=None if delta is None else f"{delta:+.1f}")
+        delta = score_change(before, now)
+        col.metric(label, _fmt(now), delta=None if delta is None else f"{delta:+d}")
 
 
 def downloads(results: CompanyResults, bank: Bank, lang: str) -> None:
@@ -462,14 +473,11 @@ def history_table(submitted: list[Assessment], bank: Bank, lang: str) -> None:
             {
                 t("results.history_wave", lang): a.wave,
                 t("results.history_mode", lang): t(f"assess.mode_{a.mode}", lang),
-                t("results.history_bank", lang): _version(a, lang),
                 t("results.history_overall", lang): None
                 if a.overall is None
-                else round(a.overall, 1),
+                else shown_score(a.overall),
                 t("results.history_stage", lang): _stage_name(a, lang),
-                t("results.history_submitted", lang): a.submitted_at.date().isoformat()
-                if a.submitted_at
-                else "",
+                t("results.history_submitted", lang): _submitted_on(a),
             }
             for a in submitted
         ],

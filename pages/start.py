@@ -7,6 +7,7 @@ from components.cache import bank, engine
 from components.profile_form import profile_form, profile_problems
 from components.requests import registered_before, remember_registration
 from components.session import TOKEN_PARAM, current_lang, private_link, require_router
+from components.widgets import lingual
 from readiness import store
 from readiness.i18n import t
 from readiness.profile import CompanyProfile
@@ -41,7 +42,7 @@ mode = st.radio(
     options=["quick", "full"],
     format_func=lambda m: t(f"start.mode_{m}", lang, n=n_quick if m == "quick" else n_full),
     help=t("start.mode_help", lang),
-    key="start_mode",
+    key=lingual("start_mode"),
 )
 
 values = profile_form(lang)
