@@ -7,6 +7,7 @@ import streamlit as st
 from components import charts
 from components.cache import bank as current_bank
 from components.cache import engine
+from components.requests import introduction_button
 from components.session import TOKEN_PARAM
 from components.widgets import lingual, plain
 from readiness import reference, store
@@ -26,6 +27,7 @@ from readiness.results import (
     score_words,
     shown_score,
 )
+from readiness.store import stored_id
 from readiness.waves import current_wave
 
 _fmt = score_words  # one rounding on every CEO-facing view
@@ -333,7 +335,7 @@ def next_steps_section(results: CompanyResults, bank: Bank, lang: str) -> None:
             )
 
 
-def _partner_card(n: int, suggestion: Suggestion, lang: str) -> None:
+def _partner_card(n: int, suggestion: Suggestion, lang: str, company_id: int) -> None:
     with st.container(border=True):
         st.markdown(f"**{n}. {suggestion.name}**")
         st.progress(
@@ -350,6 +352,13 @@ def _partner_card(n: int, suggestion: Suggestion, lang: str) -> None:
             st.markdown(f"**{t('results.partners_first_steps', lang)}**")
             for step in suggestion.first_steps:
                 st.markdown(f"1. {step}")
+        introduction_button(
+            company_id,
+            lang,
+            target=suggestion.name,
+            key=f"req_intro_{suggestion.type}",
+            partner_type=suggestion.type,
+        )
 
 
 def partners_section(results: CompanyResults, lang: str) -> None:
@@ -363,7 +372,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
     if results.top_partners:
         st.caption(t("results.partners_market_lead", lang))
         for n, suggestion in enumerate(results.top_partners, start=1):
-            _partner_card(n, suggestion, lang)
+            _partner_card(n, suggestion, lang, stored_id(results.company))
     else:
         st.caption(t("results.partners_market_none", lang))
     others = results.other_partners
@@ -374,7 +383,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
         st.markdown(f"##### :material/construction: {t('results.partners_capability_title', lang)}")
         st.caption(t("results.partners_capability_lead", lang))
         for n, suggestion in enumerate(results.capability_partners, start=1):
-            _partner_card(n, suggestion, lang)
+            _partner_card(n, suggestion, lang, stored_id(results.company))
 
 
 def cluster_section(results: CompanyResults, lang: str) -> None:
@@ -383,15 +392,23 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
         st.caption(t("results.peers_cluster_none", lang))
         return
     st.caption(t("results.peers_cluster_lead", lang))
-    for match in results.members:
+    for n, match in enumerate(results.members):
         with st.container(border=True):
             roles = ", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles)
             st.markdown(f"**{plain(match.display_name)}** · {roles}")
             st.progress(
                 match.score, text=t("results.peers_cluster_fit", lang, pct=round(100 * match.score))
             )
-            for reason in match.reasons:
-                st.markdown(f"- {reason.render(lang)}")
+            if match.reasons:  # one sentence: the role, a shared region, the weak spot covered
+                st.markdown(match.reasons[0].render(lang))
+            if match.introduce_id is not None:
+                introduction_button(
+                    stored_id(results.company),
+                    lang,
+                    target=match.display_name,
+                    key=f"req_intro_member_{n}",  # a widget key reaches the browser: no id
+                    member_id=match.introduce_id,
+                )
 
 
 def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:

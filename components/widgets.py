@@ -181,6 +181,9 @@ def invalid_link(lang: str) -> None:
         icon=":material/add_circle:",
         query_params={"lang": lang},
     )
+    from components.requests import link_request_form  # it draws with this module's pieces
+
+    link_request_form(lang, key="req_invalid_link")
 
 
 _SCROLL_TOP = """<script>

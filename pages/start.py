@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from components.cache import bank, engine
 from components.profile_form import profile_form, profile_problems
+from components.requests import registered_before, remember_registration
 from components.session import TOKEN_PARAM, current_lang, private_link, require_router
 from components.widgets import lingual
 from readiness import store
@@ -25,6 +26,7 @@ if created:
     st.write(t("start.link_body", lang))
     st.code(private_link(created, lang), language=None, wrap_lines=True)
     st.caption(t("start.link_copy_hint", lang))
+    registered_before(lang)
     if st.button(
         t("start.begin", lang), type="primary", icon=":material/play_arrow:", key="start_begin"
     ):
@@ -57,10 +59,10 @@ if values is not None:
         )
     else:
         first = store.NewAssessment(wave=current_wave(), mode=mode, bank=qbank, goal=goal)
-        try:
-            _, token = store.create_company(engine=engine(), profile=profile, first=first)
-        except store.StoreError:
-            st.error(t("err.biz_no_taken", lang), icon=":material/error:")
-        else:
-            st.session_state["created_token"] = token
-            st.rerun()
+        # A number that is already a member's is left out, and the page reads the same either way.
+        _, token = store.create_company(
+            engine=engine(), profile=profile, first=first, if_biz_no_taken="leave_out"
+        )
+        remember_registration(profile)
+        st.session_state["created_token"] = token
+        st.rerun()
