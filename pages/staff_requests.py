@@ -8,6 +8,7 @@ from components.cache import engine
 from components.requests import request_target, status_label
 from components.staff import staff_page
 from components.staff_requests import SAVED, TABLE_VERSION, request_editor
+from components.widgets import lingual
 from readiness import store
 from readiness.i18n import t
 from readiness.requests import KINDS, STATUSES
@@ -25,14 +26,14 @@ statuses = c1.multiselect(
     default=["new", "in_progress"],
     format_func=lambda s: status_label(s, lang),
     placeholder=t("filters.all", lang),
-    key="req_filter_status",
+    key=lingual("req_filter_status"),
 )
 kinds = c2.multiselect(
     t("staff_requests.kind", lang),
     KINDS,
     format_func=lambda k: t(f"req.kind_{k}", lang),
     placeholder=t("filters.all", lang),
-    key="req_filter_kind",
+    key=lingual("req_filter_kind"),
 )
 rows = store.list_requests(engine=engine(), statuses=statuses, kinds=kinds)
 if not rows:
