@@ -129,6 +129,26 @@ def norm_frame(
     return store.norm_frame(engine=engine, wave=wave, mode=mode, bank_version=bank_version)
 
 
+@shared(ttl=120, max_entries=256)
+def peer_dimension_frame(
+    engine: sa.Engine,
+    wave: int,
+    mode: str,
+    bank_version: str,
+    ksic: str | None,
+    size_band: str | None,
+) -> pd.DataFrame:
+    """A peer group's dimension scores (next-step targets; results.peer_dimension_frame), from the
+    norm frame above and as long-lived: every company of the group shares it."""
+    from readiness import results
+    from readiness.bank import bank_for_version
+
+    frame = norm_frame(wave, mode, bank_version)
+    return results.peer_dimension_frame(
+        engine, bank_for_version(bank_version), frame, ksic, size_band
+    )
+
+
 @shared(ttl=120, max_entries=64)
 def cohort_frame(engine: sa.Engine, cohort: Cohort) -> pd.DataFrame:
     """A cohort's assessments for the staff views, shared across sessions for two minutes."""
@@ -203,13 +223,22 @@ def member_frame(engine: sa.Engine, wave: int) -> pd.DataFrame:
 
 
 @shared(ttl=300, max_entries=512)
-def complementary_members(engine: sa.Engine, company_id: int, wave: int, lang: str) -> list[Match]:
-    """The members a company may be shown as cluster partners (consent applied), cached."""
+def complementary_members(
+    engine: sa.Engine, company_id: int, ksic: str, wave: int, lang: str
+) -> list[Match]:
+    """The members a company (of division `ksic`) may be shown as cluster partners (consent
+    applied), cached. A company that submitted since the wave's frame was cached is added to it,
+    read from its own division's rows, not the whole wave's."""
+    import pandas as pd
+
     from readiness import clusters
 
     members = member_frame(wave)
-    if not (members["company_id"] == company_id).any():  # submitted since the frame was cached
-        members = clusters.member_frame(engine=engine, wave=wave)
+    if not (members["company_id"] == company_id).any():
+        division = clusters.member_frame(engine=engine, wave=wave, ksic=(ksic,))
+        own = division[division["company_id"] == company_id]
+        if not own.empty:
+            members = pd.concat([members, own], ignore_index=True)
     return clusters.rank_members(
         members, company_id=company_id, viewer="company", limit=3, lang=lang, bank=default_bank()
     )

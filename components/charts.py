@@ -7,6 +7,7 @@ white page (WCAG 1.4.11 non-text contrast); text colours reach 4.5:1.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -40,11 +41,17 @@ def _layout(*, height: int, **extra: object) -> dict:
     return layout
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes: a wide character (Hangul, CJK) two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def wrap_label(label: str, width: int = 12) -> str:
-    """Break a long axis label into lines (HTML <br>) so it fits a phone-width chart."""
+    """Break a long axis label into lines (HTML <br>) of at most `width` columns (a Hangul
+    syllable counts two, `display_width`) so it fits a phone-width chart."""
     words, lines, line = label.split(" "), [], ""
     for word in words:
-        if line and len(line) + 1 + len(word) > width:
+        if line and display_width(line) + 1 + display_width(word) > width:
             lines.append(line)
             line = word
         else:

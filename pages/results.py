@@ -3,7 +3,13 @@
 import streamlit as st
 
 from components import results_view as view
-from components.cache import bank, complementary_members, engine, norm_frame
+from components.cache import (
+    bank,
+    complementary_members,
+    engine,
+    norm_frame,
+    peer_dimension_frame,
+)
 from components.requests import own_requests
 from components.session import company_from_link, current_lang, require_router
 from components.widgets import plain
@@ -38,8 +44,11 @@ results = company_results(
     assessment=current,
     submitted=submitted,
     norm_frame=norm_frame(current.wave, current.mode, current.bank_version),
-    members=complementary_members(company.id, current.wave, lang),
+    members=complementary_members(company.id, company.ksic, current.wave, lang),
     lang=lang,
+    peer_dimensions=lambda ksic, size_band: peer_dimension_frame(
+        current.wave, current.mode, current.bank_version, ksic, size_band
+    ),
 )
 
 qbank = results.bank  # the bank of the assessment's own version

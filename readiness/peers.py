@@ -221,16 +221,44 @@ def dimension_sample(rows: pd.DataFrame, *, limit: int = DIMENSION_SAMPLE) -> li
     return [ids[int(n * step)] for n in range(limit)]
 
 
+def group_rows(frame: pd.DataFrame, *, ksic: str | None, size_band: str | None) -> pd.DataFrame:
+    """Every norm row of a peer group, as its PeerGroup's ksic and size_band describe it (None: not
+    restricted), no company left out: one set of rows serves every company the group is chosen for.
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    if ksic is not None:
+        keep &= frame["ksic"].to_numpy() == ksic
+    if size_band is not None:
+        keep &= frame["size_band"].to_numpy() == size_band
+    return frame[keep]
+
+
+def dimension_frame(
+    bank: Bank, company_ids: Mapping[int, int], peer_answers: Mapping[int, Answers]
+) -> pd.DataFrame:
+    """One row per assessment of `peer_answers` (by assessment id): its company_id (from
+    `company_ids`, by assessment id), then its score per "PILLAR.dimension" (NaN without one)."""
+    keys = [f"{p.id}.{d.id}" for p in bank.pillars for d in p.dimensions]
+    rows = [
+        [company_ids[aid], *(np.nan if v is None else v for v in scores.values())]
+        for aid, scores in ((aid, dimension_scores(bank, a)) for aid, a in peer_answers.items())
+    ]
+    frame = pd.DataFrame(rows, columns=["company_id", *keys], index=list(peer_answers))
+    return frame.astype({"company_id": "int64", **dict.fromkeys(keys, "float64")})
+
+
 def dimension_p75(
-    bank: Bank, peer_answers: Iterable[Answers], *, k: int = K_ANONYMITY
+    frame: pd.DataFrame, *, exclude_company_id: int | None = None, k: int = K_ANONYMITY
 ) -> dict[str, float | None]:
-    """P75 per "PILLAR.dimension" over the peers' dimension scores (k-suppressed)."""
-    columns: dict[str, list[float]] = {}
-    for answers in peer_answers:
-        for (pid, dim), score in dimension_scores(bank, answers).items():
-            if score is not None:
-                columns.setdefault(f"{pid}.{dim}", []).append(score)
-    return {key: summarize(values, k=k).p75 for key, values in columns.items()}
+    """P75 per "PILLAR.dimension" over a `dimension_frame`, the company itself left out
+    (k-suppressed: None for a dimension fewer than k peers have a score for)."""
+    if exclude_company_id is not None:
+        frame = frame[frame["company_id"].to_numpy() != exclude_company_id]
+    return {
+        str(key): summarize(frame[key].to_numpy(dtype="float64"), k=k).p75
+        for key in frame.columns
+        if key != "company_id"
+    }
 
 
 def mid_rank_percentile(values: np.ndarray, score: float) -> float:

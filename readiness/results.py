@@ -8,9 +8,10 @@ are inputs, so that the page can pass the copies it caches and the CLI freshly l
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +168,7 @@ def company_results(
     norm_frame: pd.DataFrame,
     members: Sequence[Match],
     lang: str,
+    peer_dimensions: Callable[[str | None, str | None], pd.DataFrame] | None = None,
 ) -> CompanyResults:
     """The results of `company` for its submitted `assessment`.
 
@@ -174,7 +176,8 @@ def company_results(
     `norm_frame` is `store.norm_frame` of the assessment's wave, mode and bank version, and
     `members` what `clusters.rank_members` ranks for the company (viewer "company"). `lang` is the
     language the partner catalog writes its reasons in. `bank` is the current bank; an assessment
-    of another version is read with its own.
+    of another version is read with its own. `peer_dimensions(ksic, size_band)` gives a
+    peer group's `peer_dimension_frame` (the page passes its cached copies); by default read afresh.
     """
     if bank.version != assessment.bank_version:
         bank = bank_for_version(assessment.bank_version)
@@ -190,7 +193,11 @@ def company_results(
         scores=keyed,
         exclude_company_id=company.id,
     )
-    targets = {**bench.p75, **_dimension_targets(engine, bank, norm_frame, company)}
+    if peer_dimensions is None:
+        peer_dimensions = functools.partial(peer_dimension_frame, engine, bank, norm_frame)
+    group_dimensions = peer_dimensions(bench.group.ksic, bench.group.size_band)
+    dimension_p75 = peers.dimension_p75(group_dimensions, exclude_company_id=company.id)
+    targets = {**bench.p75, **dimension_p75}
     previous = previous_assessment(submitted, assessment)
     previous_scores = (
         store.pillar_scores_of(engine=engine, assessment_id=store.stored_id(previous))
@@ -224,18 +231,26 @@ def company_results(
     )
 
 
-def _dimension_targets(
-    engine: sa.Engine, bank: Bank, norm_frame: pd.DataFrame, company: Company
-) -> dict[str, float | None]:
-    """The peer group's P75 per "PILLAR.dimension" (next-step targets), k-suppressed."""
-    if norm_frame.empty:
-        return {}
-    _, rows = peers.select_group(
-        norm_frame, ksic=company.ksic, size_band=company.size_band, exclude_company_id=company.id
-    )
+def peer_dimension_frame(
+    engine: sa.Engine,
+    bank: Bank,
+    norm_frame: pd.DataFrame,
+    ksic: str | None,
+    size_band: str | None,
+) -> pd.DataFrame:
+    """The dimension scores of a peer group's assessments (`peers.dimension_frame`), for its
+    next-step targets: all of them, or a fixed sample of a large group (`peers.dimension_sample`).
+
+    Every company of the group is in it, so one frame serves every company the group is chosen
+    for; each leaves itself out (`peers.dimension_p75`).
+    """
+    rows = peers.group_rows(norm_frame, ksic=ksic, size_band=size_band)
+    if rows.empty:
+        return peers.dimension_frame(bank, {}, {})
     ids = peers.dimension_sample(rows)
+    company_of = dict(zip(rows["assessment_id"].tolist(), rows["company_id"].tolist(), strict=True))
     answers = store.answers_of_many(engine=engine, assessment_ids=ids)
-    return peers.dimension_p75(bank, answers.values())
+    return peers.dimension_frame(bank, company_of, answers)
 
 
 def top_share(percentile: float) -> int:

@@ -94,19 +94,26 @@ class Member:
 
 
 def member_frame(
-    *, engine: sa.Engine, wave: int | None = None, include_synthetic: bool = True
+    *,
+    engine: sa.Engine,
+    wave: int | None = None,
+    include_synthetic: bool = True,
+    ksic: Sequence[str] = (),
 ) -> pd.DataFrame:
     """The latest submission per company in `wave` (default: the newest wave) with what matching
     needs: analytics.assessment_frame columns plus roles, markets, products, consent_suggest,
-    consent_named and employees. Empty when the wave has no submission."""
+    consent_named and employees. Only companies of the `ksic` divisions, when given. Empty when
+    the wave has no submission."""
     if wave is None:
         wave = store.latest_wave(engine=engine)
-    cohort = Cohort(waves=() if wave is None else (wave,), include_synthetic=include_synthetic)
+    cohort = Cohort(
+        waves=() if wave is None else (wave,), ksic=tuple(ksic), include_synthetic=include_synthetic
+    )
     frame = assessment_frame(engine=engine, cohort=cohort)
     if wave is None:
         frame = frame.iloc[0:0]
     facts = pd.DataFrame.from_records(
-        store.cluster_company_facts(engine=engine), columns=["company_id", *FACT_COLUMNS]
+        store.cluster_company_facts(engine=engine, ksic=ksic), columns=["company_id", *FACT_COLUMNS]
     )
     facts = facts.astype({"company_id": "int64"})
     return frame.merge(facts, on="company_id", how="inner", validate="one_to_one")

@@ -42,6 +42,14 @@ def test_wrap_label_keeps_short_labels_whole() -> None:
     assert wrap_label("AI and smart factory") == "AI and smart<br>factory"
 
 
+def test_wrap_label_counts_a_hangul_syllable_as_two_columns() -> None:
+    """Korean pillar names are as wide as English ones twice their length: at phone width the
+    radar's side labels were cut off ("제조의 서비스화" at the right edge)."""
+    assert wrap_label("제조의 서비스화") == "제조의<br>서비스화"
+    assert wrap_label("가치사슬 협업") == "가치사슬<br>협업"
+    assert wrap_label("AI·스마트공장") == "AI·스마트공장"  # one word stays whole
+
+
 def test_a_pillar_without_a_score_is_a_gap_not_zero() -> None:
     fig = radar_figure(["A", "B", "C"], [40, None, 60], names=NAMES)
     [company] = fig.data

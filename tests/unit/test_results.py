@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from readiness import partners, peers, store, synth
+from readiness.advice import next_steps
 from readiness.bank import Bank, default_bank
 from readiness.clusters import Match
 from readiness.db import make_engine, upgrade
@@ -23,13 +26,14 @@ from readiness.results import (
     CompanyResults,
     WeakestItem,
     company_results,
+    peer_dimension_frame,
     previous_assessment,
     result_csv,
     result_json,
     result_rows,
     weakest_items,
 )
-from readiness.scoring import score_assessment
+from readiness.scoring import dimension_scores, score_assessment
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
 
@@ -130,7 +134,12 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[sa.Engine, Bank, C
     engine.dispose()
 
 
-def _results(stored: tuple, wave: int, members: list[Match] | None = None) -> CompanyResults:
+def _results(
+    stored: tuple,
+    wave: int,
+    members: list[Match] | None = None,
+    peer_dimensions: Callable[[str | None, str | None], pd.DataFrame] | None = None,
+) -> CompanyResults:
     engine, bank, company, history = stored
     chosen = next(a for a in history if a.wave == wave)
     return company_results(
@@ -142,6 +151,7 @@ def _results(stored: tuple, wave: int, members: list[Match] | None = None) -> Co
         norm_frame=store.norm_frame(engine=engine, wave=wave),
         members=members or [],
         lang="en",
+        peer_dimensions=peer_dimensions,
     )
 
 
@@ -189,6 +199,53 @@ def test_results_hold_answers_scores_peers_and_advice(stored: tuple) -> None:
     assert results.capability_partners  # this profile gets both groups
     assert {s.group for s in results.top_partners} == {"market"}
     assert list(results.partners) == suggest("market", 5) + suggest("capability", 3)
+
+
+def test_next_step_targets_are_the_peer_groups_dimension_p75_without_the_company(
+    stored: tuple,
+) -> None:
+    """The targets come from the peers' dimension scores, the company's own never among them, also
+    when a frame the whole group shares (the page's cached copy) holds the company's row."""
+    engine, bank, company, history = stored
+    latest = next(a for a in history if a.wave == 2026)
+    frame = store.norm_frame(engine=engine, wave=2026)
+    results = _results(stored, 2026)
+
+    group = results.bench.group
+    _, rows = peers.select_group(
+        frame, ksic=company.ksic, size_band=company.size_band, exclude_company_id=company.id
+    )
+    ids = rows["assessment_id"].tolist()
+    peer_answers = store.answers_of_many(engine=engine, assessment_ids=ids)
+    by_dimension: dict[str, list[float]] = {}
+    for answers in peer_answers.values():
+        for (pid, dim), score in dimension_scores(bank, answers).items():
+            if score is not None:
+                by_dimension.setdefault(f"{pid}.{dim}", []).append(score)
+    expected_p75 = {key: peers.summarize(v).p75 for key, v in by_dimension.items()}
+    expected = next_steps(
+        bank, results.answers, peer_p75={**results.bench.p75, **expected_p75}, goal=latest.goal
+    )
+    assert list(results.steps) == expected
+
+    shared = peer_dimension_frame(engine, bank, frame, group.ksic, group.size_band)
+    own = peers.dimension_frame(bank, {-1: company.id}, {-1: {i.id: 5 for i in bank.items}})
+    with_own = pd.concat([shared, own])  # the company at the top of every dimension
+    assert (with_own["company_id"] == company.id).any()
+    cached = _results(stored, 2026, peer_dimensions=lambda ksic, size_band: with_own)
+    assert cached.steps == results.steps
+
+
+def test_a_dimension_p75_leaves_the_company_out_and_stays_k_anonymous(tiny_bank: Bank) -> None:
+    levels = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5}  # assessment id -> the level of every answer
+    answers = {aid: {item.id: level for item in tiny_bank.items} for aid, level in levels.items()}
+    companies = {aid: 100 + aid for aid in levels}
+    frame = peers.dimension_frame(tiny_bank, companies, answers)
+    key = f"{tiny_bank.items[0].pillar}.{tiny_bank.items[0].dimension}"
+    assert peers.dimension_p75(frame)[key] == 80.0  # levels 1-5 as scores 20-100
+    # five peers but the company itself: four left, fewer than k, so no figure at all
+    assert set(peers.dimension_p75(frame, exclude_company_id=105).values()) == {None}
+    assert set(peers.dimension_p75(frame, exclude_company_id=105, k=4).values()) == {65.0}
 
 
 def test_results_keep_the_three_best_members_and_show_three_partners_in_full(
