@@ -43,6 +43,7 @@ WORDS = {
         "ksic": "업종",
         "save": "회사 정보 저장하고 진단 시작",
         "begin": "진단 시작하기",
+        "saved": "링크를 안전한 곳에 보관했습니다",
         "assess": "진단하기",
         "level0": "수준 0 · ",
         "next": "다음",
@@ -67,6 +68,7 @@ WORDS = {
         "ksic": "Sector",
         "save": "Save and start the assessment",
         "begin": "Begin the assessment",
+        "saved": "I have saved my link",
         "assess": "Assessment",
         "level0": "Level 0 · ",
         "next": "Next",
@@ -482,6 +484,9 @@ def test_quick_scan_by_keyboard_alone(
     tab_to(page, page.get_by_role("button", name=w["save"]))
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("stCode")).to_contain_text("/assess?c=")
+    wait_idle(page)
+    tab_to(page, page.get_by_role("checkbox", name=w["saved"]))
+    page.keyboard.press("Space")
     wait_idle(page)
     tab_to(page, page.get_by_role("button", name=w["begin"]))
     page.keyboard.press("Enter")
