@@ -14,7 +14,6 @@ from urllib.parse import quote
 import streamlit as st
 
 from components.session import private_link
-from components.widgets import plain
 from readiness import mail
 from readiness.config import settings
 from readiness.i18n import t
@@ -114,4 +113,4 @@ def _email_form(*, company_name: str, link: str, lang: str, key: str) -> None:
     except mail.MailError:
         st.error(t("link.email_failed", lang), icon=":material/error:")
         return
-    st.success(t("link.email_sent", lang, email=plain(address)), icon=":material/mark_email_read:")
+    st.success(t("link.email_sent", lang), icon=":material/mark_email_read:")

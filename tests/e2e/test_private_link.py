@@ -3,6 +3,8 @@ card (link, copy button, QR code, access card) until the CEO confirms the link i
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import re
 from pathlib import Path
@@ -11,6 +13,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
+from readiness.config import Smtp
+from readiness.paths import ROOT
+from tests.conftest import Inbox
 from tests.e2e.test_ceo_journey import DESKTOP, PHONE, SAVED, _fill_profile
 
 WORDS = {
@@ -116,3 +121,69 @@ def test_the_link_card_on_a_desktop(
     page.set_viewport_size({"width": DESKTOP["width"], "height": 1400})
     shot(page, f"link-card-{lang}-desktop")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_link_by_e_mail_when_a_mail_server_is_configured(
+    browser: Browser,
+    launch_streamlit,
+    tmp_path: Path,
+    smtp_server: tuple[Smtp, Inbox],
+    wait_idle,
+    shot,
+    lang: str,
+) -> None:
+    server, inbox = smtp_server
+    base = launch_streamlit(
+        ROOT / "app.py",
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'mail.db'}",
+            "READINESS_DEMO_COMPANIES": "40",
+            "READINESS_DEMO_WAVES": "1",
+            "READINESS_SMTP_HOST": server.host,
+            "READINESS_SMTP_PORT": str(server.port),
+            "READINESS_SMTP_FROM": server.sender,
+            "READINESS_SMTP_STARTTLS": "0",
+        },
+    )
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(base)  # the first visit seeds the demo members
+    wait_idle(page, timeout=120_000)
+    link = _create(page, base, lang, "메일정밀" if lang == "ko" else "Mail Precision")
+    wait_idle(page)
+    box = page.get_by_role("textbox", name=MAIL[lang]["label"])
+    box.fill("ceo@mail")
+    page.get_by_role("button", name=MAIL[lang]["send"]).click()
+    expect(page.get_by_text(MAIL[lang]["invalid"])).to_be_visible()
+    assert inbox.received == []
+
+    box.fill("ceo@mail-precision.co.kr")
+    page.get_by_role("button", name=MAIL[lang]["send"]).click()
+    expect(page.get_by_text(MAIL[lang]["sent"])).to_be_visible()
+    wait_idle(page)
+    page.set_viewport_size({"width": PHONE["width"], "height": 2100})
+    shot(page, f"link-card-mail-{lang}-phone")
+    [message] = inbox.received
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    assert parsed["To"] == "ceo@mail-precision.co.kr"
+    assert link in parsed.get_body(preferencelist=("plain",)).get_content()
+    assert [a.get_content_type() for a in parsed.iter_attachments()] == ["application/pdf"]
+    expect(page.get_by_test_id("stCode")).to_have_text(link)  # the card is still there
+    context.close()
+
+
+MAIL = {
+    "ko": {
+        "label": "이 메일 주소로 링크 보내기",
+        "send": "메일 보내기",
+        "invalid": "메일 주소를 확인해 주세요",
+        "sent": "위 주소로 링크와 접속 카드를 보냈습니다",
+    },
+    "en": {
+        "label": "Send the link to this e-mail address",
+        "send": "Send e-mail",
+        "invalid": "Please check the e-mail address",
+        "sent": "The link and the access card were sent to the address above",
+    },
+}
