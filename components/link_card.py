@@ -8,6 +8,8 @@ button is st.code's own, which Streamlit shows only on hover; a static style kee
 
 from __future__ import annotations
 
+import base64
+import html
 from datetime import date
 from urllib.parse import quote
 
@@ -63,7 +65,8 @@ def link_card(
             width="stretch",
         )
         qr, card = st.columns([1, 2], vertical_alignment="center")
-        qr.image(link_qr_png(link, scale=6), width=180, caption=t("link.qr_caption", lang))
+        qr.html(_qr_image(link, t("link.qr_alt", lang)))
+        qr.caption(t("link.qr_caption", lang))
         with card:
             st.download_button(
                 t("link.card_download", lang),
@@ -80,6 +83,16 @@ def link_card(
             )
             if settings().smtp is not None:
                 _email_form(company_name=company_name, link=link, lang=lang, key=key)
+
+
+def _qr_image(link: str, alt: str) -> str:
+    """The link's QR code as an <img> with its alternative text (st.image has none); the PNG is
+    drawn here and inlined as a data: URL, which the CSP's img-src allows."""
+    png = base64.b64encode(link_qr_png(link, scale=5)).decode("ascii")
+    return (
+        f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}" '
+        'width="200" height="200" style="max-width:100%;height:auto">'
+    )
 
 
 def _email_form(*, company_name: str, link: str, lang: str, key: str) -> None:

@@ -21,10 +21,20 @@ def _card(at: AppTest) -> dict[str, object]:
     """What the link card shows: the link, QR images, the PDF download, the send buttons."""
     return {
         "link": at.code[0].value if at.code else None,
-        "images": len(at.get("image")),
+        "qr_codes": qr_codes(at),
         "downloads": [d.proto.label for d in at.get("download_button")],
         "sends": [b.proto.url.split(":", 1)[0] for b in at.get("link_button")],
     }
+
+
+def qr_codes(at: AppTest) -> int:
+    """The QR code images on the page, each with its alternative text."""
+    alts = (t("link.qr_alt", "ko"), t("link.qr_alt", "en"))
+    return sum(
+        '<img src="data:image/png;base64,' in h.proto.body
+        and any(f'alt="{alt}"' in h.proto.body for alt in alts)
+        for h in at.get("html")
+    )
 
 
 def _reload(make_app: Callable[..., AppTest], token: str, lang: str) -> AppTest:
@@ -42,7 +52,7 @@ def test_a_reload_after_creation_shows_the_same_link_until_it_is_kept(
     at, token = _start(make_app, lang=lang)
     assert at.query_params["c"] == token  # the link rides in the URL
     before = _card(at)
-    assert before["images"] == 1 and before["downloads"] == [t("link.card_download", lang)]
+    assert before["qr_codes"] == 1 and before["downloads"] == [t("link.card_download", lang)]
     assert before["sends"] == ["sms", "mailto"]
     assert at.button(key="start_begin").disabled
 

@@ -27,6 +27,7 @@ WORDS = {
         "card": "접속 카드 PDF 내려받기",
         "assess": "진단하기",
         "keep_title": "잃어버리면 누구도 되찾아 드릴 수 없습니다",
+        "qr": "개인 링크의 QR 코드",
     },
     "en": {
         "start": "Start an assessment",
@@ -36,6 +37,7 @@ WORDS = {
         "card": "Download the access card (PDF)",
         "assess": "Assessment",
         "keep_title": "If you lose it, nobody can recover it",
+        "qr": "QR code of your private link",
     },
 }
 
@@ -50,7 +52,7 @@ def _create(page: Page, base: str, lang: str, name: str) -> str:
     return link.inner_text().strip()
 
 
-def _card_is_shown(page: Page, link: str) -> None:
+def _card_is_shown(page: Page, link: str, lang: str) -> None:
     code = page.get_by_test_id("stCode")
     expect(code).to_have_text(link)
     copy = code.get_by_role("button", name="Copy to clipboard")
@@ -61,9 +63,9 @@ def _card_is_shown(page: Page, link: str) -> None:
         " const s = getComputedStyle(e); if (s.opacity === '0' || s.visibility === 'hidden')"
         " return false } return true }"
     )
-    qr = page.get_by_test_id("stImage").locator("img")
+    qr = page.get_by_role("img", name=WORDS[lang]["qr"])
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 150")
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -78,11 +80,11 @@ def test_a_reload_right_after_creation_keeps_the_link_and_its_qr_on_a_phone(
     token = re.search(r"[?&]c=([^&]+)", link).group(1)
     assert f"c={token}" in page.url
     wait_idle(page)
-    _card_is_shown(page, link)
+    _card_is_shown(page, link, lang)
 
     page.reload()  # what a phone does to a tab left for a messenger
     wait_idle(page, timeout=60_000)
-    _card_is_shown(page, link)
+    _card_is_shown(page, link, lang)
     page.set_viewport_size({"width": PHONE["width"], "height": 1900})  # the whole card
     shot(page, f"link-card-{lang}-phone")
     page.set_viewport_size(PHONE)
@@ -117,7 +119,7 @@ def test_the_link_card_on_a_desktop(
     page = context.new_page()
     link = _create(page, app_server, lang, "가온정밀" if lang == "ko" else "Gaon Card Co.")
     wait_idle(page)
-    _card_is_shown(page, link)
+    _card_is_shown(page, link, lang)
     page.set_viewport_size({"width": DESKTOP["width"], "height": 1400})
     shot(page, f"link-card-{lang}-desktop")
     context.close()
