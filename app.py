@@ -73,6 +73,7 @@ else:
             page("staff_compare", "nav.staff_compare", ":material/compare_arrows:"),
             page("staff_instrument", "instrument.nav", ":material/rule:"),
             page("staff_members", "nav.staff_members", ":material/groups:"),
+            page("staff_requests", "nav.staff_requests", ":material/inbox:"),
             page("staff_data", "nav.staff_data", ":material/upload_file:"),
             page("staff_clusters", "nav.staff_clusters", ":material/hub:"),
             page("staff_workshops", "nav.staff_workshops", ":material/event:"),

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from components.widgets import lingual
 from readiness import reference
 from readiness.i18n import catalog, t
 
@@ -33,8 +34,13 @@ def ksic_label(code: str, lang: str) -> str:
 
 
 def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
-    """Render the profile fields inside a form; returns the raw values once submitted."""
-    with st.form(key, border=True):
+    """Render the profile fields; returns the raw values once the button is pressed.
+
+    Not an st.form: a form's values stay in the browser until it is sent, where a language switch
+    would lose a choice made in the other language. Each field's value reaches the server as it is
+    given, and the choice fields are `lingual`, so a half-filled profile survives the switch.
+    """
+    with st.container(border=True):
         st.subheader(t("start.profile_title", lang))
         name = st.text_input(
             t("start.name", lang),
@@ -49,15 +55,16 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             index=None,
             format_func=lambda code: ksic_label(code, lang),
             help=t("start.ksic_help", lang),
-            placeholder="C29 …",
-            key=f"{key}_ksic",
+            placeholder=t("start.ksic_placeholder", lang),
+            key=lingual(f"{key}_ksic"),
         )
         employees = c2.number_input(
             t("start.employees", lang),
             min_value=1,
             max_value=1_000_000,
-            value=20,
+            value=None,  # no default: a guessed head count would put the company in a size band
             step=1,
+            placeholder=t("common.enter_number", lang),
             help=t("start.employees_help", lang),
             key=f"{key}_employees",
         )
@@ -68,7 +75,8 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             index=None,
             format_func=lambda code: reference.label("regions", code, lang),
             help=t("start.region_help", lang),
-            key=f"{key}_region",
+            placeholder=t("common.choose", lang),
+            key=lingual(f"{key}_region"),
         )
         revenue = c4.selectbox(
             t("start.revenue", lang),
@@ -76,7 +84,8 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             index=None,
             format_func=lambda band: reference.label("revenue_bands", band, lang),
             help=t("start.revenue_help", lang),
-            key=f"{key}_revenue",
+            placeholder=t("common.choose", lang),
+            key=lingual(f"{key}_revenue"),
         )
         export_pct = st.slider(
             t("start.export_share", lang),
@@ -92,14 +101,16 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             options=reference.market_ids(),
             format_func=lambda m: reference.label("markets", m, lang),
             help=t("start.markets_help", lang),
-            key=f"{key}_markets",
+            placeholder=t("common.choose_many", lang),
+            key=lingual(f"{key}_markets"),
         )
         roles = st.multiselect(
             t("start.roles", lang),
             options=reference.role_ids(),
             format_func=lambda r: reference.label("value_chain_roles", r, lang),
             help=t("start.roles_help", lang),
-            key=f"{key}_roles",
+            placeholder=t("common.choose_many", lang),
+            key=lingual(f"{key}_roles"),
         )
         products = st.text_input(
             t("start.products", lang),
@@ -119,6 +130,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             max_value=100,
             value=None,
             step=5,
+            placeholder=t("common.enter_number", lang),
             help=t("start.goal_help", lang),
             key=f"{key}_goal",
         )
@@ -132,7 +144,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
             help=t("start.consent_named_help", lang),
             key=f"{key}_consent_named",
         )
-        submitted = st.form_submit_button(
+        submitted = st.button(
             t("start.submit", lang),
             type="primary",
             icon=":material/arrow_forward:",
@@ -144,7 +156,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
         "name": name,
         "biz_no": biz_no or None,
         "ksic": ksic or "",
-        "employees": int(employees),
+        "employees": int(employees) if employees is not None else 0,
         "revenue_band": revenue,
         "region": region,
         "export_share": export_pct / 100,

@@ -7,8 +7,9 @@ import streamlit as st
 from components import charts
 from components.cache import bank as current_bank
 from components.cache import engine
+from components.requests import introduction_button
 from components.session import TOKEN_PARAM
-from components.widgets import plain
+from components.widgets import lingual, plain
 from readiness import reference, store
 from readiness.bank import Bank, BankError, bank_for_version
 from readiness.i18n import t
@@ -17,20 +18,23 @@ from readiness.partners import Suggestion
 from readiness.report import report_pdf
 from readiness.results import (
     CompanyResults,
+    not_compared_sentence,
     peer_group_label,
+    peer_position,
     result_csv,
     result_json,
-    top_share,
+    score_change,
+    score_words,
+    shown_score,
 )
+from readiness.store import stored_id
 from readiness.waves import current_wave
 
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+_fmt = score_words  # one rounding on every CEO-facing view
 
 
-def _version(a: Assessment, lang: str) -> str:
-    return t("results.bank_version", lang, version=a.bank_version)
+def _submitted_on(a: Assessment) -> str:
+    return a.submitted_at.date().isoformat() if a.submitted_at else ""
 
 
 def _stage_name(a: Assessment, lang: str) -> str:
@@ -47,7 +51,7 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
     if len(submitted) == 1:
         return submitted[0]
     labels = {
-        a.id: f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_version(a, lang)} · "
+        a.id: f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_submitted_on(a)} · "
         f"{_fmt(a.overall)}"
         for a in submitted
     }
@@ -55,6 +59,7 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
         t("results.history_title", lang),
         options=[a.id for a in submitted],
         format_func=labels.__getitem__,
+        key=lingual("results_history"),
     )
     return next(a for a in submitted if a.id == chosen)
 
@@ -154,7 +159,7 @@ def headline(
 ) -> None:
     a = results.assessment
     stage = bank.stage(a.stage) if a.stage else None
-    st.caption(f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_version(a, lang)}")
+    st.caption(f"{a.wave} · {t(f'assess.mode_{a.mode}', lang)} · {_submitted_on(a)}")
     left, right = st.columns([1, 2])
     with left:
         st.metric(t("results.overall", lang), _fmt(a.overall), border=True)
@@ -176,11 +181,13 @@ def headline(
             )
         overall_percentile = results.bench.percentile.get("overall")
         if overall_percentile is not None and a.overall is not None:
-            top = top_share(overall_percentile)
+            position = peer_position(overall_percentile, lang)
             st.markdown(
-                f":material/leaderboard: {t('results.percentile', lang, top=top)}",
+                f":material/leaderboard: {t('results.percentile', lang, position=position)}",
                 help=t("results.percentile_help", lang),
             )
+            if results.peer_synthetic:
+                st.caption(f":material/science: {t('results.peer_synthetic', lang)}")
 
 
 def pillar_cards(results: CompanyResults, bank: Bank, lang: str) -> None:
@@ -196,7 +203,8 @@ def pillar_cards(results: CompanyResults, bank: Bank, lang: str) -> None:
                 )
             percentile = results.bench.percentile.get(pillar.id)
             if percentile is not None and results.assessment.overall is not None:
-                st.caption(t("results.percentile", lang, top=top_share(percentile)))
+                position = peer_position(percentile, lang)
+                st.caption(t("results.percentile", lang, position=position))
             weakest = results.weakest[pillar.id]
             if weakest is None:
                 st.caption(t("results.weakest_none", lang))
@@ -261,7 +269,7 @@ def peer_section(results: CompanyResults, bank: Bank, lang: str) -> None:
                     lang,
                     score=_fmt(overall),
                     n=bench.group.n,
-                    top=top_share(percentile),
+                    position=peer_position(percentile, lang),
                     median=_fmt(bench.median["overall"]),
                 )
             )
@@ -327,7 +335,7 @@ def next_steps_section(results: CompanyResults, bank: Bank, lang: str) -> None:
             )
 
 
-def _partner_card(n: int, suggestion: Suggestion, lang: str) -> None:
+def _partner_card(n: int, suggestion: Suggestion, lang: str, company_id: int) -> None:
     with st.container(border=True):
         st.markdown(f"**{n}. {suggestion.name}**")
         st.progress(
@@ -344,6 +352,13 @@ def _partner_card(n: int, suggestion: Suggestion, lang: str) -> None:
             st.markdown(f"**{t('results.partners_first_steps', lang)}**")
             for step in suggestion.first_steps:
                 st.markdown(f"1. {step}")
+        introduction_button(
+            company_id,
+            lang,
+            target=suggestion.name,
+            key=f"req_intro_{suggestion.type}",
+            partner_type=suggestion.type,
+        )
 
 
 def partners_section(results: CompanyResults, lang: str) -> None:
@@ -357,7 +372,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
     if results.top_partners:
         st.caption(t("results.partners_market_lead", lang))
         for n, suggestion in enumerate(results.top_partners, start=1):
-            _partner_card(n, suggestion, lang)
+            _partner_card(n, suggestion, lang, stored_id(results.company))
     else:
         st.caption(t("results.partners_market_none", lang))
     others = results.other_partners
@@ -368,7 +383,7 @@ def partners_section(results: CompanyResults, lang: str) -> None:
         st.markdown(f"##### :material/construction: {t('results.partners_capability_title', lang)}")
         st.caption(t("results.partners_capability_lead", lang))
         for n, suggestion in enumerate(results.capability_partners, start=1):
-            _partner_card(n, suggestion, lang)
+            _partner_card(n, suggestion, lang, stored_id(results.company))
 
 
 def cluster_section(results: CompanyResults, lang: str) -> None:
@@ -377,18 +392,31 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
         st.caption(t("results.peers_cluster_none", lang))
         return
     st.caption(t("results.peers_cluster_lead", lang))
-    for match in results.members:
+    for n, match in enumerate(results.members):
         with st.container(border=True):
             roles = ", ".join(reference.label("value_chain_roles", r, lang) for r in match.roles)
             st.markdown(f"**{plain(match.display_name)}** · {roles}")
             st.progress(
                 match.score, text=t("results.peers_cluster_fit", lang, pct=round(100 * match.score))
             )
-            for reason in match.reasons:
-                st.markdown(f"- {reason.render(lang)}")
+            if match.reasons:  # one sentence: the role, a shared region, the weak spot covered
+                st.markdown(match.reasons[0].render(lang))
+            if match.introduce_id is not None:
+                introduction_button(
+                    stored_id(results.company),
+                    lang,
+                    target=match.display_name,
+                    key=f"req_intro_member_{n}",  # a widget key reaches the browser: no id
+                    member_id=match.introduce_id,
+                )
 
 
 def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:
+    sentence = not_compared_sentence(results, lang)
+    if sentence is not None:
+        st.subheader(t("results.progress_title", lang))
+        st.info(sentence, icon=":material/compare_arrows:")
+        return
     if results.previous is None:
         return
     st.subheader(t("results.progress_title", lang))
@@ -398,8 +426,8 @@ def progress_section(results: CompanyResults, bank: Bank, lang: str) -> None:
     labels += [(p.id, p.name.get(lang)) for p in bank.pillars]
     for col, (key, label) in zip(cols, labels, strict=True):
         now, before = results.score(key), results.previous_score(key)
-        delta = None if now is None or before is None else round(now - before, 1)
-        col.metric(label, _fmt(now), delta=None if delta is None else f"{delta:+.1f}")
+        delta = score_change(before, now)
+        col.metric(label, _fmt(now), delta=None if delta is None else f"{delta:+d}")
 
 
 def downloads(results: CompanyResults, bank: Bank, lang: str) -> None:
@@ -445,14 +473,11 @@ def history_table(submitted: list[Assessment], bank: Bank, lang: str) -> None:
             {
                 t("results.history_wave", lang): a.wave,
                 t("results.history_mode", lang): t(f"assess.mode_{a.mode}", lang),
-                t("results.history_bank", lang): _version(a, lang),
                 t("results.history_overall", lang): None
                 if a.overall is None
-                else round(a.overall, 1),
+                else shown_score(a.overall),
                 t("results.history_stage", lang): _stage_name(a, lang),
-                t("results.history_submitted", lang): a.submitted_at.date().isoformat()
-                if a.submitted_at
-                else "",
+                t("results.history_submitted", lang): _submitted_on(a),
             }
             for a in submitted
         ],

@@ -50,6 +50,8 @@ def cohort_filters(
     """The filter row of the staff views; returns the cohort it describes."""
     import streamlit as st
 
+    from components.widgets import lingual
+
     cols = st.columns(6 if workshops else 5)
     if single_wave:
         index = waves.index(default_wave) if default_wave in waves else len(waves) - 1
@@ -62,20 +64,20 @@ def cohort_filters(
     sizes = cols[1].multiselect(
         t("filters.size_band", lang),
         **size_band_options(lang),
-        key=f"{key}_size",
+        key=lingual(f"{key}_size"),
         placeholder=t("filters.all", lang),
     )
     regions = cols[2].multiselect(
         t("filters.region", lang),
         **region_options(lang),
-        key=f"{key}_region",
+        key=lingual(f"{key}_region"),
         placeholder=t("filters.all", lang),
     )
     modes = cols[3].multiselect(
         t("filters.mode", lang),
         options=["full", "quick"],
         format_func=lambda m: t(f"assess.mode_{m}", lang),
-        key=f"{key}_mode",
+        key=lingual(f"{key}_mode"),
         placeholder=t("filters.all", lang),
     )
     workshop_ids: list[int] = []

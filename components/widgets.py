@@ -13,11 +13,39 @@ from readiness.scoring import Answers, Result
 _LANG_LABELS = {"ko": "한국어", "en": "English"}
 
 
+_LINGUAL = "_lingual_keys"
+
+
+def lingual(key: str) -> str:
+    """Register `key` as a choice widget whose option labels are in the page's language; returns it.
+
+    The browser sends a radio's or select box's choice back as its displayed label. After a
+    language switch that label is no longer among the options, and Streamlit would drop the choice
+    (or hand back the old label as the value). `_switch_language` re-sets every registered widget's
+    value, read while the old labels still applied, so it is drawn again in the new language.
+    """
+    st.session_state.setdefault(_LINGUAL, set()).add(key)
+    return key
+
+
 def _switch_language() -> None:
     choice = st.session_state.get("lang_switch")
-    if choice:
-        st.session_state["lang"] = choice
-        st.query_params["lang"] = choice
+    if not choice:
+        return
+    for key in st.session_state.get(_LINGUAL, set()):
+        if key in st.session_state:  # a widget still on the page: keep its value, not its label
+            st.session_state[key] = st.session_state[key]
+    st.session_state[_LINGUAL] = set()  # this run registers what its page still draws
+    st.session_state["lang"] = choice
+    st.query_params["lang"] = choice
+
+
+# The page's <html lang> follows the language (screen readers, hyphenation, the browser's own
+# translation offer); static scripts, one per language, whose hashes deploy/csp.txt allows.
+HTML_LANG = {
+    code: f'<script>(window.parent || window).document.documentElement.lang = "{code}";</script>'
+    for code in LANGS
+}
 
 
 def page_header(lang: str, staff: object | None = None) -> None:
@@ -26,6 +54,7 @@ def page_header(lang: str, staff: object | None = None) -> None:
         st.session_state["lang_switch"] = lang  # follow a language that came in by URL
     _, right = st.columns([5, 2.2 if staff else 1.4])
     with right, st.container(horizontal=True, horizontal_alignment="right"):
+        st.html(HTML_LANG[lang], unsafe_allow_javascript=True, width=1)  # beside it: no extra row
         st.segmented_control(
             t("app.language", lang),
             options=list(LANGS),
@@ -89,7 +118,7 @@ def level_picker(
             options=options,
             index=index,
             format_func=label,
-            key=key,
+            key=lingual(key),
             help=help_text,
             on_change=on_change,
             args=(item.id,),
@@ -152,6 +181,9 @@ def invalid_link(lang: str) -> None:
         icon=":material/add_circle:",
         query_params={"lang": lang},
     )
+    from components.requests import link_request_form  # it draws with this module's pieces
+
+    link_request_form(lang, key="req_invalid_link")
 
 
 _SCROLL_TOP = """<script>

@@ -35,6 +35,7 @@ quick_only = draft.mode == "quick"
 steps = [(p, qbank.items_of(p.id, quick_only=quick_only)) for p in qbank.pillars]
 scope = [item.id for _, items in steps for item in items]
 step_key = f"step_{draft.id}"
+carried = store.carried_answers(engine=engine(), draft=draft)  # from a quick scan, once a run
 
 
 def answer_key(item_id: str) -> str:
@@ -71,7 +72,9 @@ def assessment_step() -> None:
             n for n, (_, items) in enumerate(steps) if any(i.id not in answers for i in items)
         ]
         st.session_state[step_key] = unfinished[0] if unfinished else len(steps) - 1
-        if answers:
+        if carried and answers.keys() <= carried.keys():  # a full draft fresh from a quick scan
+            st.toast(t("journey.carried_toast", lang, n=len(carried)), icon=":material/history:")
+        elif answers:
             st.toast(t("assess.resume_note", lang), icon=":material/history:")
 
     def save(item_id: str) -> None:
@@ -119,7 +122,12 @@ def assessment_step() -> None:
     st.caption(pillar.description.get(lang))
     levels_rule_caption(qbank, items, answers, lang)
     save_failed_notice(lang)
+    kept = {i.id for i in items if i.id in carried and answers.get(i.id, -1) == carried[i.id]}
+    if kept:
+        st.caption(f":material/history: {t('journey.carried_step', lang, n=len(kept))}")
     for item in items:
+        if item.id in kept:
+            st.caption(f":material/history: {t('journey.carried_item', lang)}")
         level_picker(
             qbank.item_view(item.id, segment),
             lang,

@@ -12,6 +12,7 @@ from components.session import TOKEN_PARAM, current_lang, require_router
 from components.widgets import (
     level_picker,
     levels_rule_caption,
+    lingual,
     picked_level,
     plain,
     save_failed,
@@ -22,6 +23,7 @@ from components.widgets import (
 from readiness import reference, store, workshops
 from readiness.bank import bank_for_version
 from readiness.i18n import t
+from readiness.results import score_words
 from readiness.scoring import score_assessment
 
 require_router()
@@ -71,17 +73,23 @@ if company is None:
     st.success(t("join.welcome", lang, title=workshop.title), icon=":material/groups:")
 
     # --- step 2: a minimal profile ---------------------------------------------------------------
-    with st.form("join_profile"):
+    # Not an st.form: its values would stay in the browser, and a language switch would lose them.
+    with st.container(border=True):
         ksic = st.selectbox(
             t("start.ksic", lang),
             reference.ksic_codes(),
             index=None,
             format_func=lambda code: ksic_label(code, lang),
-            placeholder="C29 …",
-            key="join_ksic",
+            placeholder=t("start.ksic_placeholder", lang),
+            key=lingual("join_ksic"),
         )
         employees = st.number_input(
-            t("start.employees", lang), min_value=1, value=20, step=1, key="join_employees"
+            t("start.employees", lang),
+            min_value=1,
+            value=None,
+            step=1,
+            placeholder=t("common.enter_number", lang),
+            key="join_employees",
         )
         name = st.text_input(
             f"{t('start.name', lang)} ({t('common.optional', lang)})",
@@ -89,13 +97,16 @@ if company is None:
             help=t("join.name_help", lang),
             key="join_name",
         )
-        go = st.form_submit_button(
+        go = st.button(
             t("join.start", lang), type="primary", icon=":material/play_arrow:", key="join_start"
         )
     if not go:
         st.stop()
     if not ksic:
         st.error(t("err.ksic", lang), icon=":material/error:")
+        st.stop()
+    if employees is None:
+        st.error(t("err.employees", lang), icon=":material/error:")
         st.stop()
     try:
         profile = workshops.participant_profile(
@@ -219,7 +230,7 @@ st.info(
 )
 overall = assessment.overall
 c1, c2 = st.columns(2)
-c1.metric(t("results.overall", lang), "–" if overall is None else f"{overall:.0f}", border=True)
+c1.metric(t("results.overall", lang), score_words(overall), border=True)
 if stage is not None:
     with c2.container(border=True):
         st.markdown(f"**{t('results.stage', lang)}: {stage.name.get(lang)}**")
@@ -261,8 +272,8 @@ else:
             "join.room_sentence",
             lang,
             n=room.submitted,
-            room=f"{room.scores['overall'].median:.0f}",
-            members=f"{members.median['overall']:.0f}" if members.median.get("overall") else "–",
+            room=score_words(room.scores["overall"].median),
+            members=score_words(members.median.get("overall")),
         )
     )
 link_card(

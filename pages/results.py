@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import results_view as view
 from components.cache import bank, complementary_members, engine, norm_frame
+from components.requests import own_requests
 from components.session import company_from_link, current_lang, require_router
 from components.widgets import plain
 from readiness import store
@@ -49,6 +50,7 @@ view.peer_section(results, qbank, lang)
 view.next_steps_section(results, qbank, lang)
 view.partners_section(results, lang)
 view.cluster_section(results, lang)
+own_requests(company.id, lang)
 view.progress_section(results, qbank, lang)
 view.downloads(results, qbank, lang)
 view.history_table(submitted, qbank, lang)

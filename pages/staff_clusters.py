@@ -7,6 +7,7 @@ from components.cache import engine, member_frame, summary
 from components.cluster_charts import cluster_graph_figure
 from components.staff import staff_page
 from components.staff_filters import size_band_options
+from components.widgets import lingual
 from readiness import clusters, exports, reference, store
 from readiness.i18n import t
 
@@ -22,10 +23,16 @@ if not waves:
 choices = dict(clusters.chain_choices(lang))
 c1, c2, c3 = st.columns([3, 2, 1])
 chain_key = c1.selectbox(
-    t("clusters.chain", lang), list(choices), format_func=choices.__getitem__, key="cluster_chain"
+    t("clusters.chain", lang),
+    list(choices),
+    format_func=choices.__getitem__,
+    key=lingual("cluster_chain"),
 )
 sizes = c2.multiselect(
-    t("filters.size_band", lang), **size_band_options(lang), placeholder=t("filters.all", lang)
+    t("filters.size_band", lang),
+    **size_band_options(lang),
+    placeholder=t("filters.all", lang),
+    key=lingual("cluster_sizes"),
 )
 wave = c3.selectbox(t("filters.wave", lang), waves, index=len(waves) - 1)
 
@@ -51,6 +58,7 @@ pick = st.radio(
         covered=len(proposals[n].covered_roles),
     ),
     horizontal=True,
+    key=lingual(f"cluster_pick_{chain_key}"),
 )
 proposal = proposals[pick]
 
@@ -66,6 +74,7 @@ chosen = st.multiselect(
     default=list(proposal.company_ids),
     format_func=names.__getitem__,
     max_selections=6,
+    placeholder=t("common.choose_many", lang),
     key=f"adjust_{chain_key}_{pick}",
 )
 if set(chosen) != set(proposal.company_ids) and chosen:

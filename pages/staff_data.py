@@ -5,6 +5,7 @@ import streamlit as st
 from components.cache import engine
 from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, size_band_options
+from components.widgets import lingual
 from readiness import exports, importer, store
 from readiness.cohorts import Cohort
 from readiness.i18n import t
@@ -105,6 +106,7 @@ with export_tab:
         options=["members", "assessments"],
         format_func=lambda k: t(f"data.kind_{k}", lang),
         horizontal=True,
+        key=lingual("export_kind"),
     )
     c1, c2, c3, c4 = st.columns(4)
     waves = c1.multiselect(

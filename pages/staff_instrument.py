@@ -11,6 +11,7 @@ import streamlit as st
 from components.cache import instrument_report, instrument_scopes
 from components.charts import correlation_heatmap_figure
 from components.staff import staff_page
+from components.widgets import lingual
 from readiness.bank import bank_for_version
 from readiness.i18n import t
 from readiness.instrument import LEVELS
@@ -40,7 +41,7 @@ mode = middle.radio(
     modes,
     format_func=lambda m: t(f"instrument.mode_{m}", lang),
     horizontal=True,
-    key="instrument_mode",
+    key=lingual("instrument_mode"),
 )
 waves = sorted(
     {s.wave for s in scopes if s.bank_version == version and s.mode == mode}, reverse=True

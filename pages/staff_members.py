@@ -6,6 +6,8 @@ import streamlit as st
 from components.cache import engine, forget_data_version
 from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, stage_options
+from components.staff_requests import reissue_panel
+from components.widgets import plain
 from readiness import reference, store
 from readiness.i18n import t
 
@@ -82,7 +84,7 @@ if company is None:
     st.warning(t("members.gone", lang))
     st.stop()
 
-st.subheader(company.name, anchor=False)
+st.subheader(plain(company.name), anchor=False)
 if company.synthetic:
     st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
 facts = {
@@ -126,6 +128,9 @@ if history:
         ),
         hide_index=True,
     )
+
+
+reissue_panel(company, staff, lang, key="member_reissue")
 
 
 @st.dialog(t("members.delete_title", lang))

@@ -6,6 +6,7 @@ from components import staff_charts
 from components.cache import engine, heatmap_data, summary
 from components.staff import staff_page
 from components.staff_filters import cohort_filters, workshop_labels
+from components.widgets import lingual
 from readiness import analytics, exports, reference
 from readiness.i18n import t
 
@@ -25,7 +26,7 @@ stat = c1.segmented_control(
     format_func=lambda s: t(f"filters.{s}", lang),
     default="mean",
     required=True,
-    key="overview_stat",
+    key=lingual("overview_stat"),
 )
 view = c2.segmented_control(
     t("overview.view", lang),
@@ -33,7 +34,7 @@ view = c2.segmented_control(
     format_func=lambda v: t(f"overview.view_{v}", lang),
     default="pillars",
     required=True,
-    key="overview_view",
+    key=lingual("overview_view"),
 )
 
 if view == "dimensions":
@@ -90,7 +91,8 @@ with left:
         options=[r for r in data.rows if r in reference.ksic_codes()],
         format_func=lambda code: f"{code} {reference.label('ksic_divisions', code, lang)}",
         index=None,
-        placeholder="C29 …",
+        placeholder=t("start.ksic_placeholder", lang),
+        key=lingual("overview_sector"),
     )
     if sector:
         wave = cohort.waves[0] if cohort.waves else waves[-1]

@@ -6,6 +6,7 @@ import streamlit as st
 from components import staff_charts
 from components.cache import cohort_frame, item_frame, partner_needs, summary
 from components.staff import staff_page
+from components.widgets import lingual
 from readiness import analytics, reference
 from readiness.cohorts import Cohort
 from readiness.i18n import t
@@ -27,6 +28,7 @@ ksic = c1.selectbox(
     codes,
     index=codes.index(asked_ksic) if asked_ksic in codes else codes.index("C29"),
     format_func=lambda code: f"{code} {reference.label('ksic_divisions', code, lang)}",
+    key=lingual("sector_ksic"),
 )
 wave_index = (
     waves.index(int(asked_wave))

@@ -6,7 +6,9 @@ from pydantic import ValidationError
 from components.cache import bank, engine
 from components.link_card import link_card
 from components.profile_form import profile_form, profile_problems
+from components.requests import registered_before, remember_registration
 from components.session import TOKEN_PARAM, current_lang, require_router
+from components.widgets import lingual
 from readiness import store
 from readiness.i18n import t
 from readiness.profile import CompanyProfile
@@ -29,6 +31,7 @@ if created and company is not None:
     st.success(t("start.link_title", lang), icon=":material/key:")
     st.write(t("start.link_body", lang))
     link_card(company_name=company.name, token=created, lang=lang, key="start")
+    registered_before(lang)
     st.caption(t("link.reload_note", lang))
     saved = st.checkbox(t("link.saved", lang), help=t("link.saved_help", lang), key="start_saved")
     if st.button(
@@ -49,7 +52,7 @@ mode = st.radio(
     options=["quick", "full"],
     format_func=lambda m: t(f"start.mode_{m}", lang, n=n_quick if m == "quick" else n_full),
     help=t("start.mode_help", lang),
-    key="start_mode",
+    key=lingual("start_mode"),
 )
 
 values = profile_form(lang)
@@ -66,10 +69,10 @@ if values is not None:
         )
     else:
         first = store.NewAssessment(wave=current_wave(), mode=mode, bank=qbank, goal=goal)
-        try:
-            _, token = store.create_company(engine=engine(), profile=profile, first=first)
-        except store.StoreError:
-            st.error(t("err.biz_no_taken", lang), icon=":material/error:")
-        else:
-            st.query_params[TOKEN_PARAM] = token
-            st.rerun()
+        # A number that is already a member's is left out, and the page reads the same either way.
+        _, token = store.create_company(
+            engine=engine(), profile=profile, first=first, if_biz_no_taken="leave_out"
+        )
+        remember_registration(profile)
+        st.query_params[TOKEN_PARAM] = token
+        st.rerun()

@@ -185,3 +185,45 @@ class ClusterMember(SQLModel, table=True):
         )
     )
     role: str = Field(max_length=24)
+
+
+class AssociationRequest(SQLModel, table=True):
+    """A CEO's request to the association: "send my link again" or "introduce me to a partner".
+
+    `company_id` is the member the request is about: the one whose private link sent it, or for a
+    link request the member registered under the business number given (never shown to the sender).
+    """
+
+    __tablename__ = "association_request"
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('link', 'introduction')", name="ck_request_kind"),
+        sa.CheckConstraint("status in ('new', 'in_progress', 'done')", name="ck_request_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)
+    status: str = Field(default="new", max_length=12, index=True)
+    company_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    company_name: str = Field(default="", max_length=120)
+    biz_no: str | None = Field(default=None, sa_type=AutoString(length=10))
+    partner_type: str | None = Field(default=None, max_length=40)
+    member_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("company.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    message: str = Field(default="", max_length=1000)
+    contact_name: str = Field(max_length=80)
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
+    consent: bool = False
+    assignee: str = Field(default="", max_length=254)
+    notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -9,6 +9,7 @@ are inputs, so that the page can pass the copies it caches and the CLI freshly l
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from readiness import partners, peers, reference, store
 from readiness.advice import NextStep, next_steps
 from readiness.bank import Bank, Item, bank_for_version
 from readiness.exports import csv_bytes
-from readiness.i18n import t
+from readiness.i18n import mid_sentence, t
 from readiness.models import Assessment, Company, PillarScoreRow
 from readiness.partners import Suggestion
 from readiness.scoring import Answers, Result, score_assessment, weakest_critical
@@ -56,11 +57,22 @@ class CompanyResults:
     scores: Mapping[str, PillarScoreRow]  # by pillar id, in the bank's order
     weakest: Mapping[str, WeakestItem | None]  # by pillar id
     bench: peers.Benchmark
-    previous: Assessment | None  # the latest assessment submitted before this one
+    previous: Assessment | None  # the latest earlier submission with the same questions
     previous_scores: Mapping[str, PillarScoreRow]
     steps: tuple[NextStep, ...]
     partners: tuple[Suggestion, ...]  # market partners, then capability partners (`.group`)
     members: tuple[Match, ...]  # complementary cluster members the company may see
+    earlier: Assessment | None = None  # the latest submission before this one, whatever its mode
+
+    @property
+    def not_compared(self) -> str | None:
+        """Why there is no change to show although the company submitted before ("mode": a quick
+        scan and a full assessment ask different questions; "version": the questions changed);
+        None when a comparable earlier submission exists, or none at all."""
+        e = self.earlier
+        if e is None or self.previous is not None:
+            return None
+        return "mode" if e.mode != self.assessment.mode else "version"
 
     def score(self, key: str) -> float | None:
         """The overall score or a pillar's."""
@@ -133,6 +145,12 @@ def previous_assessment(submitted: Sequence[Assessment], current: Assessment) ->
     return max(older, key=lambda a: (a.submitted_at, a.id), default=None)
 
 
+def earlier_submission(submitted: Sequence[Assessment], current: Assessment) -> Assessment | None:
+    """The latest of `submitted` handed in before `current`, whatever its mode and bank version."""
+    older = [a for a in submitted if (a.submitted_at, a.id) < (current.submitted_at, current.id)]
+    return max(older, key=lambda a: (a.submitted_at, a.id), default=None)
+
+
 def weakest_items(bank: Bank, answers: Answers) -> dict[str, WeakestItem | None]:
     """Each pillar's answered critical item with the lowest level, by pillar id."""
     found = {pid: weakest_critical(bank.items_of(pid), answers) for pid in bank.pillar_ids}
@@ -202,6 +220,7 @@ def company_results(
         steps=tuple(next_steps(bank, answers, peer_p75=targets, goal=assessment.goal)),
         partners=tuple(suggestions),
         members=tuple(members[:TOP_MEMBERS]),
+        earlier=earlier_submission(submitted, assessment),
     )
 
 
@@ -221,7 +240,48 @@ def _dimension_targets(
 
 def top_share(percentile: float) -> int:
     """'Top x %' from a mid-rank percentile, never 0."""
-    return max(1, round(100 - percentile))
+    return max(1, shown_score(100 - percentile))
+
+
+def peer_position(percentile: float, lang: str) -> str:
+    """A mid-rank percentile in words a CEO reads at once: "top x %" at or above the peer median,
+    "bottom x %" below it (never "top 90 %" for a weak score); x is never 0 (docs/method.md)."""
+    if percentile >= 50:
+        return t("journey.position_top", lang, pct=top_share(percentile))
+    return t("journey.position_bottom", lang, pct=max(1, shown_score(percentile)))
+
+
+def shown_score(value: float) -> int:
+    """A score as every CEO-facing view shows it: the nearest whole number, halves up
+    (33.5 -> 34, 32.5 -> 33), the same on the page, in the history, the PDF and the CSV."""
+    return math.floor(value + 0.5)
+
+
+def score_words(value: float | None) -> str:
+    """`shown_score` as text, "–" without a score."""
+    return "–" if value is None else str(shown_score(value))
+
+
+def score_change(previous: float | None, current: float | None) -> int | None:
+    """The change between two scores as shown: the difference of the shown whole numbers."""
+    if previous is None or current is None:
+        return None
+    return shown_score(current) - shown_score(previous)
+
+
+def not_compared_sentence(results: CompanyResults, lang: str) -> str | None:
+    """Why the company's earlier submission is not compared with this one, in words (page and
+    PDF); None when there is nothing to explain."""
+    earlier, reason = results.earlier, results.not_compared
+    if earlier is None or reason is None:
+        return None
+    return t(
+        f"journey.not_compared_{reason}",
+        lang,
+        wave=earlier.wave,
+        before=mid_sentence(t(f"assess.mode_{earlier.mode}", lang), lang),
+        now=mid_sentence(t(f"assess.mode_{results.assessment.mode}", lang), lang),
+    )
 
 
 def peer_group_label(group: peers.PeerGroup, lang: str) -> str:
@@ -254,9 +314,13 @@ def result_rows(results: CompanyResults, bank: Bank, lang: str) -> list[list[Any
         text = results.item(item.id).text.get(lang)
         rows.append([*lead, item.id, item.pillar, dimension, text, answer])
     for pid, row in results.scores.items():
-        rows.append([*lead, f"score:{pid}", pid, "", "", row.score])
-    rows.append([*lead, f"score:{OVERALL}", "", "", "", a.overall])
+        rows.append([*lead, f"score:{pid}", pid, "", "", _csv_score(row.score)])
+    rows.append([*lead, f"score:{OVERALL}", "", "", "", _csv_score(a.overall)])
     return rows
+
+
+def _csv_score(value: float | None) -> int | None:
+    return None if value is None else shown_score(value)
 
 
 def result_csv(results: CompanyResults, bank: Bank, lang: str) -> bytes:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -286,13 +286,19 @@ def _cover_params(cover: Cover, bank: Bank) -> dict[str, Any]:
     return {"pillar": pillar_name(bank, cover.pillar), "theirs": cover.theirs, "ours": cover.ours}
 
 
-def match_reasons(fit: Fit, *, bank: Bank) -> tuple[Message, ...]:
-    """Why a candidate fits, naming roles and pillar scores: the headline sentence first."""
+def match_reasons(fit: Fit, *, bank: Bank, near: str | None = None) -> tuple[Message, ...]:
+    """Why a candidate fits, naming roles and pillar scores: the headline sentence first (one
+    sentence that says it all: the role, the region when `near` is the region both are in, and
+    the weak spot covered); then the other pillars and the shared markets."""
     new = role_words(fit.new_roles)
+    params: dict[str, Any] = {"new": new}
     if fit.next_to:
-        role = Message("match_reason.role_next_to", {"new": new, "mine": role_words(fit.next_to)})
-    else:
-        role = Message("match_reason.role_new", {"new": new})
+        params["mine"] = role_words(fit.next_to)
+    key = "match_reason.role_next_to" if fit.next_to else "match_reason.role_new"
+    if near:
+        params["region"] = Localized.of(lambda lang: reference.label("regions", near, lang))
+        key += "_near"
+    role = Message(key, params)
     covers = list(fit.covers)
     if covers:
         headline = Message(
@@ -356,9 +362,13 @@ class Match:
     company_id: int | None = None
     consented: bool | None = None
     scores: dict[str, float] | None = None
+    # The member's id for an introduction request the association handles: kept on the server,
+    # never rendered nor exported (to_dict leaves it out).
+    introduce_id: int | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.__dict__.copy()
+        out.pop("introduce_id")
         out["roles"] = list(self.roles)
         out["shared_markets"] = list(self.shared_markets)
         out["reasons"] = [reason.to_dict() for reason in self.reasons]
@@ -366,7 +376,9 @@ class Match:
         return out
 
 
-def _match(member: Member, fit: Fit, *, viewer: Viewer, bank: Bank, lang: str) -> Match:
+def _match(
+    member: Member, fit: Fit, *, viewer: Viewer, bank: Bank, lang: str, near: str | None = None
+) -> Match:
     staff = viewer == "staff"
     named = staff or member.consent_named
     return Match(
@@ -382,11 +394,12 @@ def _match(member: Member, fit: Fit, *, viewer: Viewer, bank: Bank, lang: str) -
         strength=fit.strength,
         shared_markets=fit.markets,
         covers=fit.covers,
-        reasons=match_reasons(fit, bank=bank),
+        reasons=match_reasons(fit, bank=bank, near=near),
         synthetic=member.synthetic,
         company_id=member.company_id if staff else None,
         consented=member.consent_suggest if staff else None,
         scores=dict(member.scores) if staff else None,
+        introduce_id=member.company_id,
     )
 
 
@@ -417,18 +430,37 @@ def rank_members(
         keep = keep & frame["consent_suggest"].astype(bool).to_numpy()
     members = members_of(frame, bank=bank, keep=keep | is_own)
     own = next(m for m in members if m.company_id == company_id)
-    ranked: list[tuple[float, float, int, Member, Fit]] = []
+    company_view = viewer == "company"
+    ranked: list[tuple[tuple[float, ...], Member, Fit]] = []
     for member in members:
         if member.company_id == company_id:
             continue
-        if viewer == "company" and not member.consent_suggest:  # filtered above; kept explicit
+        if company_view and not member.consent_suggest:  # filtered above; kept explicit
             continue
         fit = complementarity(own, member)
         if fit.score > 0 and fit.strength > 0:
-            ranked.append((-fit.score, -fit.strength, member.company_id, member, fit))
-    ranked.sort(key=lambda row: row[:3])
+            order: tuple[float, ...] = (-fit.score, -fit.strength, member.company_id)
+            if company_view:  # the chain first, then a neighbour, then complementarity
+                order = (-round(fit.role_fit, 2), 0 if _near(own, member) else 1, *order)
+            ranked.append((order, member, fit))
+    ranked.sort(key=lambda row: row[0])
     chosen = ranked if limit is None else ranked[:limit]
-    return [_match(m, fit, viewer=viewer, bank=bank, lang=lang) for *_, m, fit in chosen]
+    return [
+        _match(
+            m,
+            fit,
+            viewer=viewer,
+            bank=bank,
+            lang=lang,
+            near=own.region if company_view and _near(own, m) else None,
+        )
+        for _, m, fit in chosen
+    ]
+
+
+def _near(own: Member, member: Member) -> bool:
+    """Whether two members are in the same region (a neighbour is easier to go abroad with)."""
+    return own.region is not None and own.region == member.region
 
 
 def complementary_members(

@@ -19,6 +19,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from readiness.i18n import t
 from readiness.paths import DATA_DIR
+from readiness.results import score_words
 
 FONT_DIR = DATA_DIR / "fonts"
 FONT = "NanumGothic"
@@ -63,7 +64,7 @@ logging.getLogger("fontTools.subset").addFilter(_DropUnsubsettableTables())
 
 
 def score_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+    return score_words(value)
 
 
 def fit_text(fit: float) -> str:

@@ -25,7 +25,7 @@ from readiness.report.canvas import (
     score_text,
 )
 from readiness.report.data import PeerBlock, PeerFigures, PillarResult, StageBand
-from readiness.results import top_share
+from readiness.results import peer_position
 
 # Okabe-Ito colours (as in components/charts.py); every series also has its own dash and marker.
 _SERIES = {
@@ -288,11 +288,7 @@ def pillar_bars(pdf: Canvas, pillars: Sequence[PillarResult], peers: PeerBlock |
         pdf.font(7, colour=GREY)
         pdf.set_xy(value_x, mid + 0.8)
         pct = figures.percentile
-        note = (
-            pdf.w_("percentile_short", top=top_share(pct))
-            if pct is not None
-            else pdf.w_("not_shown")
-        )
+        note = peer_position(pct, pdf.lang) if pct is not None else pdf.w_("not_shown")
         pdf.cell(CONTENT_W - (value_x - MARGIN), 3.6, note)
     series = peer_series(pillars, peers)
     has = {kind: any(v is not None for v in values) for kind, values in series.items()}

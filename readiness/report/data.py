@@ -12,7 +12,12 @@ from readiness import reference
 from readiness.bank import Bank, Item
 from readiness.i18n import t
 from readiness.peers import FALLBACKS, Fallback
-from readiness.results import CompanyResults, WeakestItem, peer_group_label
+from readiness.results import (
+    CompanyResults,
+    WeakestItem,
+    not_compared_sentence,
+    peer_group_label,
+)
 
 if TYPE_CHECKING:
     from readiness.advice import NextStep
@@ -127,10 +132,12 @@ class ReportData:
     stage_description: str
     pillars: tuple[PillarResult, ...]
     region: str | None = None
-    synthetic: bool = False
+    synthetic: bool = False  # the company itself is synthetic demo data
+    peer_synthetic: bool = False  # synthetic demo members are among the peers
     peers: PeerBlock | None = None  # None: the group is too small to show (n < 5)
     next_steps: tuple[NextStepRow, ...] = ()
     progress: tuple[ProgressRow, ...] = ()
+    progress_note: str = ""  # why an earlier submission is not compared, when it is not
     partners: tuple[PartnerRow, ...] = ()
     members: tuple[MemberRow, ...] = ()  # complementary members, only those who agreed
     stages: tuple[StageBand, ...] = ()
@@ -268,11 +275,13 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
             for p in bank.pillars
         ),
         synthetic=company.synthetic,
+        peer_synthetic=results.peer_synthetic,
         peers=_peer_block(results, bank, lang),
         next_steps=tuple(
             next_step_row(bank, step, lang, results.segment) for step in results.steps
         ),
         progress=progress,
+        progress_note=not_compared_sentence(results, lang) or "",
         partners=tuple(partner_row(s, lang) for s in results.top_partners),
         capability_partners=tuple(partner_row(s, lang) for s in results.capability_partners),
         members=tuple(member_row(m, lang) for m in results.members),

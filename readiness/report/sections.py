@@ -29,7 +29,7 @@ from readiness.report.canvas import (
     score_text,
 )
 from readiness.report.data import PartnerRow, ReportData, report_data
-from readiness.results import CompanyResults, top_share
+from readiness.results import CompanyResults, peer_position, score_change
 
 MAX_REASONS = 3  # reasons printed per complementary member
 
@@ -90,7 +90,7 @@ class ReportPDF(Canvas):
         self.font(8.5, colour=(176, 200, 224))
         self.set_xy(MARGIN, 7)
         self.cell(0, 5, self.w_("product"))
-        if d.synthetic:
+        if d.synthetic or d.peer_synthetic:
             self.synthetic_pill(PAGE_W - MARGIN, 7)
         self.font(size, bold=True, colour=WHITE)
         self.set_xy(MARGIN, 14.5)
@@ -113,7 +113,7 @@ class ReportPDF(Canvas):
         left = MARGIN + self.get_string_width(product) + 8
         self.cell(left - MARGIN, 5, product)
         right = PAGE_W - MARGIN
-        if self.data.synthetic:
+        if self.data.synthetic or self.data.peer_synthetic:
             self.synthetic_pill(right, 3)
             right -= self.get_string_width(self.w_("synthetic")) + 9
         self.font(8.5, bold=True, colour=WHITE)
@@ -205,6 +205,12 @@ class ReportPDF(Canvas):
             self.font(8, bold=True, colour=VERMILLION)
             self.multi_cell(left_w, 4, self.w_("synthetic_note"), align="L", new_x=XPos.LMARGIN)
             y = self.get_y() + 2
+        elif d.peer_synthetic:
+            self.set_xy(MARGIN, y)
+            self.font(8, bold=True, colour=VERMILLION)
+            note = t("results.peer_synthetic", self.lang)
+            self.multi_cell(left_w, 4, note, align="L", new_x=XPos.LMARGIN)
+            y = self.get_y() + 2
         radar_bottom = charts.radar(
             self,
             MARGIN + left_w + 6,
@@ -232,7 +238,8 @@ class ReportPDF(Canvas):
         peers = self.data.peers
         if peers is None or peers.overall_percentile is None:
             return self.w_("overall_percentile_hidden", note=self.w_("not_shown"))
-        return self.w_("overall_percentile", top=top_share(peers.overall_percentile))
+        position = peer_position(peers.overall_percentile, self.lang)
+        return self.w_("overall_percentile", position=position)
 
     def pillars_section(self) -> None:
         pillars = self.data.pillars
@@ -329,7 +336,7 @@ class ReportPDF(Canvas):
         def pct(value: float | None) -> str:
             if d.overall is None:  # no percentile without an overall score: not a privacy matter
                 return "–"
-            return shown if value is None else self.w_("percentile_short", top=top_share(value))
+            return shown if value is None else peer_position(value, self.lang)
 
         widths = (56, 28, 32, 32, 32)
         rows: list[list[Cell]] = [
@@ -362,6 +369,10 @@ class ReportPDF(Canvas):
         self.font(8.5, colour=GREY)
         fallback = self.w_(f"fallback_{peers.fallback}")
         self.multi_cell(CONTENT_W, 4.4, fallback, align="L", new_x=XPos.LMARGIN)
+        if d.peer_synthetic:
+            self.font(8.5, bold=True, colour=VERMILLION)
+            note = t("results.peer_synthetic", self.lang)
+            self.multi_cell(CONTENT_W, 4.4, note, align="L", new_x=XPos.LMARGIN)
         self.ln(2)
         self.grid(widths, ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), rows)
 
@@ -491,6 +502,8 @@ class ReportPDF(Canvas):
         self.details_table()
         if self.data.progress:
             self.progress_table()
+        elif self.data.progress_note:
+            self.section(self.w_("progress_title"), self.data.progress_note)
         if self.data.partners:
             self.partners_table(self.data.partners, "partners_market_title")
         if self.data.capability_partners:
@@ -508,9 +521,9 @@ class ReportPDF(Canvas):
 
 def _change(previous: float | None, current: float | None) -> str:
     """A signed difference with an arrow, so the direction never rests on colour."""
-    if previous is None or current is None:
+    delta = score_change(previous, current)
+    if delta is None:
         return "–"
-    delta = round(current) - round(previous)
     if delta > 0:
         return f"+{delta} ▲"
     if delta < 0:

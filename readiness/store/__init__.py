@@ -12,6 +12,7 @@ from readiness.store.assessments import (
     answers_of,
     answers_of_many,
     assessments_of,
+    carried_answers,
     get_assessment,
     open_draft,
     pillar_score_rows,
@@ -66,6 +67,7 @@ from readiness.store.companies import (
     member_export_rows,
     new_token,
     partner_profiles,
+    reissue_link,
     summary,
     update_company,
 )
@@ -77,6 +79,13 @@ from readiness.store.instrument import (
     instrument_scopes,
 )
 from readiness.store.norms import latest_wave, norm_frame, norm_rows
+from readiness.store.requests import (
+    create_request,
+    get_request,
+    list_requests,
+    requests_of,
+    update_request,
+)
 from readiness.store.rows import stored_id
 from readiness.store.staff import (
     StaffEvent,
@@ -123,6 +132,7 @@ __all__ = [
     "answers_of_many",
     "append_event",
     "assessments_of",
+    "carried_answers",
     "bulk_insert",
     "bulk_load",
     "change_staff_user",
@@ -135,6 +145,7 @@ __all__ = [
     "company_by_token",
     "create_cluster",
     "create_company",
+    "create_request",
     "data_version",
     "delete_cluster",
     "delete_company",
@@ -142,6 +153,7 @@ __all__ = [
     "get_assessment",
     "get_cluster",
     "get_company",
+    "get_request",
     "get_workshop",
     "hash_token",
     "instrument_rows",
@@ -150,6 +162,7 @@ __all__ = [
     "latest_submissions",
     "latest_wave",
     "list_clusters",
+    "list_requests",
     "load_reads",
     "member_directory",
     "member_export_rows",
@@ -163,6 +176,8 @@ __all__ = [
     "pillar_scores_of",
     "record_cluster_export",
     "record_event",
+    "reissue_link",
+    "requests_of",
     "result_rows",
     "room_rows",
     "save_answer",
@@ -174,6 +189,7 @@ __all__ = [
     "submit_assessment",
     "summary",
     "update_company",
+    "update_request",
     "verify_audit",
     "workshop_head_counts",
     "workshop_with_code",

@@ -55,14 +55,73 @@ def start_assessment(
     workshop_id: int | None = None,
     goal: float | None = None,
 ) -> Assessment:
+    """A new draft for the company. It carries over what the company already said: its latest
+    goal (unless `goal` is given) and, for a full assessment, the answers of a quick scan that is
+    its latest submission of the same wave and bank version (shown as carried over, editable)."""
     assessment = NewAssessment(wave, mode, bank, workshop_id, goal).row(company_id)
     with write_session(engine) as session:
         if session.get(Company, company_id) is None:
             raise StoreError("no such company")
         if workshop_id is not None:
             check_workshop(session, workshop_id, allowed=("open",))
+        if assessment.goal is None:
+            assessment.goal = _latest_goal(session, company_id)
         session.add(assessment)
+        session.flush()
+        source = _quick_scan_to_carry(session, assessment)
+        if source is not None:
+            carried = _answers_in(session, stored_id(source))
+            _put_answers(
+                session, assessment, {i: carried[i] for i in bank.item_ids() if i in carried}
+            )
     return assessment
+
+
+def _latest_goal(session: Session, company_id: int) -> float | None:
+    """The goal of the company's newest assessment that has one."""
+    return session.exec(
+        select(Assessment.goal)
+        .where(Assessment.company_id == company_id, col(Assessment.goal).is_not(None))
+        .order_by(col(Assessment.id).desc())
+        .limit(1)
+    ).first()
+
+
+def _answers_in(session: Session, assessment_id: int) -> dict[str, int | None]:
+    rows = session.exec(select(Answer).where(Answer.assessment_id == assessment_id)).all()
+    return {row.item_id: row.level for row in rows}
+
+
+def _quick_scan_to_carry(session: Session, draft: Assessment) -> Assessment | None:
+    """The quick scan whose answers a full draft starts from: the company's latest submission of
+    the draft's wave, if it is a quick scan of the draft's bank version."""
+    if draft.mode != "full":
+        return None
+    latest = session.exec(
+        select(Assessment)
+        .where(
+            Assessment.company_id == draft.company_id,
+            Assessment.wave == draft.wave,
+            Assessment.status == "submitted",
+            col(Assessment.submitted_at) <= draft.created_at,
+        )
+        .order_by(col(Assessment.submitted_at).desc(), col(Assessment.id).desc())
+        .limit(1)
+    ).first()
+    if latest is None or latest.mode != "quick" or latest.bank_version != draft.bank_version:
+        return None
+    return latest
+
+
+def carried_answers(*, engine: sa.Engine, draft: Assessment) -> dict[str, int | None]:
+    """The answers a full draft took from a quick scan and still holds unchanged, by item id."""
+    with read_session(engine) as session:
+        source = _quick_scan_to_carry(session, draft)
+        if source is None:
+            return {}
+        carried = _answers_in(session, stored_id(source))
+        now = _answers_in(session, stored_id(draft))
+    return {i: level for i, level in carried.items() if i in now and now[i] == level}
 
 
 def open_draft(*, engine: sa.Engine, company_id: int) -> Assessment | None:
@@ -133,8 +192,7 @@ def _put_answers(session: Session, assessment: Assessment, answers: Answers) -> 
 
 def answers_of(*, engine: sa.Engine, assessment_id: int) -> dict[str, int | None]:
     with read_session(engine) as session:
-        rows = session.exec(select(Answer).where(Answer.assessment_id == assessment_id)).all()
-        return {row.item_id: row.level for row in rows}
+        return _answers_in(session, assessment_id)
 
 
 def answers_of_many(

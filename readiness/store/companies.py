@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import col, delete, func, select
@@ -46,9 +46,13 @@ def create_company(
     actor: str = "self",
     synthetic: bool = False,
     first: NewAssessment | None = None,
+    if_biz_no_taken: Literal["refuse", "leave_out"] = "refuse",
 ) -> tuple[Company, str]:
     """Create a member, and its first draft when `first` is given, in one transaction.
 
+    A business number another member has is refused (StoreError), or with "leave_out" left out of
+    the new member's profile (self-registration: the page must not tell whether a number is a
+    member's; the audit event says the number was left out, for staff to reconcile).
     Returns the company with its private-link token (shown once, stored hashed).
     """
     token = new_token()
@@ -58,20 +62,29 @@ def create_company(
         synthetic=synthetic,
         token_hash=hash_token(token),
     )
+    detail: dict[str, Any] = {}
     with write_session(engine) as session:
         if first is not None and first.workshop_id is not None:
             check_workshop(session, first.workshop_id, allowed=("open",))
         if profile.biz_no:
             clash = session.exec(select(Company.id).where(Company.biz_no == profile.biz_no)).first()
-            if clash is not None:
+            if clash is not None and if_biz_no_taken == "refuse":
                 raise StoreError("a member with this business registration number already exists")
+            if clash is not None:
+                company.biz_no = None
+                detail = {"biz_no_left_out": True}
         session.add(company)
         session.flush()
         company_id = stored_id(company)
         if first is not None:
             session.add(first.row(company_id))
         append_event(
-            session, actor=actor, action="company.create", entity="company", entity_id=company_id
+            session,
+            actor=actor,
+            action="company.create",
+            entity="company",
+            entity_id=company_id,
+            detail=detail or None,
         )
     return company, token
 
@@ -99,6 +112,28 @@ def company_by_token(*, engine: sa.Engine, token: str) -> Company | None:
         return None
     with read_session(engine) as session:
         return session.exec(select(Company).where(Company.token_hash == hash_token(token))).first()
+
+
+def reissue_link(*, engine: sa.Engine, company_id: int, actor: str) -> str:
+    """A new private link for a member: the old token stops working at once; audited.
+
+    Returns the new token (shown once to staff to pass on; stored hashed).
+    """
+    token = new_token()
+    with write_session(engine) as session:
+        company = session.get(Company, company_id)
+        if company is None:
+            raise StoreError("no such company")
+        company.token_hash = hash_token(token)
+        session.add(company)
+        append_event(
+            session,
+            actor=actor,
+            action="company.reissue_link",
+            entity="company",
+            entity_id=company_id,
+        )
+    return token
 
 
 def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:

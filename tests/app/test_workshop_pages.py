@@ -111,6 +111,7 @@ def test_a_failed_write_says_so_in_both_languages_and_shows_no_unsaved_answer(
 ) -> None:
     at = _join(make_app, workshop.code)
     at.selectbox(key="join_ksic").set_value("C29")
+    at.number_input(key="join_employees").set_value(20)
     at.button(key="join_start").click().run()
     first, second = [r.key for r in at.radio if r.key and r.key.startswith("j_")][:2]
     at.radio(key=first).set_value(2).run()
@@ -145,6 +146,7 @@ def test_a_tap_after_the_workshop_closed_says_it_has_ended(
 ) -> None:
     at = _join(make_app, workshop.code, "en")
     at.selectbox(key="join_ksic").set_value("C29")
+    at.number_input(key="join_employees").set_value(20)
     at.button(key="join_start").click().run()
     first, second = [r.key for r in at.radio if r.key and r.key.startswith("j_")][:2]
     at.radio(key=first).set_value(2).run()
@@ -169,6 +171,7 @@ def test_a_tap_reruns_the_quick_scan_alone(
 
     at = _join(make_app, workshop.code)
     at.selectbox(key="join_ksic").set_value("C29")
+    at.number_input(key="join_employees").set_value(20)
     at.button(key="join_start").click().run()
     keys = [r.key for r in at.radio if r.key and r.key.startswith("j_")]
     calls = count_calls(

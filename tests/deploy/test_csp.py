@@ -35,6 +35,9 @@ def test_script_src_hashes_are_the_inline_scripts_the_app_runs() -> None:
     scripts = {
         "Streamlit's index.html": _SCRIPT.findall(index_html.read_text()),
         "components/widgets.py scroll_to_top": _SCRIPT.findall(widgets._SCROLL_TOP),
+        "components/widgets.py HTML_LANG": [
+            body for html in widgets.HTML_LANG.values() for body in _SCRIPT.findall(html)
+        ],
     }
     needed = {_sha256(body): where for where, bodies in scripts.items() for body in bodies}
     allowed = {s for s in _directives()["script-src"] if s.startswith("'sha256-")}

@@ -218,6 +218,7 @@ def _new_company(page: Page, base: str, name: str, wait_idle) -> str:
     page.get_by_role("combobox", name=re.compile(WORDS[lang]["ksic"])).click()
     page.keyboard.type("C29")
     page.keyboard.press("Enter")
+    page.get_by_role("spinbutton", name=re.compile("^종업원 수")).fill("12")
     page.get_by_role("button", name=WORDS[lang]["save"]).click()
     link = page.get_by_test_id("stCode")
     expect(link).to_contain_text("/assess?c=")
@@ -495,6 +496,10 @@ def test_quick_scan_by_keyboard_alone(
     page.keyboard.type("C29")
     page.keyboard.press("Enter")
     expect(ksic).to_have_value(re.compile(r"^C29 · "))
+    employees = page.get_by_role("spinbutton", name=re.compile("^(종업원 수|Employees)"))
+    tab_to(page, employees)
+    page.keyboard.type("27")
+    expect(employees).to_have_value("27")
     shot(page, f"keyboard-profile-{lang}-{size}")
 
     tab_to(page, page.get_by_role("button", name=w["save"]))

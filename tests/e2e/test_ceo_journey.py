@@ -19,6 +19,7 @@ FULL = len(BANK.item_ids())  # questions in the full assessment
 FIRST_STEP = len(BANK.items_of(BANK.pillar_ids[0]))  # questions on its first step
 
 PHONE = {"width": 390, "height": 844}
+EMPLOYEES = re.compile("^(종업원 수|Employees)")
 DESKTOP = {"width": 1440, "height": 1000}
 
 
@@ -28,6 +29,7 @@ def _fill_profile(page: Page, *, name: str, mode_label: str, ksic_search: str) -
     page.get_by_role("combobox", name=re.compile("업종|Sector")).click()
     page.keyboard.type(ksic_search)
     page.keyboard.press("Enter")
+    page.get_by_role("spinbutton", name=EMPLOYEES).fill("45")  # required: no default head count
 
 
 def _start(page: Page, base: str, lang: str, *, name: str, quick: bool, shots, tag: str) -> str:

@@ -93,7 +93,9 @@ async def _joined_phone(base: str, code: str, name: str):
     tab = _ws.Tab(base, timeout=60, keep_messages=True)
     await tab.open("join", f"code={code}&lang=ko")
     ksic = next(o for o in tab.widget("join_ksic").options if o.startswith("C29"))
-    await tab.submit_form(tab.widget("join_start"), {"join_ksic": ksic, "join_name": name})
+    await tab.submit_form(
+        tab.widget("join_start"), {"join_ksic": ksic, "join_employees": 12, "join_name": name}
+    )
     return tab
 
 

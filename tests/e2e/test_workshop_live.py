@@ -54,6 +54,7 @@ def _participate(browser: Browser, base: str, code: str, n: int, lang: str, wait
     phone.get_by_role("combobox", name=re.compile("업종|Sector")).click()
     phone.keyboard.type(["C29", "C25", "C29", "C26", "C29"][n % 5])
     phone.keyboard.press("Enter")
+    phone.get_by_role("spinbutton", name=re.compile("^(종업원 수|Employees)")).fill(str(5 + 7 * n))
     phone.get_by_role("button", name=re.compile("간편 진단 시작|Start the quick scan")).click()
     first_level = "Level 1" if lang == "en" else "수준 1"
     groups = phone.get_by_role("radiogroup").filter(has_text=first_level)

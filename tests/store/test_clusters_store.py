@@ -289,7 +289,12 @@ def test_synthetic_members_give_proposals_for_a_common_chain(engine: sa.Engine, 
         engine=engine, company_id=some, viewer="staff", limit=10_000
     )
     assert shown and len(staff) > len(shown)
-    consenting = [m for m in staff if m.consented][: len(shown)]
+    # The company sees the consenting members, the value chain first, then its own region.
+    own_region = frame.loc[frame["company_id"] == some, "region"].iloc[0]
+    consenting = sorted(
+        (m for m in staff if m.consented),
+        key=lambda m: (-round(m.role_fit, 2), m.region != own_region, -m.score, -m.strength),
+    )[: len(shown)]
     assert [m.score for m in shown] == [m.score for m in consenting]
     named = dict(zip(frame["company_id"], frame["consent_named"].astype(bool), strict=True))
     for seen, full in zip(shown, consenting, strict=True):

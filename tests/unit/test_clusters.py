@@ -253,7 +253,7 @@ def said(reasons: tuple[Message, ...], lang: str) -> list[str]:
 
 
 def test_reasons_name_roles_and_scores_in_both_languages() -> None:
-    straw = next(m for m in company_matches(cafe_frame(), lang="ko"))
+    straw = next(m for m in company_matches(cafe_frame(), lang="ko") if not m.named)
     ko, en = said(straw.reasons, "ko"), said(straw.reasons, "en")
     assert ko[0] == (
         "부품·모듈 역할로 우리 회사의 완제품 역할을 보완하고, "
@@ -265,7 +265,7 @@ def test_reasons_name_roles_and_scores_in_both_languages() -> None:
         "readiness score of 72 covers your weak spot (38)."
     )
     assert "AI and smart factory score of 65" in en[1]
-    straw_en = next(m for m in company_matches(cafe_frame(), lang="en"))
+    straw_en = next(m for m in company_matches(cafe_frame(), lang="en") if not m.named)
     assert straw_en.reasons == straw.reasons  # the viewer's language does not change the message
     cup = next(m for m in company_matches(cafe_frame(), lang="ko") if m.display_name == "컵앤컵")
     cup_ko = said(cup.reasons, "ko")
@@ -274,6 +274,31 @@ def test_reasons_name_roles_and_scores_in_both_languages() -> None:
     assert said(cup.reasons, "en")[-1] == "Shares your target markets: United States."
     with pytest.raises(ValueError, match="lang"):
         company_matches(cafe_frame(), lang="fr")
+
+
+def test_a_company_sees_the_chain_and_its_region_first_each_in_one_sentence() -> None:
+    """Two members equally placed in the chain: the one in the company's own region comes first,
+    ahead of a stronger one elsewhere, and its first sentence says so; staff rank by fit alone."""
+    frame = cafe_frame()
+    frame.loc[frame["company_id"] == STRAW, ["EXP", "AI"]] = [95.0, 95.0]  # stronger, region 48
+    frame.loc[frame["company_id"] == STRAW, "consent_named"] = True
+    shown = company_matches(frame)
+    fits = [m.role_fit for m in shown]
+    assert fits == sorted(fits, reverse=True), "value-chain relevance first"
+    top_fit = [m for m in shown if m.role_fit == shown[0].role_fit]
+    regions = [m.region for m in top_fit]
+    assert regions == sorted(regions, key=lambda r: r != "41"), "the same region (41) next"
+    cup = next(m for m in shown if m.display_name == "컵앤컵")
+    straw = next(m for m in shown if m.display_name == UNNAMED_NAME)
+    assert shown.index(cup) < shown.index(straw) and straw.score > cup.score
+    assert said(cup.reasons, "ko")[0].startswith("같은 경기도에서 포장·디자인 역할로")
+    assert said(cup.reasons, "en")[0].startswith("From your own region, Gyeonggi, brings")
+    assert "경상남도" not in said(straw.reasons, "ko")[0]
+    staff = staff_matches(frame)
+    assert [m.score for m in staff] == sorted((m.score for m in staff), reverse=True)
+    assert not said(next(m for m in staff if m.display_name == "컵앤컵").reasons, "ko")[
+        0
+    ].startswith("같은")
 
 
 def test_a_company_without_weak_pillars_is_offered_strengths() -> None:
@@ -318,12 +343,12 @@ def test_consent_a_company_never_sees_a_member_that_did_not_consent(lang: str) -
 
 def test_consent_an_unnamed_member_is_shown_by_a_neutral_label_only() -> None:
     shown = company_matches(cafe_frame())
-    straw = shown[0]
+    straw = next(m for m in shown if m.roles == ("components",) and m.ksic == "C22")
     assert straw.named is False
     assert straw.display_name == "C22 고무 및 플라스틱제품 · 10-49명 · 경상남도"
     assert straw.products == ""  # free text may name the member
     assert straw.ksic == "C22" and straw.roles == ("components",)
-    english = company_matches(cafe_frame(), lang="en")[0]
+    english = next(m for m in company_matches(cafe_frame(), lang="en") if not m.named)
     assert (
         english.display_name
         == "C22 Rubber and plastic products · 10-49 employees · South Gyeongsang"

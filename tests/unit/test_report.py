@@ -206,7 +206,7 @@ def test_english_report_uses_english_labels(en_pdf: bytes) -> None:
     text = "\n".join(pages)
     assert 1 <= len(pages) <= 4
     assert COMPANY in pages[0]
-    for label in ("Overall score", "Scores by pillar", "Peer comparison", "Next steps", "Top 29%"):
+    for label in ("Overall score", "Scores by pillar", "Peer comparison", "Next steps", "top 29%"):
         assert label in text
     assert "종합 점수" not in text and "다음에 할 일" not in text
 

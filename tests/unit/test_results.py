@@ -281,7 +281,7 @@ def test_result_csv_neutralises_a_formula_in_the_company_name(
     assert table[0] == list(RESULT_COLUMNS)
     assert len(table) == 1 + 6
     assert {row[0] for row in table[1:]} == {"'" + FORMULA_NAME}
-    assert table[2][7] == "N/A" and table[-1][3:] == ["score:overall", "", "", "", "70.0"]
+    assert table[2][7] == "N/A" and table[-1][3:] == ["score:overall", "", "", "", "70"]
 
 
 def test_result_json_holds_scores_and_answers_and_no_individual_peer_value(
