@@ -6,8 +6,9 @@ from sqlalchemy.exc import DBAPIError
 
 from components import charts
 from components.cache import bank, engine, members_reference, room_snapshot
+from components.link_card import link_card
 from components.profile_form import ksic_label
-from components.session import TOKEN_PARAM, current_lang, private_link, require_router
+from components.session import TOKEN_PARAM, current_lang, require_router
 from components.widgets import (
     level_picker,
     levels_rule_caption,
@@ -275,7 +276,11 @@ else:
             members=score_words(members.median.get("overall")),
         )
     )
-with st.container(border=True):
-    st.markdown(f"**{t('join.keep_link', lang)}**")
-    st.caption(t("join.keep_link_body", lang, n=len(qbank.item_ids())))
-    st.code(private_link(token, lang), language=None, wrap_lines=True)
+link_card(
+    company_name=company.name,
+    token=token,
+    lang=lang,
+    key="join",
+    title=t("join.keep_link", lang),
+    lead=t("join.keep_link_body", lang, n=len(qbank.item_ids())),
+)

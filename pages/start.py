@@ -4,9 +4,10 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components.cache import bank, engine
+from components.link_card import link_card
 from components.profile_form import profile_form, profile_problems
 from components.requests import registered_before, remember_registration
-from components.session import TOKEN_PARAM, current_lang, private_link, require_router
+from components.session import TOKEN_PARAM, current_lang, require_router
 from components.widgets import lingual
 from readiness import store
 from readiness.i18n import t
@@ -19,18 +20,27 @@ qbank = bank()
 
 st.title(t("start.title", lang))
 
-created = st.session_state.get("created_token")
-if created:
-    # The private link, shown once: the token is stored only as a hash.
+# The private link, once created, rides in the URL (?c=): the token is stored only as a hash, so
+# the card below is the only place it is shown, and a reload (a phone reloads a tab left for a
+# messenger) must not lose it. The URL holds nothing its reader does not already have.
+created = st.query_params.get(TOKEN_PARAM)
+company = store.company_by_token(engine=engine(), token=created) if created else None
+if created and company is None:
+    del st.query_params[TOKEN_PARAM]  # a stale or mistyped link: the page starts afresh
+if created and company is not None:
     st.success(t("start.link_title", lang), icon=":material/key:")
     st.write(t("start.link_body", lang))
-    st.code(private_link(created, lang), language=None, wrap_lines=True)
-    st.caption(t("start.link_copy_hint", lang))
+    link_card(company_name=company.name, token=created, lang=lang, key="start")
     registered_before(lang)
+    st.caption(t("link.reload_note", lang))
+    saved = st.checkbox(t("link.saved", lang), help=t("link.saved_help", lang), key="start_saved")
     if st.button(
-        t("start.begin", lang), type="primary", icon=":material/play_arrow:", key="start_begin"
+        t("start.begin", lang),
+        type="primary",
+        icon=":material/play_arrow:",
+        key="start_begin",
+        disabled=not saved,
     ):
-        del st.session_state["created_token"]
         st.session_state["token"] = created
         st.switch_page("pages/assess.py", query_params={TOKEN_PARAM: created, "lang": lang})
     st.stop()
@@ -64,5 +74,5 @@ if values is not None:
             engine=engine(), profile=profile, first=first, if_biz_no_taken="leave_out"
         )
         remember_registration(profile)
-        st.session_state["created_token"] = token
+        st.query_params[TOKEN_PARAM] = token
         st.rerun()

@@ -8,8 +8,8 @@ stale settings, and a malformed value fails with a message that names the variab
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -27,6 +27,12 @@ DEMO_WAVES = "READINESS_DEMO_WAVES"
 PUBLIC_URL = "READINESS_PUBLIC_URL"
 STAFF_EMAILS = "READINESS_STAFF_EMAILS"
 STAFF_IDLE_MINUTES = "READINESS_STAFF_IDLE_MINUTES"
+SMTP_HOST = "READINESS_SMTP_HOST"
+SMTP_PORT = "READINESS_SMTP_PORT"
+SMTP_USER = "READINESS_SMTP_USER"
+SMTP_PASSWORD = "READINESS_SMTP_PASSWORD"
+SMTP_FROM = "READINESS_SMTP_FROM"
+SMTP_STARTTLS = "READINESS_SMTP_STARTTLS"
 VARIABLES = (
     DATABASE_URL,
     WAVE,
@@ -36,6 +42,12 @@ VARIABLES = (
     PUBLIC_URL,
     STAFF_EMAILS,
     STAFF_IDLE_MINUTES,
+    SMTP_HOST,
+    SMTP_PORT,
+    SMTP_USER,
+    SMTP_PASSWORD,
+    SMTP_FROM,
+    SMTP_STARTTLS,
 )
 
 _ON = frozenset({"1", "true", "yes", "on"})
@@ -44,6 +56,18 @@ _OFF = frozenset({"0", "false", "no", "off"})
 
 class SettingsError(ValueError):
     """An environment variable holds a value the app cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """A mail server to send from (READINESS_SMTP_*)."""
+
+    host: str
+    sender: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = True
 
 
 @dataclass(frozen=True)
@@ -64,6 +88,8 @@ class Settings:
     """The single sign-on allow-list (emails or "@domain" entries); empty defers to secrets."""
     staff_idle_minutes: int = 30
     """A staff session idle this long is signed out."""
+    smtp: Smtp | None = None
+    """The mail server that sends a CEO their private link; None: no e-mail is offered."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -84,6 +110,7 @@ class Settings:
             staff_idle_minutes=(
                 _whole(STAFF_IDLE_MINUTES, raw(STAFF_IDLE_MINUTES)) or defaults.staff_idle_minutes
             ),
+            smtp=_smtp(raw),
         )
 
 
@@ -144,3 +171,29 @@ def _public_url(raw: str) -> str | None:
             f"got {raw!r}"
         )
     return raw.rstrip("/")
+
+
+def _smtp(raw: Callable[[str], str]) -> Smtp | None:
+    host = raw(SMTP_HOST)
+    if not host:
+        for name in (SMTP_FROM, SMTP_USER, SMTP_PASSWORD):
+            if raw(name):
+                raise SettingsError(f"{name} is set but {SMTP_HOST} is not")
+        return None
+    sender = raw(SMTP_FROM)
+    if not sender or "@" not in sender:
+        raise SettingsError(
+            f"{SMTP_FROM} must be the sender's address (e.g. noreply@example.kr) when "
+            f"{SMTP_HOST} is set"
+        )
+    user, password = raw(SMTP_USER) or None, raw(SMTP_PASSWORD) or None
+    if (user is None) != (password is None):
+        raise SettingsError(f"{SMTP_USER} and {SMTP_PASSWORD} go together: set both or neither")
+    return Smtp(
+        host=host,
+        sender=sender,
+        port=_whole(SMTP_PORT, raw(SMTP_PORT)) or Smtp.port,
+        user=user,
+        password=password,
+        starttls=_flag(SMTP_STARTTLS, raw(SMTP_STARTTLS), default=Smtp.starttls),
+    )

@@ -7,7 +7,9 @@ database on it, dropped afterwards.
 
 from __future__ import annotations
 
+import email.message
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,10 +17,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from readiness import config
+from readiness.config import Smtp
+
 POSTGRES_URL_ENV = "TEST_POSTGRES_URL"
+SMTP_VARIABLES = tuple(name for name in config.VARIABLES if name.startswith("READINESS_SMTP_"))
 
 
 def running_in_ci() -> bool:
@@ -35,6 +43,8 @@ def _libpq_conninfo(sqlalchemy_url: str, database: str) -> str:
 def _isolated_database_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may reach the developer's own database through DATABASE_URL."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name in SMTP_VARIABLES:  # nor send mail through the developer's server
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -93,3 +103,35 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("postgres_url")
+
+
+class Inbox(Message):
+    def __init__(self) -> None:
+        super().__init__(message_class=email.message.EmailMessage)
+        self.received: list[email.message.EmailMessage] = []
+
+    def handle_message(self, message: email.message.Message) -> None:
+        self.received.append(message)  # type: ignore[arg-type]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Smtp, Inbox]]:
+    """A real SMTP server on loopback (aiosmtpd, no TLS) and the messages it received."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield (
+            Smtp(
+                host="127.0.0.1", port=controller.port, sender="noreply@example.kr", starttls=False
+            ),
+            inbox,
+        )
+    finally:
+        controller.stop()

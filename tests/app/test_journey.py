@@ -45,6 +45,12 @@ def _start(make_app: Callable[..., AppTest], lang: str = "ko", **kw) -> tuple[Ap
     return at, token
 
 
+def _begin(at: AppTest) -> AppTest:
+    """Confirm the link is kept, then begin: the button stays disabled until then."""
+    at.checkbox(key="start_saved").check().run()
+    return at.button(key="start_begin").click().run()
+
+
 def test_new_company_gets_a_private_link_and_a_draft(make_app: Callable[..., AppTest]) -> None:
     at, token = _start(make_app)
     assert at.success[0].value == t("start.link_title", "ko")
@@ -85,7 +91,7 @@ def _answer_step(at: AppTest, level: int) -> None:
 
 def test_quick_scan_saves_each_answer_and_submits(make_app: Callable[..., AppTest]) -> None:
     at, token = _start(make_app)
-    at.button(key="start_begin").click().run()  # the script switches to the assess page
+    _begin(at)  # the script switches to the assess page
     at.switch_page("pages/assess.py").run()  # AppTest reruns its own page: follow the switch
     assert not at.exception
     company = store.company_by_token(engine=_engine(), token=token)
@@ -114,7 +120,7 @@ def test_a_new_session_with_the_link_resumes_where_it_stopped(
     make_app: Callable[..., AppTest],
 ) -> None:
     at, token = _start(make_app, mode="full")
-    at.button(key="start_begin").click().run()
+    _begin(at)
     at.switch_page("pages/assess.py").run()
     _answer_step(at, 3)  # all of step 1 (export readiness)
     company = store.company_by_token(engine=_engine(), token=token)
@@ -149,7 +155,7 @@ def test_tampered_link_shows_not_valid_and_no_data(
 
 def test_the_stepper_goes_straight_to_a_step_and_back(make_app: Callable[..., AppTest]) -> None:
     at, token = _start(make_app)
-    at.button(key="start_begin").click().run()
+    _begin(at)
     at.switch_page("pages/assess.py").run()
     company = store.company_by_token(engine=_engine(), token=token)
     draft = store.open_draft(engine=_engine(), company_id=company.id)
@@ -172,7 +178,7 @@ def test_a_tap_or_a_step_reruns_the_assessment_step_alone(
     from components import staff
 
     at, token = _start(make_app)
-    at.button(key="start_begin").click().run()
+    _begin(at)
     at.switch_page("pages/assess.py").run()
     calls = count_calls(
         (staff, "current_staff"),

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from readiness import store, workshops
 from readiness.db import make_engine, upgrade
 from readiness.i18n import t
+from tests.app.test_link_card import qr_codes
 
 
 @pytest.fixture
@@ -73,6 +74,9 @@ def test_participant_joins_answers_and_sees_the_result(
     assert (listing.joined, listing.submitted) == (1, 1)
     # The private link in the result brings the participant to their own results later.
     assert "/assess?c=" in at.code[0].value
+    # ... in the same link card as after the start form: its QR code and its access card.
+    assert qr_codes(at) == 1
+    assert [d.proto.label for d in at.get("download_button")] == [t("link.card_download", "ko")]
 
 
 def test_staff_create_a_workshop_and_see_it_listed(

@@ -43,6 +43,7 @@ WORDS = {
         "ksic": "업종",
         "save": "회사 정보 저장하고 진단 시작",
         "begin": "진단 시작하기",
+        "saved": "링크를 안전한 곳에 보관했습니다",
         "assess": "진단하기",
         "level0": "수준 0 · ",
         "next": "다음",
@@ -67,6 +68,7 @@ WORDS = {
         "ksic": "Sector",
         "save": "Save and start the assessment",
         "begin": "Begin the assessment",
+        "saved": "I have saved my link",
         "assess": "Assessment",
         "level0": "Level 0 · ",
         "next": "Next",
@@ -244,6 +246,7 @@ def tokens(
     try:
         draft = _new_company(page, app_server, "접근성 초안 A11y Draft", wait_idle)
         token = _new_company(page, app_server, "접근성 결과 A11y Results", wait_idle)
+        page.get_by_text(WORDS["ko"]["saved"]).click()
         page.get_by_role("button", name=WORDS["ko"]["begin"]).click()
         _answer_by_mouse(page, "ko", wait_idle, level_of=lambda step: 2)
         page.get_by_role("button", name=WORDS["ko"]["quick"], exact=True).click()
@@ -318,6 +321,12 @@ def _visit_invalid_link(
     wait_idle(page)
 
 
+def _visit_link_card(page: Page, base: str, lang: str, tokens: dict[str, str], wait_idle) -> None:
+    page.goto(f"{base}/start?c={tokens['draft']}&lang={lang}")
+    expect(page.get_by_test_id("stCode")).to_contain_text(f"/assess?c={tokens['draft']}")
+    wait_idle(page)
+
+
 def _visit_staff_login(page: Page, base: str, lang: str, tokens: dict[str, str], wait_idle) -> None:
     page.goto(f"{base}/staff_login?lang={lang}")
     expect(page.get_by_role("heading", name=WORDS[lang]["staff_login"], exact=True)).to_be_visible()
@@ -328,6 +337,7 @@ def _visit_staff_login(page: Page, base: str, lang: str, tokens: dict[str, str],
 PAGES = {
     "home": _visit_home,
     "start": _visit_start,
+    "start-link-card": _visit_link_card,
     "assess-step1": _visit_assess_first_step,
     "assess-last-step": _visit_assess_last_step,
     "results-draft-only": _visit_results_with_draft,
@@ -383,7 +393,14 @@ def test_every_control_has_an_accessible_name(
     page: Page, app_server: str, tokens: dict[str, str], wait_idle, lang: str
 ) -> None:
     page.set_viewport_size(DESKTOP)
-    for name in ("start", "assess-step1", "assess-last-step", "results", "staff-login"):
+    for name in (
+        "start",
+        "start-link-card",
+        "assess-step1",
+        "assess-last-step",
+        "results",
+        "staff-login",
+    ):
         PAGES[name](page, app_server, lang, tokens, wait_idle)
         tree = page.locator("body").aria_snapshot()
         unnamed = [m.group(0).strip() for m in _UNNAMED.finditer(tree)]
@@ -392,6 +409,7 @@ def test_every_control_has_an_accessible_name(
         expected = {"start": {"textbox", "combobox", "radio", "checkbox", "button", "spinbutton"}}
         expected |= {"assess-step1": {"radio", "button"}, "assess-last-step": {"button"}}
         expected |= {"results": {"button", "combobox"}, "staff-login": {"textbox", "button"}}
+        expected |= {"start-link-card": {"link", "checkbox", "button"}}
         assert expected[name] <= roles, (
             f"{name} ({lang}): the snapshot lacks {expected[name] - roles}"
         )
@@ -487,6 +505,9 @@ def test_quick_scan_by_keyboard_alone(
     tab_to(page, page.get_by_role("button", name=w["save"]))
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("stCode")).to_contain_text("/assess?c=")
+    wait_idle(page)
+    tab_to(page, page.get_by_role("checkbox", name=w["saved"]))
+    page.keyboard.press("Space")
     wait_idle(page)
     tab_to(page, page.get_by_role("button", name=w["begin"]))
     page.keyboard.press("Enter")

@@ -51,10 +51,19 @@ def _start(page: Page, base: str, lang: str, *, name: str, quick: bool, shots, t
     expect(link_box).to_contain_text("/assess?c=")
     shots(f"link-{tag}")
     link = link_box.inner_text().strip()
-    page.get_by_role(
-        "button", name="진단 시작하기" if lang == "ko" else "Begin the assessment"
-    ).click()
+    _confirm_saved_and_begin(page, lang)
     return link
+
+
+def _confirm_saved_and_begin(page: Page, lang: str) -> None:
+    name = "진단 시작하기" if lang == "ko" else "Begin the assessment"
+    begin = page.get_by_role("button", name=name)
+    expect(begin).to_be_disabled()
+    page.get_by_text(SAVED[lang]).click()
+    begin.click()
+
+
+SAVED = {"ko": "링크를 안전한 곳에 보관했습니다", "en": "I have saved my link"}
 
 
 PILLARS = {

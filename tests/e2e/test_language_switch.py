@@ -99,6 +99,7 @@ def test_a_half_filled_profile_and_every_step_of_a_full_assessment_survive_switc
     page.get_by_role("button", name="회사 정보 저장하고 진단 시작").click()
     expect(page.get_by_test_id("stCode")).to_contain_text("/assess?c=")
     wait_idle(page)
+    page.get_by_text("링크를 안전한 곳에 보관했습니다").click()
     page.get_by_role("button", name="진단 시작하기").click()
 
     # The full assessment (not a quick scan), a switch on every step; the answers stay.

@@ -95,6 +95,7 @@ def test_phones_join_and_the_projector_updates_by_itself(
             projector.get_by_text(re.compile(rf"^제출 {n + 1}명 / 참여 {n + 1}명"))
         ).to_be_visible(timeout=20_000)
         if n in (0, 1):
+            phone.set_viewport_size({"width": PHONE["width"], "height": 3400})  # down to the link
             shot(phone, f"workshop-participant-result-{lang}")
     # With five answers the room's picture appears; no name is ever on the projector.
     expect(projector.get_by_text("5명 이상 답하면 보여 드립니다")).to_have_count(0, timeout=20_000)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from readiness import auth, config, waves, workshops
-from readiness.config import Settings, SettingsError, settings
+from readiness.config import Settings, SettingsError, Smtp, settings
 from readiness.db import database_url, make_engine
 from readiness.paths import ROOT
 
@@ -37,6 +37,12 @@ def test_every_variable_is_read_and_typed() -> None:
             "READINESS_PUBLIC_URL": "https://readiness.example.kr/app/",
             "READINESS_STAFF_EMAILS": " kim@x.kr, ,@partner.kr ",
             "READINESS_STAFF_IDLE_MINUTES": "10",
+            "READINESS_SMTP_HOST": " mail.example.kr ",
+            "READINESS_SMTP_PORT": "2525",
+            "READINESS_SMTP_USER": "sender",
+            "READINESS_SMTP_PASSWORD": "s3cret",
+            "READINESS_SMTP_FROM": "noreply@example.kr",
+            "READINESS_SMTP_STARTTLS": "no",
         }
     )
     assert parsed == Settings(
@@ -48,7 +54,16 @@ def test_every_variable_is_read_and_typed() -> None:
         public_url="https://readiness.example.kr/app",
         staff_emails=("kim@x.kr", "@partner.kr"),
         staff_idle_minutes=10,
+        smtp=Smtp(
+            host="mail.example.kr",
+            sender="noreply@example.kr",
+            port=2525,
+            user="sender",
+            password="s3cret",
+            starttls=False,
+        ),
     )
+    assert "s3cret" not in repr(parsed)
 
 
 def test_blank_values_take_the_defaults() -> None:
@@ -65,6 +80,7 @@ def test_blank_values_take_the_defaults() -> None:
         ("READINESS_DEMO_WAVES", "0"),
         ("READINESS_PUBLIC_URL", "readiness.example.kr"),
         ("READINESS_STAFF_IDLE_MINUTES", "-5"),
+        ("READINESS_SMTP_FROM", "noreply@example.kr"),  # a sender without a server
     ],
 )
 def test_a_malformed_value_names_its_variable(
@@ -73,6 +89,35 @@ def test_a_malformed_value_names_its_variable(
     clean_env.setenv(name, value)
     with pytest.raises(SettingsError, match=name):
         settings()
+
+
+def test_the_mail_server_is_off_by_default_and_needs_its_sender() -> None:
+    assert Settings().smtp is None
+    smtp = Settings.from_environ(
+        {"READINESS_SMTP_HOST": "localhost", "READINESS_SMTP_FROM": "noreply@example.kr"}
+    ).smtp
+    assert smtp == Smtp(host="localhost", sender="noreply@example.kr", port=587, starttls=True)
+    for broken, name in [
+        ({"READINESS_SMTP_HOST": "localhost"}, "READINESS_SMTP_FROM"),
+        (
+            {
+                "READINESS_SMTP_HOST": "h",
+                "READINESS_SMTP_FROM": "a@b.kr",
+                "READINESS_SMTP_PORT": "x",
+            },
+            "READINESS_SMTP_PORT",
+        ),
+        (
+            {
+                "READINESS_SMTP_HOST": "h",
+                "READINESS_SMTP_FROM": "a@b.kr",
+                "READINESS_SMTP_USER": "u",
+            },
+            "READINESS_SMTP_PASSWORD",
+        ),
+    ]:
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_environ(broken)
 
 
 def test_a_malformed_database_url_is_not_echoed() -> None:
