@@ -156,7 +156,7 @@ def profile_form(lang: str, *, key: str = "profile") -> dict[str, Any] | None:
         "name": name,
         "biz_no": biz_no or None,
         "ksic": ksic or "",
-        "employees": int(employees) if employees is not None else 0,
+        "employees": employees,  # None when not given: the profile refuses it (err.employees)
         "revenue_band": revenue,
         "region": region,
         "export_share": export_pct / 100,

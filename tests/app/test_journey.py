@@ -202,3 +202,19 @@ def test_a_tap_or_a_step_reruns_the_assessment_step_alone(
     shown = [r.key for r in at.radio if r.key and r.key.startswith("a_")]
     assert shown and all(k.split("_")[-1].startswith("COL") for k in shown)
     assert at.button(key="assess_submit")
+
+
+def test_a_profile_without_a_head_count_is_refused_and_writes_nothing(
+    make_app: Callable[..., AppTest],
+) -> None:
+    """No default head count (issue #12): a guessed 20 put companies in the wrong size band."""
+    at = make_app("ko").run()
+    at.switch_page("pages/start.py").run()
+    _fill_profile(at, name="인원미입력")
+    at.number_input(key="profile_employees").set_value(None)
+    at.button(key="profile_submit").click().run()
+    assert not at.exception
+    assert t("err.employees", "ko") in at.error[0].value
+    assert not at.code  # no private link: nothing was created
+    total, _ = store.member_directory(engine=_engine(), search="인원미입력")
+    assert total == 0
