@@ -7,11 +7,11 @@
 A real company with a private link and two submitted waves (so the page shows peers, progress and
 history) is added for the run and deleted afterwards. Both pages are warmed up first (the first run
 fills the engine and norm caches), then their reruns are timed alternately, `at.run()` wall time.
-The bare page draws one radar figure with fixed numbers and nothing else: built on every rerun, and
-(for reference) built once and cached. The goal is a results page at most 2x the bare page; the
-ratio is given on wall time and on the script thread's CPU time (steadier on a busy machine). Then
-the page's steps are timed one by one, and when the ratio is above --goal the script thread is
-profiled with cProfile and the places where the time goes are printed.
+The bare page draws one radar chart (the page's SVG) with fixed numbers and nothing else: built on
+every rerun, and (for reference) built once and cached. The goal is a results page at most 2x the
+bare page; the ratio is given on wall time and on the script thread's CPU time (steadier on a busy
+machine). Then the page's steps are timed one by one, and when the ratio is above --goal the script
+thread is profiled with cProfile and the places where the time goes are printed.
 """
 
 from __future__ import annotations
@@ -54,38 +54,42 @@ APP = str(ROOT / "app.py")
 LANG = "ko"
 
 BARE_PAGE = """
-import streamlit as st
+from components.svg_charts import radar_svg
+from components.widgets import chart_image
 
-from components.charts import radar_figure
-
-fig = radar_figure(
+chart = radar_svg(
     ["수출 준비도", "제조의 서비스화", "AI·스마트공장", "가치사슬 협업"],
     [58.0, 44.0, 31.0, 52.0],
     names=("우리 회사", "동종 중앙값", "동종 상위 25%"),
     median=[49.0, 41.0, 33.0, 47.0],
     p75=[61.0, 53.0, 44.0, 58.0],
+    title="네 기둥 점수",
+    key="radar",
 )
-st.plotly_chart(fig, config={"displayModeBar": False}, key="radar")
+chart_image(chart)
 """
 
 BARE_PAGE_CACHED = """
 import streamlit as st
 
-from components.charts import radar_figure
+from components.svg_charts import radar_svg
+from components.widgets import chart_image
 
 
 @st.cache_resource
 def figure():
-    return radar_figure(
+    return radar_svg(
         ["수출 준비도", "제조의 서비스화", "AI·스마트공장", "가치사슬 협업"],
         [58.0, 44.0, 31.0, 52.0],
         names=("우리 회사", "동종 중앙값", "동종 상위 25%"),
         median=[49.0, 41.0, 33.0, 47.0],
         p75=[61.0, 53.0, 44.0, 58.0],
+        title="네 기둥 점수",
+        key="radar",
     )
 
 
-st.plotly_chart(figure(), config={"displayModeBar": False}, key="radar")
+chart_image(figure())
 """
 
 
@@ -158,8 +162,8 @@ SECTIONS = (
     ("view.headline", "components.results_view", "headline"),
     ("view.pillar_cards", "components.results_view", "pillar_cards"),
     ("view.peer_section", "components.results_view", "peer_section"),
-    ("  charts.radar_figure", "components.charts", "radar_figure"),
-    ("  charts.distribution_figure", "components.charts", "distribution_figure"),
+    ("  svg_charts.radar_svg", "components.svg_charts", "radar_svg"),
+    ("  svg_charts.distribution_svg", "components.svg_charts", "distribution_svg"),
     ("view.next_steps_section", "components.results_view", "next_steps_section"),
     ("view.progress_section", "components.results_view", "progress_section"),
     ("view.downloads", "components.results_view", "downloads"),
@@ -243,14 +247,14 @@ def _check_results(at: AppTest) -> None:
     titles = [e.value for e in at.title]
     if titles != [t("results.title", LANG)]:
         raise SystemExit(f"not on the results page (titles: {titles})")
-    charts = len(at.get("plotly_chart"))
+    charts = len(at.get("image"))
     progress = t("results.progress_title", LANG)
     if charts != 2 or progress not in [e.value for e in at.subheader]:
         raise SystemExit(f"results page incomplete: {charts} charts, progress shown: no")
 
 
 def _check_bare(at: AppTest) -> None:
-    if at.exception or len(at.get("plotly_chart")) != 1:
+    if at.exception or len(at.get("image")) != 1:
         raise SystemExit("the bare page did not draw its one chart")
 
 
@@ -288,9 +292,7 @@ def _where_time_goes(profiles: list[cProfile.Profile], top: int) -> str:
 
 def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str, list[float]]]:
     """The results page's main steps, timed one by one outside Streamlit (no profiler overhead)."""
-    import plotly
-
-    from components import charts
+    from components import svg_charts
     from readiness import advice, peers, store
 
     current = store.get_assessment(engine=engine, assessment_id=company.assessments[-1])
@@ -314,24 +316,27 @@ def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str,
     pillars = bank.pillars
 
     def radar():
-        return charts.radar_figure(
+        return svg_charts.radar_svg(
             [p.name.get(LANG) for p in pillars],
             [scores[p.id].score for p in pillars],
             names=names,
             median=[result.median.get(p.id) for p in pillars],
             p75=[result.p75.get(p.id) for p in pillars],
+            title="t",
+            key="radar",
         )
 
     def distribution():
-        return charts.distribution_figure(
-            result.values["overall"], current.overall, x_title="x", y_title="y", company_label="c"
+        return svg_charts.distribution_svg(
+            result.bins["overall"] or (),
+            current.overall,
+            x_title="x",
+            y_title="y",
+            company_label="c",
+            title="t",
+            key="distribution",
         )
 
-    def as_plotly_chart_does(fig) -> str:
-        figure = plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
-        return plotly.io.to_json(figure, validate=False)
-
-    radar_fig, dist_fig = radar(), distribution()
     steps = {
         "store.company_by_token": lambda: store.company_by_token(
             engine=engine, token=company.token
@@ -345,10 +350,8 @@ def _pieces(engine, company: BenchCompany, bank, repeat: int) -> list[tuple[str,
         "advice.next_steps": lambda: advice.next_steps(
             bank, answers, peer_p75=result.p75, goal=current.goal
         ),
-        "charts.radar_figure (build)": radar,
-        "charts.distribution_figure (build)": distribution,
-        "st.plotly_chart's to_json, radar": lambda: as_plotly_chart_does(radar_fig),
-        "st.plotly_chart's to_json, distribution": lambda: as_plotly_chart_does(dist_fig),
+        "svg_charts.radar_svg (build)": radar,
+        "svg_charts.distribution_svg (build)": distribution,
     }
     for run in steps.values():  # warm up
         run()

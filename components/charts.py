@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 from components.palette import (
     BLUE,
     BLUE_FILL,
-    BORDER,
     GREEN,
     GREY,
     TEXT,
@@ -117,70 +116,6 @@ def radar_figure(
     )
     layout["legend"] = {**layout["legend"], "traceorder": "reversed"}
     return go.Figure({"data": traces, "layout": layout})
-
-
-def distribution_figure(
-    values: Sequence[float],
-    company_value: float,
-    *,
-    x_title: str,
-    y_title: str,
-    company_label: str,
-    height: int = 300,
-) -> go.Figure:
-    """Histogram of peer scores in 10-point bins with the company marked by a line and label."""
-    # Explicit axis colours: Streamlit's chart theme greys them to 3.7:1, below AA for text.
-    axis_text = {"color": GREY}
-    return go.Figure(
-        {
-            "data": [
-                {
-                    "type": "histogram",
-                    "x": list(values),
-                    "xbins": {"start": 0, "end": 100, "size": 10},
-                    "marker": {"color": BORDER, "line": {"color": WHITE, "width": 1}},
-                    "hovertemplate": "%{x}: %{y}<extra></extra>",
-                    "name": y_title,
-                }
-            ],
-            "layout": _layout(
-                height=height,
-                margin={"l": 40, "r": 40, "t": 40, "b": 30},
-                showlegend=False,
-                bargap=0.05,
-                shapes=[
-                    {
-                        "type": "line",
-                        "x0": company_value,
-                        "x1": company_value,
-                        "xref": "x",
-                        "y0": 0,
-                        "y1": 1,
-                        "yref": "y domain",
-                        "line": {"color": BLUE, "width": 3},
-                    }
-                ],
-                annotations=[
-                    {
-                        "x": company_value,
-                        "y": 1,
-                        "yref": "paper",
-                        "text": f"▼ {company_label} {company_value:.0f}",
-                        "showarrow": False,
-                        "yanchor": "bottom",
-                        "font": {"color": BLUE, "size": 14},
-                    }
-                ],
-                xaxis={
-                    "range": [0, 100],
-                    "title": {"text": x_title, "font": axis_text},
-                    "dtick": 10,
-                    "tickfont": axis_text,
-                },
-                yaxis={"title": {"text": y_title, "font": axis_text}, "tickfont": axis_text},
-            ),
-        }
-    )
 
 
 def correlation_heatmap_figure(

@@ -1,15 +1,15 @@
-"""The pieces of the results page; data comes from readiness/, figures from components.charts."""
+"""The pieces of the results page; data comes from readiness/, charts from components.svg_charts."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import charts
+from components import svg_charts
 from components.cache import bank as current_bank
 from components.cache import engine
 from components.requests import introduction_button
 from components.session import TOKEN_PARAM
-from components.widgets import lingual, plain
+from components.widgets import chart_image, lingual, plain
 from readiness import reference, store
 from readiness.bank import Bank, BankError, bank_for_version
 from readiness.i18n import t
@@ -20,12 +20,11 @@ from readiness.results import (
     CompanyResults,
     not_compared_sentence,
     peer_group_label,
-    peer_position,
     result_csv,
     result_json,
     score_change,
     score_words,
-    shown_score,
+    standing,
 )
 from readiness.store import stored_id
 from readiness.waves import current_wave
@@ -181,7 +180,7 @@ def headline(
             )
         overall_percentile = results.bench.percentile.get("overall")
         if overall_percentile is not None and a.overall is not None:
-            position = peer_position(overall_percentile, lang)
+            position = standing(results, "overall", lang)
             st.markdown(
                 f":material/leaderboard: {t('results.percentile', lang, position=position)}",
                 help=t("results.percentile_help", lang),
@@ -203,8 +202,9 @@ def pillar_cards(results: CompanyResults, bank: Bank, lang: str) -> None:
                 )
             percentile = results.bench.percentile.get(pillar.id)
             if percentile is not None and results.assessment.overall is not None:
-                position = peer_position(percentile, lang)
-                st.caption(t("results.percentile", lang, position=position))
+                st.caption(
+                    t("results.percentile", lang, position=standing(results, pillar.id, lang))
+                )
             weakest = results.weakest[pillar.id]
             if weakest is None:
                 st.caption(t("results.weakest_none", lang))
@@ -240,36 +240,41 @@ def peer_section(results: CompanyResults, bank: Bank, lang: str) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('results.radar_title', lang)}**")
-        fig = charts.radar_figure(
-            [p.name.get(lang) for p in pillars],
-            [results.scores[p.id].score for p in pillars],
-            names=names,
-            median=[bench.median.get(p.id) for p in pillars],
-            p75=[bench.p75.get(p.id) for p in pillars],
+        chart_image(
+            svg_charts.radar_svg(
+                [p.name.get(lang) for p in pillars],
+                [results.scores[p.id].score for p in pillars],
+                names=names,
+                median=[bench.median.get(p.id) for p in pillars],
+                p75=[bench.p75.get(p.id) for p in pillars],
+                title=t("results.radar_title", lang),
+                key="radar",
+            )
         )
-        st.plotly_chart(fig, config={"displayModeBar": False}, key="radar")
         st.caption(_radar_sentence(results, bank, lang))
     with right:
-        values = bench.values.get("overall")
+        bins = bench.bins.get("overall")
         overall = results.assessment.overall
         percentile = bench.percentile.get("overall")
-        if values and overall is not None and percentile is not None:
+        if bins and overall is not None and percentile is not None:
             st.markdown(f"**{t('results.dist_title', lang)}**")
-            fig = charts.distribution_figure(
-                values,
-                overall,
-                x_title=t("results.dist_x", lang),
-                y_title=t("results.dist_y", lang),
-                company_label=names[0],
+            chart_image(
+                svg_charts.distribution_svg(
+                    bins,
+                    overall,
+                    x_title=t("results.dist_x", lang),
+                    y_title=t("results.dist_y", lang),
+                    company_label=names[0],
+                    title=t("results.dist_title", lang),
+                    key="distribution",
+                )
             )
-            st.plotly_chart(fig, config={"displayModeBar": False}, key="distribution")
             st.caption(
                 t(
                     "results.dist_sentence",
                     lang,
                     score=_fmt(overall),
-                    n=bench.group.n,
-                    position=peer_position(percentile, lang),
+                    position=standing(results, "overall", lang),
                     median=_fmt(bench.median["overall"]),
                 )
             )
@@ -468,21 +473,30 @@ def history_table(submitted: list[Assessment], bank: Bank, lang: str) -> None:
     if len(submitted) < 2:
         return
     st.subheader(t("results.history_title", lang))
-    st.dataframe(
+    # A Markdown table, not st.dataframe or st.table: five short rows need no grid, and the
+    # grid's and Arrow's browser code (1.2 MB) cost the page ~0.6 s to settle
+    # (bench/browser_settle.py).
+    header = [
+        t(f"results.history_{key}", lang)
+        for key in ("wave", "mode", "overall", "stage", "submitted")
+    ]
+    rows = [
         [
-            {
-                t("results.history_wave", lang): a.wave,
-                t("results.history_mode", lang): t(f"assess.mode_{a.mode}", lang),
-                t("results.history_overall", lang): None
-                if a.overall is None
-                else shown_score(a.overall),
-                t("results.history_stage", lang): _stage_name(a, lang),
-                t("results.history_submitted", lang): _submitted_on(a),
-            }
-            for a in submitted
-        ],
-        hide_index=True,
-    )
+            str(a.wave),
+            t(f"assess.mode_{a.mode}", lang),
+            score_words(a.overall),
+            _stage_name(a, lang),
+            _submitted_on(a),
+        ]
+        for a in submitted
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    table = [line([plain(c) for c in header]), line(["---"] * len(header))]
+    table += [line([plain(c) for c in row]) for row in rows]
+    st.markdown("\n".join(table))
 
 
 def new_assessment_buttons(company_id: int, wave: int, bank: Bank, token: str, lang: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
+from components.svg_charts import Chart
 from readiness.bank import Bank, Item, Text
 from readiness.i18n import LANGS, t
 from readiness.scoring import Answers, Result
@@ -231,3 +232,8 @@ def unscored_notice(bank: Bank, result: Result, lang: str) -> bool:
         icon=":material/info:",
     )
     return True
+
+
+def chart_image(chart: Chart) -> None:
+    """A server-drawn chart (components/svg_charts.py) as an image, its figures as the alt text."""
+    st.image(chart.svg, alt=chart.alt)

@@ -4,12 +4,13 @@ import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
-from components import charts
+from components import svg_charts
 from components.cache import bank, engine, members_reference, room_snapshot
 from components.link_card import link_card
 from components.profile_form import ksic_label
 from components.session import TOKEN_PARAM, current_lang, require_router
 from components.widgets import (
+    chart_image,
     level_picker,
     levels_rule_caption,
     lingual,
@@ -253,16 +254,16 @@ room = room_snapshot(workshop.id)
 members = members_reference(assessment.wave)
 axes = [p.name.get(lang) for p in qbank.pillars]
 room_median = [room.scores[p.id].median for p in qbank.pillars]
-st.plotly_chart(
-    charts.radar_figure(
+chart_image(
+    svg_charts.radar_svg(
         axes,
         [scores[p.id].score for p in qbank.pillars],
         names=(t("join.me", lang), t("join.room", lang), t("join.members", lang)),
         median=room_median if all(v is not None for v in room_median) else None,
         p75=[members.median.get(p.id) for p in qbank.pillars],
-    ),
-    config={"displayModeBar": False},
-    key="join_radar",
+        title=t("join.radar_title", lang),
+        key="join_radar",
+    )
 )
 if room.scores["overall"].median is None:
     st.caption(t("join.room_waiting", lang, k=room.k))

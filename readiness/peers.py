@@ -10,7 +10,7 @@ at submission and filters by the stored flag.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -76,8 +76,11 @@ class PeerGroup:
 class Benchmark:
     """A company's standing in its peer group, per score key ("overall" and each pillar id).
 
-    percentile, median, p75 and values are None for a key with fewer than `k` peer scores (then
-    `suppressed` is True) and percentile also where the company itself has no score for the key.
+    percentile, rank, median, p75, values and bins are None for a key with fewer than `k` peer
+    scores (then `suppressed` is True), and percentile and rank also where the company itself has no
+    score for the key. `rank` is the company's place among itself and its scored peers (1 + peers
+    strictly above it; `scored[key] + 1` companies in all). `bins` are the group's scores as counts
+    per score range (`score_bins`): all of the distribution that may leave the server.
     `scored` counts the peers with a score per key; it is for staff, who see n everywhere.
     `synthetic` counts the synthetic demo members in the group, so that the figures can say so.
     """
@@ -91,6 +94,8 @@ class Benchmark:
     values: dict[str, tuple[float, ...] | None]
     scored: dict[str, int]
     synthetic: int = 0
+    rank: dict[str, int | None] = field(default_factory=dict)
+    bins: dict[str, tuple[ScoreBin, ...] | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +108,11 @@ class Benchmark:
             "values": {key: None if v is None else list(v) for key, v in self.values.items()},
             "scored": dict(self.scored),
             "synthetic": self.synthetic,
+            "rank": dict(self.rank),
+            "bins": {
+                key: None if b is None else [[x.lo, x.hi, x.count] for x in b]
+                for key, b in self.bins.items()
+            },
         }
 
 
@@ -261,6 +271,58 @@ def dimension_p75(
     }
 
 
+def competition_rank(values: np.ndarray, score: float) -> int:
+    """1 + the peers strictly above `score` (ties share a place): "12th of 47"."""
+    return 1 + int(np.count_nonzero(values > score + TIE_TOLERANCE))
+
+
+@dataclass(frozen=True)
+class ScoreBin:
+    """Companies with a score in [lo, hi) (the last range includes 100)."""
+
+    lo: float
+    hi: float
+    count: int
+
+
+SCORE_BIN_WIDTH = 10
+
+
+def score_bins(
+    values: Iterable[float], *, k: int = K_ANONYMITY, width: int = SCORE_BIN_WIDTH
+) -> tuple[ScoreBin, ...]:
+    """`values` (0-100) as counts per `width`-point range, adjacent ranges merged until every
+    range that holds a company holds at least `k` (an empty range stays empty: it shows nobody).
+
+    Merging runs from the low end; a short remainder at the top joins the range below it. With
+    fewer than `k` values in all there is nothing to show: an empty tuple.
+    """
+    edges = list(range(0, 100 + width, width))
+    counts = [0] * (len(edges) - 1)
+    for v in values:
+        counts[min(int(v // width), len(counts) - 1)] += 1
+    if sum(counts) < k:
+        return ()
+    merged: list[list[float]] = []  # [lo, hi, count]
+    open_lo, open_n = None, 0
+    for i, n in enumerate(counts):
+        lo, hi = edges[i], edges[i + 1]
+        if n == 0 and open_lo is None:
+            merged.append([lo, hi, 0])
+            continue
+        if open_lo is None:
+            open_lo = lo
+        open_n += n
+        if open_n >= k:
+            merged.append([open_lo, hi, open_n])
+            open_lo, open_n = None, 0
+    if open_lo is not None:  # a remainder under k: into the last range that holds companies
+        last = next(i for i in range(len(merged) - 1, -1, -1) if merged[i][2] > 0)
+        merged[last] = [merged[last][0], 100, merged[last][2] + open_n]
+        del merged[last + 1 :]
+    return tuple(ScoreBin(float(lo), float(hi), int(n)) for lo, hi, n in merged)
+
+
 def mid_rank_percentile(values: np.ndarray, score: float) -> float:
     """100 x (peers below + half the peers level with `score`) / peers."""
     below = np.count_nonzero(values < score - TIE_TOLERANCE)
@@ -297,6 +359,8 @@ def benchmark(
     median: dict[str, float | None] = {}
     p75: dict[str, float | None] = {}
     values: dict[str, tuple[float, ...] | None] = {}
+    rank: dict[str, int | None] = {}
+    bins: dict[str, tuple[ScoreBin, ...] | None] = {}
     scored: dict[str, int] = {}
     for key in keys:
         summary = summarize(rows[key].to_numpy(dtype="float64"), k=k)
@@ -308,6 +372,12 @@ def benchmark(
             if summary.values is None or own is None
             else mid_rank_percentile(np.asarray(summary.values), own)
         )
+        rank[key] = (
+            None
+            if summary.values is None or own is None
+            else competition_rank(np.asarray(summary.values), own)
+        )
+        bins[key] = None if summary.values is None else score_bins(summary.values, k=k)
     return Benchmark(
         group=group,
         k=k,
@@ -318,4 +388,6 @@ def benchmark(
         values=values,
         scored=scored,
         synthetic=int(rows["synthetic"].sum()),
+        rank=rank,
+        bins=bins,
     )

@@ -258,12 +258,42 @@ def top_share(percentile: float) -> int:
     return max(1, shown_score(100 - percentile))
 
 
-def peer_position(percentile: float, lang: str) -> str:
-    """A mid-rank percentile in words a CEO reads at once: "top x %" at or above the peer median,
-    "bottom x %" below it (never "top 90 %" for a weak score); x is never 0 (docs/method.md)."""
+RANK_WORDS_UP_TO = 100  # up to this many companies a place reads best ("12th of 47"), then a share
+
+
+def ordinal(n: int, lang: str) -> str:
+    """12 -> "12" (Korean adds 위 in the sentence), "12th" in English."""
+    if lang != "en":
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def peer_position(
+    percentile: float, lang: str, *, rank: int | None = None, of: int | None = None
+) -> str:
+    """A company's standing in words a CEO reads at once (docs/method.md).
+
+    In a group of at most RANK_WORDS_UP_TO companies (`of`, the company included) its place:
+    "47개사 중 12위" / "12th of 47". In a larger group, or without a rank, the mid-rank percentile
+    as a share: "top x %" at or above the peer median, "bottom x %" below it (never "top 90 %" for
+    a weak score); x is never 0."""
+    if rank is not None and of is not None and of <= RANK_WORDS_UP_TO:
+        return t("journey.position_rank", lang, rank=ordinal(rank, lang), n=of)
     if percentile >= 50:
         return t("journey.position_top", lang, pct=top_share(percentile))
     return t("journey.position_bottom", lang, pct=max(1, shown_score(percentile)))
+
+
+def standing(results: CompanyResults, key: str, lang: str) -> str:
+    """`peer_position` of the company's score for `key` ("overall" or a pillar id) in its peer
+    group; "" where it has none (too few peers, or no score of its own)."""
+    bench = results.bench
+    percentile = bench.percentile.get(key)
+    if percentile is None:
+        return ""
+    of = bench.scored.get(key, 0) + 1  # the scored peers and the company itself
+    return peer_position(percentile, lang, rank=bench.rank.get(key), of=of)
 
 
 def shown_score(value: float) -> int:

@@ -288,7 +288,11 @@ def pillar_bars(pdf: Canvas, pillars: Sequence[PillarResult], peers: PeerBlock |
         pdf.font(7, colour=GREY)
         pdf.set_xy(value_x, mid + 0.8)
         pct = figures.percentile
-        note = peer_position(pct, pdf.lang) if pct is not None else pdf.w_("not_shown")
+        note = (
+            (figures.position or peer_position(pct, pdf.lang))
+            if pct is not None
+            else pdf.w_("not_shown")
+        )
         pdf.cell(CONTENT_W - (value_x - MARGIN), 3.6, note)
     series = peer_series(pillars, peers)
     has = {kind: any(v is not None for v in values) for kind, values in series.items()}

@@ -17,6 +17,7 @@ from readiness.results import (
     WeakestItem,
     not_compared_sentence,
     peer_group_label,
+    standing,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class PeerFigures:
     percentile: float | None = None
     median: float | None = None
     p75: float | None = None
+    position: str | None = None  # the percentile in words, as the page says it (`standing`)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class PeerBlock:
     fallback: Fallback  # the group used: division x size band, or a wider one (DESIGN.md, Peers)
     overall_percentile: float | None = None
     pillars: Mapping[str, PeerFigures] = field(default_factory=dict)  # by pillar id
+    overall_position: str | None = None  # the overall percentile in words (`standing`)
 
     def __post_init__(self) -> None:
         if self.fallback not in FALLBACKS:
@@ -222,11 +225,13 @@ def _peer_block(results: CompanyResults, bank: Bank, lang: str) -> PeerBlock | N
         n=bench.group.n,
         fallback=bench.group.fallback,
         overall_percentile=bench.percentile.get("overall") if ranked else None,
+        overall_position=(standing(results, "overall", lang) or None) if ranked else None,
         pillars={
             pid: PeerFigures(
                 percentile=bench.percentile.get(pid) if ranked else None,
                 median=bench.median.get(pid),
                 p75=bench.p75.get(pid),
+                position=(standing(results, pid, lang) or None) if ranked else None,
             )
             for pid in bank.pillar_ids
         },

@@ -238,7 +238,7 @@ class ReportPDF(Canvas):
         peers = self.data.peers
         if peers is None or peers.overall_percentile is None:
             return self.w_("overall_percentile_hidden", note=self.w_("not_shown"))
-        position = peer_position(peers.overall_percentile, self.lang)
+        position = peers.overall_position or peer_position(peers.overall_percentile, self.lang)
         return self.w_("overall_percentile", position=position)
 
     def pillars_section(self) -> None:
@@ -333,10 +333,10 @@ class ReportPDF(Canvas):
         def cell(value: float | None) -> str:
             return shown if value is None else score_text(value)
 
-        def pct(value: float | None) -> str:
+        def pct(value: float | None, words: str | None) -> str:
             if d.overall is None:  # no percentile without an overall score: not a privacy matter
                 return "–"
-            return shown if value is None else peer_position(value, self.lang)
+            return shown if value is None else (words or peer_position(value, self.lang))
 
         widths = (56, 28, 32, 32, 32)
         rows: list[list[Cell]] = [
@@ -350,7 +350,7 @@ class ReportPDF(Canvas):
                     score_text(pillar.score),
                     cell(f.median),
                     cell(f.p75),
-                    pct(f.percentile),
+                    pct(f.percentile, f.position),
                 ]
             )
         rows.append(
@@ -359,7 +359,7 @@ class ReportPDF(Canvas):
                 (score_text(d.overall), BOLD),
                 "",
                 "",
-                pct(peers.overall_percentile),
+                pct(peers.overall_percentile, peers.overall_position),
             ]
         )
         self.section(self.w_("peers_title"), keep=self.keep_for(30, widths, rows))

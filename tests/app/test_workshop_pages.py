@@ -70,6 +70,10 @@ def test_participant_joins_answers_and_sees_the_result(
     at.button(key="join_submit").click().run()
     assert not at.exception
     assert {m.label for m in at.metric} >= {t("results.overall", "ko")}
+    # the radar is a picture drawn on the server: no Plotly bundle on a room of phones
+    assert not at.get("plotly_chart")
+    alts = [i.alt for img in at.get("image") for i in img.proto.imgs]
+    assert any(alt.startswith(t("join.radar_title", "ko")) for alt in alts), alts
     listing = workshops.list_workshops(engine=ws_engine)[0]
     assert (listing.joined, listing.submitted) == (1, 1)
     # The private link in the result brings the participant to their own results later.

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from components import charts
+from components import charts, svg_charts
+from readiness.peers import ScoreBin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -309,7 +310,10 @@ def _visit_results(page: Page, base: str, lang: str, tokens: dict[str, str], wai
     page.goto(f"{base}/results?c={tokens['results']}&lang={lang}")
     expect(page.get_by_role("heading", name=WORDS[lang]["results"], exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name=WORDS[lang]["history"])).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    pictures = page.get_by_test_id("stImage").locator("img")
+    expect(pictures).to_have_count(2)  # the radar and the distribution, each with its alt text
+    for alt in pictures.evaluate_all("els => els.map(e => e.alt)"):
+        assert len(alt) > 40, alt
     wait_idle(page)
 
 
@@ -632,34 +636,50 @@ def test_theme_colours_meet_wcag_aa(theme: dict[str, Any]) -> None:
 
 
 def _chart_figures() -> Iterator[Any]:
-    yield charts.radar_figure(
+    yield charts.radar_figure(  # the presenter's radar (Plotly)
         ["Export", "Service", "AI", "Collab"],
         [40, 55, None, 70],
         names=("Us", "Median", "Top quartile"),
         median=[35, 50, 45, 60],
         p75=[55, 65, 60, 75],
     )
-    yield charts.distribution_figure(
-        [12, 35, 48, 52, 66, 71], 50, x_title="Score", y_title="Companies", company_label="Us"
+    yield svg_charts.distribution_svg(  # the results page's pictures (SVG)
+        [ScoreBin(0, 40, 5), ScoreBin(40, 60, 7), ScoreBin(60, 100, 6)],
+        50,
+        x_title="Score",
+        y_title="Companies",
+        company_label="Us",
+        title="Distribution",
+        key="d",
+    )
+    yield svg_charts.radar_svg(
+        ["Export", "Service", "AI", "Collab"],
+        [40, 55, None, 70],
+        names=("Us", "Median", "Top quartile"),
+        median=[35, 50, 45, 60],
+        p75=[55, 65, 60, 75],
+        title="Radar",
+        key="r",
     )
 
 
 def test_charts_never_rely_on_colour_alone_and_meet_non_text_contrast() -> None:
-    radar, distribution = _chart_figures()
+    radar, distribution, svg_radar = _chart_figures()
     styles = [(tr.line.dash, tr.marker.symbol) for tr in radar.data]
     assert len(set(styles)) == len(styles) == 3, "each radar series needs its own dash and marker"
     assert all(tr.name for tr in radar.data) and radar.layout.showlegend
-    colours = [tr.line.color for tr in radar.data] + [distribution.data[0].marker.color]
-    colours += [shape.line.color for shape in distribution.layout.shapes]
-    for colour in colours:
+    colours = [tr.line.color for tr in radar.data]
+    for picture in (distribution.svg, svg_radar.svg):  # every stroke and fill that draws data
+        colours += re.findall(r'(?:stroke|fill)="(#[0-9A-Fa-f]{6})"', picture)
+    for colour in set(colours) - {"#ffffff", "#e3e7ec"}:  # white outlines and the grid
         assert contrast(colour, "#ffffff") >= 3.0, colour
     # The company's line in the distribution is named in text, not only drawn in blue.
-    assert any("Us 50" in a.text for a in distribution.layout.annotations)
+    assert ">▼ Us 50</text>" in distribution.svg
     # Every text colour is set by the figure (Streamlit's chart theme would grey axes to 3.7:1).
-    polar, x, y = radar.layout.polar, distribution.layout.xaxis, distribution.layout.yaxis
+    polar = radar.layout.polar
     text_colours = [radar.layout.font.color, polar.radialaxis.tickfont.color]
-    text_colours += [polar.angularaxis.tickfont.color, x.tickfont.color, y.tickfont.color]
-    text_colours += [x.title.font.color, y.title.font.color]
-    text_colours += [a.font.color for a in distribution.layout.annotations]
+    text_colours += [polar.angularaxis.tickfont.color]
+    for picture in (distribution.svg, svg_radar.svg):
+        text_colours += re.findall(r'<text [^>]*fill="(#[0-9A-Fa-f]{6})"', picture)
     for text_colour in text_colours:
         assert text_colour is not None and contrast(text_colour, "#ffffff") >= 4.5, text_colour

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from components.charts import distribution_figure, radar_figure, wrap_label
+from components.charts import radar_figure, wrap_label
 
 NAMES = ("Company", "Median", "P75")
 
@@ -26,15 +26,6 @@ def test_radar_shows_three_series_told_apart_without_colour() -> None:
 def test_radar_without_peer_figures_shows_only_the_company() -> None:
     fig = radar_figure(["A", "B", "C"], [1, 2, 3], names=NAMES)
     assert [tr.name for tr in fig.data] == ["Company"]
-
-
-def test_distribution_marks_the_company() -> None:
-    fig = distribution_figure(
-        [10, 20, 35, 35, 60], 42.4, x_title="x", y_title="y", company_label="Company"
-    )
-    assert list(fig.data[0].x) == [10, 20, 35, 35, 60]
-    assert fig.layout.shapes[0].x0 == 42.4
-    assert "Company 42" in fig.layout.annotations[0].text
 
 
 def test_wrap_label_keeps_short_labels_whole() -> None:

@@ -120,3 +120,28 @@ def test_csv_scores_are_rounded_as_the_page_shows_them(
     data = result_csv(replace(tiny_results, assessment=a), tiny_results.bank, "ko")
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert table[-1][3:] == ["score:overall", "", "", "", "34"]
+
+
+@pytest.mark.parametrize(
+    ("rank", "of", "ko", "en"),
+    [
+        (12, 47, "47개사 중 12위", "12th of 47"),
+        (1, 19, "19개사 중 1위", "1st of 19"),
+        (2, 8, "8개사 중 2위", "2nd of 8"),
+        (3, 30, "30개사 중 3위", "3rd of 30"),
+        (11, 40, "40개사 중 11위", "11th of 40"),
+        (13, 100, "100개사 중 13위", "13th of 100"),
+        (21, 60, "60개사 중 21위", "21st of 60"),
+    ],
+)
+def test_in_a_group_of_up_to_100_the_position_is_a_place(
+    rank: int, of: int, ko: str, en: str
+) -> None:
+    """ "상위 1%" among 18 peers reads as if there were a hundred: a small group gets a place."""
+    assert peer_position(50.0, "ko", rank=rank, of=of) == ko
+    assert peer_position(50.0, "en", rank=rank, of=of) == en
+
+
+def test_in_a_larger_group_the_position_is_a_share() -> None:
+    assert peer_position(80.0, "ko", rank=90, of=450) == "상위 20%"
+    assert peer_position(30.0, "en", rank=300, of=450) == "bottom 30%"

@@ -143,8 +143,9 @@ def test_fewer_than_k_peers_suppresses_every_figure() -> None:
     bench = peers.benchmark(frame, ksic="C29", size_band="10-49", scores=same_scores(50.0))
     assert bench.suppressed
     assert bench.group == peers.PeerGroup(None, None, "all", 4)
-    for figures in (bench.percentile, bench.median, bench.p75, bench.values):
+    for figures in (bench.percentile, bench.median, bench.p75, bench.values, bench.rank):
         assert figures == dict.fromkeys(("overall", *PILLARS))
+    assert bench.bins == dict.fromkeys(("overall", *PILLARS))
     assert bench.scored["overall"] == 4
 
 
@@ -243,3 +244,50 @@ def test_summary_gives_n_mean_linear_median_and_p75_of_the_scores() -> None:
 def test_summary_of_fewer_than_k_scores_gives_only_their_count() -> None:
     assert peers.summarize([50.0, 60.0, None], k=3) == peers.ScoreSummary(2, None, None, None, None)
     assert peers.summarize([], k=1) == peers.ScoreSummary(0, None, None, None, None)
+
+
+def test_the_place_among_peers_counts_those_strictly_above_and_shares_ties() -> None:
+    frame = frame_of([("C25", "1-9", v) for v in (40.0, 50.0, 50.0, 60.0, 60.0, 70.0)])
+    bench = peers.benchmark(frame, ksic="C25", size_band="1-9", scores=same_scores(60.0))
+    assert bench.rank["overall"] == 2  # only the 70 is above; the two 60s share 2nd with us
+    assert bench.scored["overall"] == 6  # so: 2nd of 7
+    low = peers.benchmark(frame, ksic="C25", size_band="1-9", scores=same_scores(10.0))
+    assert low.rank["overall"] == 7
+    noisy = peers.benchmark(
+        frame, ksic="C25", size_band="1-9", scores=same_scores((0.1 + 0.2) * 200)
+    )
+    assert noisy.rank["overall"] == 2  # 60.000000000000014 ties with 60
+
+
+def test_score_bins_keep_every_shown_range_at_k_or_more_and_lose_nobody() -> None:
+    values = [12.0, 55, 56, 57, 58, 59, 61, 62, 63, 64, 65, 95, 100]
+    bins = peers.score_bins(values, k=5)
+    assert sum(b.count for b in bins) == len(values)
+    assert all(b.count == 0 or b.count >= 5 for b in bins)
+    assert bins[0] == peers.ScoreBin(0.0, 10.0, 0)  # an empty range shows nobody: kept
+    # the lone 12 joins the range that reaches k; the 95 and the 100 join the range below
+    assert peers.ScoreBin(10.0, 60.0, 6) in bins
+    assert bins[-1] == peers.ScoreBin(60.0, 100.0, 7)
+    assert [b.lo for b in bins] == sorted(b.lo for b in bins)
+    assert all(a.hi == b.lo for a, b in zip(bins, bins[1:], strict=False))  # no gap, no overlap
+
+
+def test_score_bins_of_a_spread_out_group_are_plain_ten_point_ranges() -> None:
+    values = [float(v) for v in range(0, 100)]  # ten in every range
+    bins = peers.score_bins(values, k=5)
+    assert [(b.lo, b.hi, b.count) for b in bins] == [
+        (lo, lo + 10.0, 10) for lo in range(0, 100, 10)
+    ]
+
+
+def test_score_bins_show_nothing_for_fewer_than_k() -> None:
+    assert peers.score_bins([40.0, 50.0, 60.0, 70.0], k=5) == ()
+
+
+def test_the_benchmark_sends_bins_not_scores() -> None:
+    frame = frame_of([("C29", "10-49", float(v)) for v in (21, 22, 23, 24, 25, 71, 72)])
+    bench = peers.benchmark(frame, ksic="C29", size_band="10-49", scores=same_scores(50.0))
+    bins = bench.bins["overall"]
+    assert bins is not None
+    assert [(b.lo, b.hi, b.count) for b in bins if b.count] == [(20.0, 100.0, 7)]
+    assert json.loads(json.dumps(bench.to_dict()))["bins"]["overall"][-1] == [20.0, 100.0, 7]
