@@ -10,7 +10,7 @@ from components.cache import engine
 from components.requests import request_target, status_label
 from components.session import private_link
 from components.staff import StaffSession
-from components.widgets import plain
+from components.widgets import lingual, plain
 from readiness import store
 from readiness.exports import format_biz_no
 from readiness.i18n import t
@@ -103,40 +103,55 @@ def request_editor(row: AssociationRequest, staff: StaffSession, lang: str) -> N
         (t("staff_requests.col_consent", lang), "✓" if row.consent else "✗"),
         (t("staff_requests.col_created", lang), row.created_at.strftime("%Y-%m-%d %H:%M")),
     ]
-    st.dataframe(
-        pd.DataFrame({"": [label for label, _ in facts], " ": [value for _, value in facts]}),
+    st.table(  # two columns of label and value: no header row, no grid to scroll
+        pd.DataFrame({"label": [label for label, _ in facts], "value": [v for _, v in facts]}),
         hide_index=True,
+        hide_header=True,
+        border="horizontal",
     )
     if row.message:
         st.markdown(f"**{t('staff_requests.message', lang)}**")
         st.text(row.message)
-    with st.form(f"req_edit_{request_id}"):
-        c1, c2 = st.columns(2)
-        status = c1.selectbox(
-            t("staff_requests.status", lang),
-            STATUSES,
-            index=STATUSES.index(row.status),
-            format_func=lambda s: status_label(s, lang),
+    # Plain widgets with keys, not a form: a language switch or a reload of the list keeps what
+    # was typed but not yet saved (a form would draw its initial values again).
+    c1, c2 = st.columns(2)
+    status = c1.selectbox(
+        t("staff_requests.status", lang),
+        STATUSES,
+        index=STATUSES.index(row.status),
+        format_func=lambda s: status_label(s, lang),
+        key=lingual(f"req_status_{request_id}"),
+    )
+    assignee = c2.text_input(
+        t("staff_requests.assignee", lang),
+        value=row.assignee or staff.email,
+        max_chars=254,
+        key=f"req_assignee_{request_id}",
+    )
+    notes = st.text_area(
+        t("staff_requests.notes", lang),
+        value=row.notes,
+        max_chars=NOTES_MAX,
+        key=f"req_notes_{request_id}",
+    )
+    if st.button(
+        t("staff_requests.save", lang),
+        type="primary",
+        icon=":material/save:",
+        key=f"req_save_{request_id}",
+    ):
+        store.update_request(
+            engine=engine(),
+            request_id=request_id,
+            actor=staff.email,
+            status=status,
+            assignee=assignee.strip(),
+            notes=notes,
         )
-        assignee = c2.text_input(
-            t("staff_requests.assignee", lang), value=row.assignee or staff.email, max_chars=254
-        )
-        notes = st.text_area(t("staff_requests.notes", lang), value=row.notes, max_chars=NOTES_MAX)
-        if st.form_submit_button(
-            t("staff_requests.save", lang), type="primary", icon=":material/save:"
-        ):
-            store.update_request(
-                engine=engine(),
-                request_id=request_id,
-                actor=staff.email,
-                status=status,
-                assignee=assignee.strip(),
-                notes=notes,
-            )
-            st.session_state[SAVED] = True
-            # A new table: the saved request may leave the filtered list, and its row with it.
-            st.session_state[TABLE_VERSION] = st.session_state.get(TABLE_VERSION, 0) + 1
-            st.rerun()
+        st.session_state[SAVED] = True
+        # A new table: the saved request may leave the filtered list, and its row with it.
+        st.session_state[TABLE_VERSION] = st.session_state.get(TABLE_VERSION, 0) + 1
+        st.rerun()
     if row.kind != "link":
         return
     company = (

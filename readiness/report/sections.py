@@ -31,8 +31,6 @@ from readiness.report.canvas import (
 from readiness.report.data import PartnerRow, ReportData, report_data
 from readiness.results import CompanyResults, peer_position, score_change
 
-MAX_REASONS = 3  # reasons printed per complementary member
-
 
 class ReportPDF(Canvas):
     """The report of `data`, every label in `lang`."""
@@ -467,15 +465,14 @@ class ReportPDF(Canvas):
             self.headings("col_member", "col_roles", "col_complement", "col_reasons")
         ]
         for member in self.data.members:
-            reasons = [
-                self.clip(f"• {reason}", widths[3], 5) for reason in member.reasons[:MAX_REASONS]
-            ]
+            # one sentence, as on the page: the role, a shared region, the weak spot covered
+            reason = self.clip(member.reasons[0], widths[3], 5) if member.reasons else "–"
             rows.append(
                 [
                     (self.clip(member.name, widths[0], 4, bold=True), BOLD),
                     self.clip(member.roles, widths[1], 6) or "–",
                     fit_text(member.fit),
-                    "\n".join(reasons) or "–",
+                    reason,
                 ]
             )
         keep = self.keep_for(22, widths, rows)

@@ -129,8 +129,8 @@ def test_staff_reissue_a_link_from_a_request_and_close_it(
     at.session_state["req_table_0"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert t("staff_requests.member_found", "ko", name="한빛정밀") in _texts(at)
-    facts = at.dataframe[1].value
-    assert "124-81-00998" in list(facts[" "]) and "김대표" in list(facts[" "])
+    facts = at.table[0].value  # label and value, no blank header row
+    assert "124-81-00998" in list(facts["value"]) and "김대표" in list(facts["value"])
     reissue = f"req_reissue_{store.list_requests(engine=eng)[0].id}"
     at.button(key=reissue).click().run()
     assert store.company_by_token(engine=eng, token=old_token) is not None  # not before confirming
@@ -157,11 +157,17 @@ def test_staff_change_status_assignee_and_notes(
     at.run()
     assert t("staff_requests.no_member", "en") in _texts(at)
     rid = store.list_requests(engine=eng)[0].id
-    form = f"req_edit_{rid}"
-    status = next(s for s in at.selectbox if s.label == t("staff_requests.status", "en"))
-    status.set_value("in_progress")
-    at.text_area[0].input("<b>called</b> *twice*")
-    at.button(key=f"FormSubmitter:{form}-{t('staff_requests.save', 'en')}").click().run()
+    at.selectbox(key=f"req_status_{rid}").set_value("in_progress")
+    at.text_area(key=f"req_notes_{rid}").input("<b>called</b> *twice*")
+    at.run()
+    # A colleague switches to Korean before saving: nothing typed is lost, nothing saved yet.
+    at.segmented_control(key="lang_switch").set_value("ko").run()
+    assert not at.exception
+    assert at.selectbox(key=f"req_status_{rid}").value == "in_progress"
+    assert at.text_area(key=f"req_notes_{rid}").value == "<b>called</b> *twice*"
+    assert store.get_request(engine=eng, request_id=rid).status == "new"  # type: ignore[union-attr]
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    at.button(key=f"req_save_{rid}").click().run()
     assert not at.exception
     row = store.get_request(engine=eng, request_id=rid)
     assert row is not None

@@ -309,7 +309,8 @@ def test_members_print_their_names_roles_and_reasons(ko_pdf: bytes, en_pdf: byte
     assert "함께 나갈 수 있는 회원사" in text
     assert "추천에 동의한 회원사만 보이며" in text
     assert "대성부품㈜" in text and "C25 금속가공제품" in text
-    assert "약점(37점)도 메웁니다." in text
+    assert "우리 회사의 약점(23점)을 메웁니다." in text  # the first reason, the page's sentence
+    assert "약점(37점)도 메웁니다." not in text
     assert "82%" in text and "부품·모듈, 유통·수출" in text
     en = "\n".join(pages_text(en_pdf))
     assert "Members to go abroad with" in en and "Daesung Parts Co." in en
@@ -322,7 +323,7 @@ def test_without_members_there_is_no_members_section() -> None:
         assert "Daesung" not in text and "대성부품" not in text
 
 
-def test_at_most_three_reasons_per_member_and_long_text_wraps() -> None:
+def test_one_sentence_per_member_as_on_the_page_and_long_text_wraps() -> None:
     member = MemberRow(
         name="한빛초정밀글로벌솔루션부품가공㈜ " * 6,
         roles="부품·모듈, 유통·수출, 사후 서비스, 플랫폼·소프트웨어",
@@ -333,7 +334,7 @@ def test_at_most_three_reasons_per_member_and_long_text_wraps() -> None:
     pages = pages_text(build_report(data, "ko"))
     text = "\n".join(pages)
     assert 1 <= len(pages) <= 5
-    assert "이유 3:" in text and "이유 4:" not in text
+    assert "이유 1:" in text and "이유 2:" not in text  # the page's one sentence, no list
     assert "100%" in text and "140%" not in text
     assert all(f"{n} / {len(pages)}" in page for n, page in enumerate(pages, start=1))
 
