@@ -155,7 +155,7 @@ def radar_svg(
     company's own scores are written beside its points, so the chart reads without hovering.
     """
     n = len(axes)
-    width, radius, label_gap, line_h = 360.0, 112.0, 10.0, 16.0
+    width, radius, label_gap, line_h = 360.0, 138.0, 10.0, 16.0
     # Four axes sit on the diagonals, so every label has half the width to itself above or below
     # its spoke's tip ("Servitization" fits a phone); other counts start at the top.
     start = -math.pi / 2 - (math.pi / n if n == 4 else 0.0)

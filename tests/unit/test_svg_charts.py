@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
+from components.charts import display_width
 from components.palette import BLUE, GREEN, VERMILLION
 from components.svg_charts import Chart, distribution_svg, radar_svg
+from readiness.bank import default_bank
 from readiness.peers import ScoreBin
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -68,8 +72,10 @@ def test_radar_labels_wrap_and_stay_inside_the_picture() -> None:
     shown = texts(chart)
     assert "Value-chain" in shown and "collaboration" in shown  # wrapped, never clipped
     for el in root.iter("{http://www.w3.org/2000/svg}text"):
-        x = float(el.get("x") or 0)
-        assert 0 <= x <= width, (el.text, x)
+        x, size = float(el.get("x") or 0), float(el.get("font-size") or 0)
+        span = display_width(el.text or "") * 0.6 * size  # a generous estimate of its width
+        left = {"start": x, "middle": x - span / 2, "end": x - span}[el.get("text-anchor") or ""]
+        assert left >= 0 and left + span <= width, (el.text, left, left + span)
 
 
 def test_a_pillar_without_a_score_is_a_gap_not_a_point_at_zero() -> None:
@@ -154,3 +160,17 @@ def test_distribution_holds_no_number_but_its_counts_and_axes() -> None:
     shown = {s for s in texts(distribution()) if re.fullmatch(r"\d+", s)}
     ticks = {str(v) for v in range(0, 101, 20)} | {"0", "5", "10", "15", "20"}
     assert shown <= ticks | {"6", "12", "9", "5"}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_banks_own_pillar_names_fit_a_phone(lang: str) -> None:
+    """The picture is 360 wide: at a 390 px phone it is drawn at its own size, labels whole."""
+    names = [p.name.get(lang) for p in default_bank().pillars]
+    chart = radar_svg(names, [60.0, 40.0, 80.0, 20.0], names=NAMES, title="t", key="k")
+    root = tree(chart)
+    assert float(root.get("width") or 0) <= 360
+    for el in root.iter("{http://www.w3.org/2000/svg}text"):
+        x, size = float(el.get("x") or 0), float(el.get("font-size") or 0)
+        span = display_width(el.text or "") * 0.6 * size
+        left = {"start": x, "middle": x - span / 2, "end": x - span}[el.get("text-anchor") or ""]
+        assert left >= 0 and left + span <= 360, (el.text, left, left + span)
