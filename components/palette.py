@@ -35,4 +35,5 @@ GRID = "#e3e7ec"
 GAP = "#eef0f3"  # a heatmap cell with no value
 
 BLUE_FILL = "rgba(0,114,178,0.12)"  # BLUE, faint: the company's area on the radar
+SKY_FILL = "rgba(86,180,233,0.35)"  # SKY_BLUE, light: the room's middle half on the projector
 HEATMAP_SCALE = "Cividis"  # sequential, readable with every common colour-vision deficiency

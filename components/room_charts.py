@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from components.charts import FONT
-from components.palette import BLUE, GREY, SKY_BLUE, TEXT, TRANSPARENT
+from components.palette import BLUE, GREY, GRID, SKY_BLUE, SKY_FILL, TEXT, TRANSPARENT
 
 
 def _layout(height: int, font_size: int, **extra: object) -> dict:
@@ -112,6 +112,49 @@ def sectors_figure(
                 font_size,
                 xaxis={"visible": False, "range": [0, top * 1.3 + 1]},
                 yaxis={"tickfont": {"size": font_size}, "automargin": True},
+            ),
+        }
+    )
+
+
+def quartiles_figure(
+    quartiles: Mapping[str, tuple[float, float, float] | None],
+    *,
+    labels: Mapping[str, str],
+    empty_text: str,
+    height: int = 300,
+    font_size: int = 16,
+) -> go.Figure:
+    """Per pillar the room's middle half (first to third quartile) as a box and its median as a
+    line: three numbers each, computed on the server from at least k people. No whiskers and no
+    points, which would be single people's scores."""
+    shown = {key: q for key, q in quartiles.items() if q is not None}
+    if not shown:
+        return waiting_figure(empty_text, height=height, font_size=font_size + 4)
+    names = [labels.get(key, key) for key in shown]
+    q1, median, q3 = (list(v) for v in zip(*shown.values(), strict=True))
+    box = {
+        "type": "box",
+        "x": names,
+        "q1": q1,
+        "median": median,
+        "q3": q3,
+        "lowerfence": q1,
+        "upperfence": q3,
+        "boxpoints": False,
+        "marker": {"color": BLUE},
+        "line": {"color": BLUE, "width": 3},
+        "fillcolor": SKY_FILL,
+        "hoverinfo": "skip",
+    }
+    return go.Figure(
+        {
+            "data": [box],
+            "layout": _layout(
+                height,
+                font_size,
+                yaxis={"range": [0, 100], "dtick": 25, "gridcolor": GRID},
+                xaxis={"tickfont": {"size": font_size}},
             ),
         }
     )

@@ -5,7 +5,7 @@ import io
 import segno
 import streamlit as st
 
-from components import charts, room_charts, staff_charts
+from components import charts, room_charts
 from components.cache import engine, members_reference, room_snapshot
 from components.session import public_base_url
 from components.staff import staff_page
@@ -78,15 +78,18 @@ def live_room() -> None:
     c3, c4 = st.columns(2)
     with c3:
         st.markdown(f"#### {t('presenter.distribution', lang)}")
-        values = {p.id: room.scores[p.id].values or () for p in qbank.pillars}
-        fig = staff_charts.pillar_distribution_figure(
-            values,
+        quartiles = {
+            p.id: (q.q1, q.median, q.q3)
+            if (q := room.scores[p.id]).q1 is not None and q.median is not None and q.q3 is not None
+            else None
+            for p in qbank.pillars
+        }
+        fig = room_charts.quartiles_figure(
+            quartiles,
             labels={p.id: p.name.get(lang) for p in qbank.pillars},
-            y_title=t("sector.score", lang),
             empty_text=waiting,
             height=280,
         )
-        fig.update_layout(font={"size": 16})
         st.plotly_chart(fig, config={"displayModeBar": False}, key="room_distribution")
     with c4:
         st.markdown(f"#### {t('presenter.sectors', lang)}")
@@ -99,7 +102,7 @@ def live_room() -> None:
         else:
             fig = room_charts.waiting_figure(t("presenter.nobody", lang), height=280)
         st.plotly_chart(fig, config={"displayModeBar": False}, key="room_sectors")
-    st.caption(t("presenter.privacy", lang, k=room.k))
+    st.caption(t("presenter.privacy", lang, k=room.k, shown=room.shown))
 
 
 with right:

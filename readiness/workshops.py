@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Literal, NamedTuple
 from urllib.parse import parse_qs, quote, urlsplit
 
+import numpy as np
 import sqlalchemy as sa
 
 from readiness import peers, store
@@ -344,16 +345,18 @@ def submit_participant(
 
 @dataclass(frozen=True)
 class ScoreStats:
-    """One score (overall or a pillar) across the room's submissions.
+    """One score (overall or a pillar) across the submissions the room's figures rest on.
 
-    `n` counts the submissions with this score; mean, median and the sorted values are None when
-    n < k, so no figure ever stands for fewer than k people.
+    `n` counts those submissions with this score; mean, median and the quartiles are None when
+    n < k, so no figure ever stands for fewer than k people. No single person's score is kept:
+    the room's figures are aggregates only (DESIGN: no individual value leaves the server).
     """
 
     n: int
     mean: float | None
     median: float | None
-    values: tuple[float, ...] | None
+    q1: float | None = None
+    q3: float | None = None
 
 
 @dataclass(frozen=True)
@@ -375,6 +378,7 @@ class RoomSnapshot:
     stages: dict[str, int] | None
     sectors: tuple[tuple[str, int], ...]
     taken_at: datetime = field(default_factory=utcnow)
+    shown: int = 0  # the submissions the figures rest on: the first multiple of k (`room_snapshot`)
 
     @property
     def suppressed(self) -> bool:
@@ -384,7 +388,18 @@ class RoomSnapshot:
 
 def _stats(values: list[float], k: int) -> ScoreStats:
     summary = peers.summarize(values, k=k)
-    return ScoreStats(summary.n, summary.mean, summary.median, summary.values)
+    if summary.values is None:
+        return ScoreStats(summary.n, None, None)
+    q1, q3 = (float(q) for q in np.quantile(summary.values, [0.25, 0.75]))
+    return ScoreStats(summary.n, summary.mean, summary.median, q1, q3)
+
+
+def shown_count(submitted: int, k: int) -> int:
+    """How many submissions the room's figures rest on: the largest multiple of k not above
+    `submitted`. The figures change only when k more people have submitted, so comparing two
+    pictures of the room never isolates one person's scores (one new submission moving a median
+    would tell the room where that person stands)."""
+    return submitted - submitted % k
 
 
 def group_sectors(counts: Mapping[str, int], k: int) -> tuple[tuple[str, int], ...]:
@@ -404,12 +419,15 @@ def room_snapshot(
         raise WorkshopError("unknown")
     people = [row for row in rows if row.status is not None]
     done = [row for row in people if row.status == "submitted"]
-    scores = {peers.OVERALL: _stats([r.overall for r in done if r.overall is not None], k)}
+    # The first submissions in the order they came, a multiple of k of them (`shown_count`).
+    done.sort(key=lambda r: (r.submitted_at is None, str(r.submitted_at), r.id))
+    basis = done[: shown_count(len(done), k)]
+    scores = {peers.OVERALL: _stats([r.overall for r in basis if r.overall is not None], k)}
     for n, pid in enumerate(pillars):
-        scores[pid] = _stats([v for r in done if (v := getattr(r, f"p{n}")) is not None], k)
+        scores[pid] = _stats([v for r in basis if (v := getattr(r, f"p{n}")) is not None], k)
     stages = None
-    if len(done) >= k:
-        tally = Counter(r.stage for r in done)
+    if len(basis) >= k:
+        tally = Counter(r.stage for r in basis)
         stages = {str(s.id): tally.get(s.id, 0) for s in bank.stages}
     return RoomSnapshot(
         status=rows[0].workshop_status,
@@ -419,6 +437,7 @@ def room_snapshot(
         scores=scores,
         stages=stages,
         sectors=group_sectors(Counter(r.ksic for r in people), k),
+        shown=len(basis),
     )
 
 

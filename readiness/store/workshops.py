@@ -116,7 +116,8 @@ def set_workshop_status(
 
 def room_rows(*, engine: sa.Engine, workshop_id: int, pillars: Sequence[str]) -> list[Any]:
     """One row per participant (its submission if any, else its draft) with the workshop's status
-    in each row: workshop_status, status, stage, overall, ksic, then p0, p1... per pillar. A single
+    in each row: workshop_status, id, status, stage, overall, submitted_at, ksic, then p0, p1...
+    per pillar. A single
     row of NULLs beside the status when nobody has joined, no row for no workshop."""
     c = table_of(Company)
     w = table_of(Workshop)
@@ -125,6 +126,7 @@ def room_rows(*, engine: sa.Engine, workshop_id: int, pillars: Sequence[str]) ->
         "status",
         "stage",
         "overall",
+        "submitted_at",
         cohort=Cohort(workshop_ids=(workshop_id,)),
         drafts=True,
     )
@@ -133,9 +135,11 @@ def room_rows(*, engine: sa.Engine, workshop_id: int, pillars: Sequence[str]) ->
     )
     room = (
         sa.select(
+            latest.c.id,
             latest.c.status,
             latest.c.stage,
             latest.c.overall,
+            latest.c.submitted_at,
             c.c.ksic,
             *(alias.c.score.label(f"p{n}") for n, alias in enumerate(scores.values())),
         )

@@ -403,17 +403,21 @@ def test_room_snapshot_equals_a_direct_computation(engine: sa.Engine, bank: Bank
 
     assert (snapshot.status, snapshot.joined, snapshot.submitted) == ("open", 9, 8)
     assert not snapshot.suppressed
-    expected = {peers.OVERALL: [r.overall for r in results]}
+    assert snapshot.shown == 5  # the figures rest on the first five who submitted
+    first = results[:5]
+    expected = {peers.OVERALL: [r.overall for r in first]}
     for pid in bank.pillar_ids:
-        expected[pid] = [r.pillars[pid].score for r in results]
+        expected[pid] = [r.pillars[pid].score for r in first]
     assert set(snapshot.scores) == set(expected)
     for key, values in expected.items():
         stats = snapshot.scores[key]
         assert stats.n == len(values)
         assert stats.mean == pytest.approx(statistics.fmean(values))
         assert stats.median == pytest.approx(statistics.median(values))
-        assert stats.values == pytest.approx(sorted(values))
-    stage_counts = {s.id: sum(r.stage == s.id for r in results) for s in bank.stages}
+        q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+        assert (stats.q1, stats.q3) == (pytest.approx(q1), pytest.approx(q3))
+        assert not hasattr(stats, "values")  # no one's own score is kept for the room
+    stage_counts = {s.id: sum(r.stage == s.id for r in first) for s in bank.stages}
     assert snapshot.stages == stage_counts
     assert list(snapshot.stages) == [s.id for s in bank.stages]
     assert snapshot.sectors == (("C29", 6), ("other", 3))  # C10 (2) and C25 (1) grouped
@@ -426,7 +430,8 @@ def test_scores_stay_hidden_until_k_have_submitted(engine: sa.Engine, bank: Bank
     assert snapshot.suppressed and (snapshot.joined, snapshot.submitted) == (4, 4)
     assert snapshot.stages is None
     for stats in snapshot.scores.values():
-        assert stats.n == 4 and stats.mean is stats.median is stats.values is None
+        assert stats.n == 0 and stats.mean is stats.median is stats.q1 is stats.q3 is None
+    assert snapshot.shown == 0
     assert snapshot.sectors == (("other", 4),)
 
 
@@ -457,8 +462,9 @@ def test_the_snapshot_holds_no_individual_data(engine: sa.Engine, bank: Bank) ->
         "stages",
         "sectors",
         "taken_at",
+        "shown",
     }
-    assert {f.name for f in fields(workshops.ScoreStats)} == {"n", "mean", "median", "values"}
+    assert {f.name for f in fields(workshops.ScoreStats)} == {"n", "mean", "median", "q1", "q3"}
     room = _room(engine)
     names = [f"비밀기업 {n}" for n in range(6)]
     ids = []
@@ -531,3 +537,30 @@ def test_cli_creates_lists_and_sets_the_status(
     assert "never 0, O" in capsys.readouterr().err
     assert main([*base, "create", "x", "--date", "03.12.2026"]) == 2
     assert main(["--database-url", sqlite_url, "audit", "verify"]) == 0
+
+
+def test_the_room_figures_change_only_when_k_more_have_submitted(
+    engine: sa.Engine, bank: Bank
+) -> None:
+    """A sixth submission must not move the room's median: the difference between two pictures
+    would show where that one person stands. The figures move again at ten."""
+    room = _room(engine)
+    _fill_room(engine, bank, room, ["C29"] * 5)
+    five = workshops.room_snapshot(engine=engine, workshop_id=room.id, bank=bank)
+
+    def top_scorer() -> None:
+        joined = _join(engine, bank, room.code, ksic="C10")
+        answers = dict.fromkeys(bank.item_ids(quick_only=True), 5)
+        workshops.submit_participant(
+            engine=engine, bank=bank, assessment_id=joined.assessment.id, answers=answers
+        )
+
+    for n in range(6, 10):
+        top_scorer()  # one at a time
+        later = workshops.room_snapshot(engine=engine, workshop_id=room.id, bank=bank)
+        assert (later.submitted, later.shown) == (n, 5)
+        assert later.scores == five.scores and later.stages == five.stages
+    top_scorer()
+    ten = workshops.room_snapshot(engine=engine, workshop_id=room.id, bank=bank)
+    assert (ten.submitted, ten.shown) == (10, 10)
+    assert ten.scores[peers.OVERALL].median != five.scores[peers.OVERALL].median
