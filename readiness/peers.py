@@ -76,11 +76,12 @@ class PeerGroup:
 class Benchmark:
     """A company's standing in its peer group, per score key ("overall" and each pillar id).
 
-    percentile, rank, median, p75, values and bins are None for a key with fewer than `k` peer
-    scores (then `suppressed` is True), and percentile and rank also where the company itself has no
+    percentile, rank, median, p75 and bins are None for a key with fewer than `k` peer scores
+    (then `suppressed` is True), and percentile and rank also where the company itself has no
     score for the key. `rank` is the company's place among itself and its scored peers (1 + peers
     strictly above it; `scored[key] + 1` companies in all). `bins` are the group's scores as counts
-    per score range (`score_bins`): all of the distribution that may leave the server.
+    per score range (`score_bins`): all of the distribution there is. A Benchmark holds no peer's
+    own score, so nothing built from it can send one to a browser (DESIGN, Peers).
     `scored` counts the peers with a score per key; it is for staff, who see n everywhere.
     `synthetic` counts the synthetic demo members in the group, so that the figures can say so.
     """
@@ -91,7 +92,6 @@ class Benchmark:
     percentile: dict[str, float | None]
     median: dict[str, float | None]
     p75: dict[str, float | None]
-    values: dict[str, tuple[float, ...] | None]
     scored: dict[str, int]
     synthetic: int = 0
     rank: dict[str, int | None] = field(default_factory=dict)
@@ -105,7 +105,6 @@ class Benchmark:
             "percentile": dict(self.percentile),
             "median": dict(self.median),
             "p75": dict(self.p75),
-            "values": {key: None if v is None else list(v) for key, v in self.values.items()},
             "scored": dict(self.scored),
             "synthetic": self.synthetic,
             "rank": dict(self.rank),
@@ -358,14 +357,13 @@ def benchmark(
     percentile: dict[str, float | None] = {}
     median: dict[str, float | None] = {}
     p75: dict[str, float | None] = {}
-    values: dict[str, tuple[float, ...] | None] = {}
     rank: dict[str, int | None] = {}
     bins: dict[str, tuple[ScoreBin, ...] | None] = {}
     scored: dict[str, int] = {}
     for key in keys:
         summary = summarize(rows[key].to_numpy(dtype="float64"), k=k)
         scored[key] = summary.n
-        median[key], p75[key], values[key] = summary.median, summary.p75, summary.values
+        median[key], p75[key] = summary.median, summary.p75
         own = _own_score(scores, key)
         percentile[key] = (
             None
@@ -385,7 +383,6 @@ def benchmark(
         percentile=percentile,
         median=median,
         p75=p75,
-        values=values,
         scored=scored,
         synthetic=int(rows["synthetic"].sum()),
         rank=rank,

@@ -69,7 +69,11 @@ def test_benchmark_gives_mid_rank_median_and_linear_p75_of_the_group() -> None:
         assert bench.percentile[key] == pytest.approx(65.0)  # 6 below, 1 level: (6 + 0.5) / 10
         assert bench.median[key] == pytest.approx(55.0)
         assert bench.p75[key] == pytest.approx(77.5)  # position 6.75 between 70 and 80
-        assert bench.values[key] == tuple(float(v) for v in range(10, 101, 10))
+        assert [(b.lo, b.hi, b.count) for b in bench.bins[key] or ()] == [
+            (0.0, 10.0, 0),
+            (10.0, 60.0, 5),  # 10, 20, 30, 40, 50
+            (60.0, 100.0, 5),  # 60, 70, 80, 90, 100
+        ]
         assert bench.scored[key] == 10
 
 
@@ -134,7 +138,7 @@ def test_the_company_is_never_its_own_peer() -> None:
     bench = peers.benchmark(
         frame, ksic="C29", size_band="10-49", scores=same_scores(100.0), exclude_company_id=10
     )
-    assert 100.0 not in bench.values["overall"]
+    assert bench.rank["overall"] == 1 and bench.scored["overall"] == 14  # 100 is not its peer
     assert bench.percentile["overall"] == 100.0
 
 
@@ -143,7 +147,7 @@ def test_fewer_than_k_peers_suppresses_every_figure() -> None:
     bench = peers.benchmark(frame, ksic="C29", size_band="10-49", scores=same_scores(50.0))
     assert bench.suppressed
     assert bench.group == peers.PeerGroup(None, None, "all", 4)
-    for figures in (bench.percentile, bench.median, bench.p75, bench.values, bench.rank):
+    for figures in (bench.percentile, bench.median, bench.p75, bench.rank):
         assert figures == dict.fromkeys(("overall", *PILLARS))
     assert bench.bins == dict.fromkeys(("overall", *PILLARS))
     assert bench.scored["overall"] == 4
@@ -165,7 +169,7 @@ def test_a_pillar_scored_by_fewer_than_k_peers_is_suppressed_alone() -> None:
     assert bench.suppressed
     assert bench.scored["AI"] == 4
     assert bench.percentile["AI"] is None and bench.median["AI"] is None
-    assert bench.p75["AI"] is None and bench.values["AI"] is None
+    assert bench.p75["AI"] is None and bench.bins["AI"] is None
     assert bench.percentile["overall"] == pytest.approx(40.0)
     assert bench.median["EXP"] == pytest.approx(55.0)
 
@@ -217,8 +221,8 @@ def test_benchmark_is_frozen_and_its_dict_is_strict_json() -> None:
         "n": 10,
     }
     assert data["suppressed"] is True and data["k"] == 5
-    assert data["median"]["AI"] is None and data["values"]["AI"] is None
-    assert data["values"]["overall"] == [float(v) for v in range(10, 110, 10)]
+    assert data["median"]["AI"] is None and data["bins"]["AI"] is None
+    assert "values" not in data  # no peer's own score in the benchmark at all
     assert data["synthetic"] == 4  # rows 0, 3, 6 and 9 are synthetic demo members
 
 

@@ -291,7 +291,7 @@ def tiny_results(tiny_bank: Bank) -> CompanyResults:
         percentile={"overall": 75.0, "XA": 90.0, "XB": 25.0},
         median={"overall": 55.0, "XA": 60.0, "XB": 50.0},
         p75={"overall": 65.0, "XA": 70.0, "XB": 60.0},
-        values={"overall": (50.0, 55.0, 60.0, 65.0, 70.0)},
+        bins={"overall": (peers.ScoreBin(40.0, 100.0, 12),)},
         scored={"overall": 12, "XA": 12, "XB": 12},
     )
     answers = {"XB01": 2, "XA02": None, "XA01": 4}
