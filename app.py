@@ -4,7 +4,7 @@ import pandas  # noqa: F401  (imported before plotly: many sessions at once can 
 import plotly  # noqa: F401
 import streamlit as st
 
-from components import runtime
+from components import outage, runtime
 from components.palette import PRIMARY
 from components.session import current_lang, mark_routed
 from components.staff import current_staff
@@ -24,7 +24,11 @@ st.set_page_config(
 runtime.settle()  # once per process: imports, then the import-time heap leaves the collector
 mark_routed()
 lang = current_lang()
-staff = current_staff()
+try:
+    staff = current_staff()
+except outage.OUTAGE as exc:  # no database, no staff session: the public pages still work
+    outage.record(exc, "staff session")
+    staff = None
 page_header(lang, staff)
 # A clear focus ring for keyboard users on radios and checkboxes (a static style, no user text).
 st.html(
@@ -80,4 +84,8 @@ else:
             page("presenter", "nav.presenter", ":material/co_present:", visibility="hidden"),
         ],
     }
-st.navigation(pages, position="top").run()
+try:
+    st.navigation(pages, position="top").run()
+except outage.OUTAGE as exc:  # read-only, full or unreachable database: say so, log the cause
+    outage.record(exc, "page")
+    outage.notice(lang)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import outage
 from components.cache import bank, summary
 from components.session import current_lang, require_router
 from components.widgets import synthetic_badge
@@ -10,7 +11,11 @@ from readiness.i18n import t
 require_router()
 lang = current_lang()
 qbank = bank()
-facts = summary()
+try:
+    facts = summary()
+except outage.OUTAGE as exc:  # the home page stays up without its figures
+    outage.record(exc, "home")
+    facts = None
 
 st.title(t("app.title", lang))
 st.caption(t("app.tagline", lang))
@@ -19,7 +24,9 @@ if st.button(t("home.cta", lang), type="primary", icon=":material/play_circle:")
     st.switch_page("pages/start.py", query_params={"lang": lang})
 
 st.subheader(t("home.data_title", lang))
-if facts.submitted:
+if facts is None:
+    st.info(t("outage.home_data", lang), icon=":material/cloud_off:")
+elif facts.submitted:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("home.data_companies", lang), f"{facts.companies:,}")
     c2.metric(t("home.data_assessments", lang), f"{facts.submitted:,}")
