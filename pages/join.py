@@ -71,7 +71,7 @@ if company is None:
         refusal(exc.kind)
         st.stop()
     st.query_params["code"] = workshop.code
-    st.success(t("join.welcome", lang, title=workshop.title), icon=":material/groups:")
+    st.success(t("join.welcome", lang, title=plain(workshop.title)), icon=":material/groups:")
 
     # --- step 2: a minimal profile ---------------------------------------------------------------
     # Not an st.form: its values would stay in the browser, and a language switch would lose them.

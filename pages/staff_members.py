@@ -10,13 +10,14 @@ from components.staff_requests import reissue_panel
 from components.widgets import plain
 from readiness import reference, store
 from readiness.i18n import t
+from readiness.text import display
 
 staff, lang, qbank = staff_page()
 
 st.title(t("members.title", lang))
 deleted = st.session_state.pop("member_deleted", None)
 if deleted:
-    st.success(t("members.deleted", lang, name=deleted), icon=":material/check:")
+    st.success(t("members.deleted", lang, name=plain(deleted)), icon=":material/check:")
 
 c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 search = c1.text_input(t("members.search", lang), max_chars=100, placeholder="한빛, Gaon …")
@@ -44,7 +45,7 @@ st.caption(t("members.count", lang, total=f"{total:,}", shown=f"{len(rows):,}"))
 table = pd.DataFrame(
     [
         {
-            t("members.col_name", lang): r["name"],
+            t("members.col_name", lang): display(r["name"]),
             t(
                 "members.col_ksic", lang
             ): f"{r['ksic']} {reference.label('ksic_divisions', r['ksic'], lang)}",
