@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 DISPLAY_LIMIT = 120
 """Characters of a name shown in a heading, a table or a chart (Company.name holds 120)."""
@@ -40,7 +42,7 @@ _MARKDOWN["@"] = _JOINER + "\\@"
 
 # Plotly draws <b>, <a href>, <br>, <span style> and entities in every text it shows, and fills
 # %{...} in templates: entities keep each character as it is written.
-_PLOTLY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;", "{": "&#123;", "}": "&#125;"}
+_PLOTLY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;"}
 
 
 def display(text: object, *, limit: int | None = DISPLAY_LIMIT) -> str:
@@ -52,6 +54,11 @@ def display(text: object, *, limit: int | None = DISPLAY_LIMIT) -> str:
     if limit is not None and len(value) > limit:
         value = value[: max(limit - 1, 0)].rstrip() + ELLIPSIS
     return value
+
+
+def display_cells(rows: Iterable[Sequence[Any]], *, limit: int = DISPLAY_LIMIT) -> list[list[Any]]:
+    """A table's rows for the screen: each text cell through `display`, other values kept."""
+    return [[display(v, limit=limit) if isinstance(v, str) else v for v in row] for row in rows]
 
 
 def markdown(text: object, *, limit: int | None = DISPLAY_LIMIT) -> str:
