@@ -137,13 +137,17 @@ reissue_panel(company, staff, lang, key="member_reissue")
 @st.dialog(t("members.delete_title", lang))
 def confirm_delete(company_id: int, name: str) -> None:
     st.write(t("members.delete_body", lang))
-    st.code(name, language=None)
-    typed = st.text_input(t("members.delete_type_name", lang), max_chars=120)
+    # The name as it can be typed: one line of visible characters, at most the 120 a name has
+    # today (a longer one, imported before the limit, is confirmed by its first 120).
+    typable = display(name, limit=None)[:120]
+    st.code(typable, language=None)
+    typed = st.text_input(t("members.delete_type_name", lang), max_chars=120, key="delete_typed")
     if st.button(
         t("members.delete_confirm", lang),
         type="primary",
         icon=":material/delete_forever:",
-        disabled=typed.strip() != name.strip(),
+        disabled=typed.strip() != typable.strip(),
+        key="delete_confirm",
     ):
         store.delete_company(engine=engine(), company_id=company_id, actor=staff.email)
         forget_data_version()  # other replicas see it within DATA_VERSION_TTL

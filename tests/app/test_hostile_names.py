@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from readiness import store
 from readiness.bank import default_bank
 from readiness.i18n import t
-from readiness.text import DISPLAY_LIMIT, ELLIPSIS
+from readiness.text import DISPLAY_LIMIT, ELLIPSIS, display
 from readiness.waves import current_wave
 from tests.app.test_staff_access import _sign_in, staff_engine  # noqa: F401  (a fixture)
 from tests.hostile_names import (
@@ -249,3 +249,20 @@ def test_a_long_name_is_stored_whole_and_shown_clipped(hostile: dict[str, Any], 
     shown = list(at.dataframe[0].value[t("members.col_name", "en")])
     assert "가" * (DISPLAY_LIMIT - 1) + ELLIPSIS in shown  # clipped for the table
     assert all(len(name) <= DISPLAY_LIMIT for name in shown)
+
+
+@pytest.mark.parametrize("which", [LONG_NAME, NAMES[5]])  # 10,000 characters; four lines
+def test_the_delete_dialog_asks_for_a_name_that_can_be_typed(
+    hostile: dict[str, Any], make_app, which: str
+) -> None:
+    at = _sign_in(make_app("en").run())
+    at.switch_page("pages/staff_members.py").run()
+    rows = list(at.dataframe[0].value[t("members.col_name", "en")])
+    at.session_state["member_table_0"] = {
+        "selection": {"rows": [rows.index(display(which))], "columns": []}
+    }
+    at.run()
+    next(b for b in at.button if b.label == t("members.delete", "en")).click().run()
+    shown = at.code[-1].value  # what the dialog asks to type (a real browser types it: e2e)
+    assert shown == display(which, limit=None)[:DISPLAY_LIMIT] and "\n" not in shown
+    assert page_problems(at) == []
