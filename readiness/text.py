@@ -22,9 +22,7 @@ ELLIPSIS = "…"
 
 # Zero-width characters, bidi embeddings, overrides and isolates, the soft hyphen and the BOM:
 # they hide or reorder what a reader sees ("evil\u202egnp.exe") and draw nothing themselves.
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
-)
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES = re.compile(r"\s{2,}")
 
