@@ -266,3 +266,14 @@ def test_the_delete_dialog_asks_for_a_name_that_can_be_typed(
     shown = at.code[-1].value  # what the dialog asks to type (a real browser types it: e2e)
     assert shown == display(which, limit=None)[:DISPLAY_LIMIT] and "\n" not in shown
     assert page_problems(at) == []
+
+
+def test_cohort_names_typed_by_staff_in_the_comparison_chart(
+    hostile: dict[str, Any], make_app
+) -> None:
+    at = _sign_in(make_app("en").run())
+    at.switch_page("pages/staff_compare.py").run()
+    at.text_input(key="compare_a_name").input("«<b>A</b>%{y}»")
+    at.text_input(key="compare_b_name").input("«<a href='x'>B</a>»").run()
+    _check(at)
+    assert at.get("plotly_chart")
