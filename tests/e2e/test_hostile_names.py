@@ -21,6 +21,7 @@ from readiness.bank import default_bank
 from readiness.db import make_engine, upgrade
 from readiness.i18n import t
 from readiness.synth import seed_demo
+from readiness.text import display
 from readiness.waves import current_wave
 from tests.e2e.conftest import (
     REPO_ROOT,
@@ -172,6 +173,10 @@ def test_member_directory_a_member_and_its_deletion(
         expect(page.get_by_role("button", name=t("members.delete", "en"))).to_be_visible()
         wait_for_idle(page)
         assert problems(page) == [], word
+        # The heading reads as the name was written (one line, clipped), no escape showing.
+        name = next(n for n in NAMES if word in n)
+        heading = page.get_by_test_id("stMain").locator("h3").first
+        assert heading.inner_text().replace("\u2060", "").strip() == display(name)
     shot(page, "hostile-member")
     # Delete a member named like a sign-in link: the "deleted" message shows it as text. Then
     # the 10,000-character member: its dialog asks for the first 120 characters, typed as shown.
