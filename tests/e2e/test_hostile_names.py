@@ -236,7 +236,10 @@ def test_join_page_with_a_hostile_workshop_title(
 ) -> None:
     for code, title in hostile_app["workshops"].items():
         page.goto(f"{hostile_app['url']}/join?code={code}&lang=ko")
-        expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible(timeout=SLOW_MS)
+        welcome = page.get_by_test_id("stAlertContentSuccess")
+        expect(welcome).to_be_visible(timeout=SLOW_MS)
         wait_for_idle(page)
         assert problems(page) == [], title[:40]
+        shown = welcome.inner_text().replace("\u2060", "")
+        assert display(title, limit=200) in shown  # reads as written
     shot(page, "hostile-join")
