@@ -20,6 +20,10 @@ from components.palette import (
     VERMILLION,
     WHITE,
 )
+from readiness.text import plotly as plotly_text
+
+LABEL_LIMIT = 24
+"""Characters of a member's name under its marker (the hover shows more)."""
 
 ROLE_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY_BLUE, VERMILLION, GREY]
 ROLE_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "hexagon", "star", "cross"]
@@ -54,14 +58,17 @@ def cluster_graph_figure(
         members = [n for n in nodes if n["role"] == role]
         if not members:
             continue
+        role_label = plotly_text(role_labels.get(role, role))
         traces.append(
             {
                 "type": "scatter",
                 "x": [n["x"] for n in members],
                 "y": [n["y"] for n in members],
                 "mode": "markers+text",
-                "name": role_labels.get(role, role),
-                "text": [str(n["label"]) for n in members],
+                "name": role_label,
+                # Names are members' own words: inert for Plotly, short under the marker.
+                "text": [plotly_text(n["label"], limit=LABEL_LIMIT) for n in members],
+                "hovertext": [plotly_text(n["label"]) for n in members],
                 "textposition": "bottom center",
                 "marker": {
                     "size": 26,
@@ -69,7 +76,7 @@ def cluster_graph_figure(
                     "symbol": ROLE_SYMBOLS[n_role % len(ROLE_SYMBOLS)],
                     "line": {"color": WHITE, "width": 2},
                 },
-                "hovertemplate": "%{text}<extra>" + role_labels.get(role, role) + "</extra>",
+                "hovertemplate": "%{hovertext}<extra>" + role_label + "</extra>",
             }
         )
     xs = [n["x"] for n in nodes] or [0]

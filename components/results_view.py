@@ -9,7 +9,7 @@ from components.cache import bank as current_bank
 from components.cache import engine
 from components.requests import introduction_button
 from components.session import TOKEN_PARAM
-from components.widgets import chart_image, lingual, plain
+from components.widgets import chart_image, lingual, plain, said
 from readiness import reference, store
 from readiness.bank import Bank, BankError, bank_for_version
 from readiness.i18n import t
@@ -405,7 +405,7 @@ def cluster_section(results: CompanyResults, lang: str) -> None:
                 match.score, text=t("results.peers_cluster_fit", lang, pct=round(100 * match.score))
             )
             if match.reasons:  # one sentence: the role, a shared region, the weak spot covered
-                st.markdown(match.reasons[0].render(lang))
+                st.markdown(said(match.reasons[0], lang))
             if match.introduce_id is not None:
                 introduction_button(
                     stored_id(results.company),

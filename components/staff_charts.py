@@ -33,6 +33,7 @@ from components.palette import (
     WHITE,
 )
 from readiness.analytics import HeatmapData
+from readiness.text import plotly as plotly_text
 
 # The Okabe-Ito hues that reach 3:1 against the white page, then grey and ink.
 SERIES_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, GREY, INK)
@@ -452,7 +453,11 @@ def cohort_comparison_figure(
         for k, notable in table["notable"].items()
     ]
     traces = []
-    sides = (("a", names[0], BLUE, ""), ("b", names[1], VERMILLION, "/"))
+    # Cohort names are typed by staff: inert for Plotly (legend, hover template).
+    sides = (
+        ("a", plotly_text(names[0]), BLUE, ""),
+        ("b", plotly_text(names[1]), VERMILLION, "/"),
+    )
     for side, name, colour, pattern in sides:
         means = table[f"mean_{side}"].to_numpy(dtype="float64")
         traces.append(

@@ -107,8 +107,9 @@ def workshop_labels(lang: str) -> dict[int, str]:
     from components.cache import engine
     from readiness import workshops
     from readiness.store import stored_id
+    from readiness.text import display
 
     return {
-        stored_id(w): f"{w.title} · {w.code} · {w.held_on}"
+        stored_id(w): f"{display(w.title)} · {w.code} · {w.held_on}"
         for w in workshops.workshop_choices(engine=engine())
     }

@@ -95,15 +95,15 @@ def request_editor(row: AssociationRequest, staff: StaffSession, lang: str) -> N
     assert request_id is not None
     st.markdown(f"**{plain(request_target(row, lang, staff=True))}**")
     facts = [
-        (t("staff_requests.col_company", lang), row.company_name or _company_name(row)),
+        (t("staff_requests.col_company", lang), plain(row.company_name or _company_name(row))),
         (t("req.biz_no", lang), format_biz_no(row.biz_no) or "–"),
-        (t("req.contact_name", lang), row.contact_name),
-        (t("req.phone", lang), row.phone or "–"),
-        (t("req.email", lang), row.email or "–"),
+        (t("req.contact_name", lang), plain(row.contact_name)),
+        (t("req.phone", lang), plain(row.phone or "–")),
+        (t("req.email", lang), plain(row.email or "–")),
         (t("staff_requests.col_consent", lang), "✓" if row.consent else "✗"),
         (t("staff_requests.col_created", lang), row.created_at.strftime("%Y-%m-%d %H:%M")),
     ]
-    st.table(  # two columns of label and value: no header row, no grid to scroll
+    st.table(  # label and value, no header row, no grid; st.table renders Markdown: plain()
         pd.DataFrame({"label": [label for label, _ in facts], "value": [v for _, v in facts]}),
         hide_index=True,
         hide_header=True,

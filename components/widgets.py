@@ -8,8 +8,10 @@ import streamlit as st
 
 from components.svg_charts import Chart
 from readiness.bank import Bank, Item, Text
-from readiness.i18n import LANGS, t
+from readiness.i18n import LANGS, Message, t
 from readiness.scoring import Answers, Result
+from readiness.text import DISPLAY_LIMIT
+from readiness.text import markdown as text_markdown
 
 _LANG_LABELS = {"ko": "한국어", "en": "English"}
 
@@ -164,12 +166,22 @@ def picked_level(key: str) -> int | None:
     return None if choice == NOT_APPLICABLE else int(choice)
 
 
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+def plain(text: object, *, limit: int | None = DISPLAY_LIMIT) -> str:
+    """User text made inert for anything Streamlit renders as Markdown (st.markdown, captions,
+    headers, alerts, toasts, widget labels and help): see readiness.text.markdown. Clipped to
+    `limit` characters with an ellipsis (None: whole)."""
+    return text_markdown(text, limit=limit)
 
 
-def plain(text: str) -> str:
-    """User text made inert for st.markdown: every Markdown/HTML character escaped."""
-    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in str(text))
+def said(message: Message, lang: str) -> str:
+    """A Message for st.markdown: the catalog's sentence with every value it fills in (names,
+    lists) made inert by `plain`, each clipped to 300 characters (a list of markets is longer
+    than a name)."""
+    return message.render(lang, text=_plain_value)
+
+
+def _plain_value(text: str) -> str:
+    return plain(text, limit=300)
 
 
 def invalid_link(lang: str) -> None:

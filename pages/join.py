@@ -71,7 +71,10 @@ if company is None:
         refusal(exc.kind)
         st.stop()
     st.query_params["code"] = workshop.code
-    st.success(t("join.welcome", lang, title=workshop.title), icon=":material/groups:")
+    st.success(
+        t("join.welcome", lang, title=plain(workshop.title, limit=workshops.MAX_TITLE)),
+        icon=":material/groups:",
+    )
 
     # --- step 2: a minimal profile ---------------------------------------------------------------
     # Not an st.form: its values would stay in the browser, and a language switch would lose them.
@@ -125,7 +128,7 @@ if company is None:
     st.rerun()
 
 workshop = workshops.get_workshop(engine=engine(), workshop_id=assessment.workshop_id)
-st.caption(f"{plain(workshop.title)} · {workshop.code}")
+st.caption(f"{plain(workshop.title, limit=workshops.MAX_TITLE)} · {workshop.code}")
 qbank = bank_for_version(
     assessment.bank_version
 )  # the scan is answered with the bank it began with

@@ -106,5 +106,5 @@ def live_room() -> None:
 
 
 with right:
-    st.header(plain(workshop.title), anchor=False)
+    st.header(plain(workshop.title, limit=workshops.MAX_TITLE), anchor=False)
     live_room()

@@ -7,9 +7,10 @@ from components.cache import engine, member_frame, summary
 from components.cluster_charts import cluster_graph_figure
 from components.staff import staff_page
 from components.staff_filters import size_band_options
-from components.widgets import lingual
+from components.widgets import lingual, plain, said
 from readiness import clusters, exports, reference, store
 from readiness.i18n import t
+from readiness.text import display, display_cells
 
 staff, lang, qbank = staff_page()
 
@@ -67,7 +68,7 @@ pool = frame[
     frame["company_id"].isin(proposal.company_ids)
     | frame["ksic"].isin(clusters.resolve_chain(chain_key).divisions)
 ]
-names = {int(r.company_id): f"{r.name} · {r.ksic}" for r in pool.itertuples()}
+names = {int(r.company_id): f"{display(r.name, limit=60)} · {r.ksic}" for r in pool.itertuples()}
 chosen = st.multiselect(
     t("clusters.adjust", lang),
     options=list(names),
@@ -98,7 +99,7 @@ if proposal.missing_roles:
         t("clusters.missing", lang, roles=", ".join(role_labels[r] for r in proposal.missing_roles))
     )
 for reason in proposal.reasons:
-    st.markdown(f"- {reason.render(lang)}")
+    st.markdown(f"- {said(reason, lang)}")
 
 nodes, edges = clusters.cluster_graph(proposal)
 st.plotly_chart(
@@ -107,7 +108,7 @@ st.plotly_chart(
     key="cluster_graph",
 )
 header, rows = clusters.proposal_table(proposal, lang=lang, bank=qbank)
-st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True)
+st.dataframe(pd.DataFrame(display_cells(rows), columns=header), hide_index=True)
 
 with st.form("save_cluster"):
     name = st.text_input(t("clusters.name", lang), max_chars=120, key="cluster_name")
@@ -121,7 +122,7 @@ with st.form("save_cluster"):
             saved = clusters.save_proposal(
                 engine=engine(), proposal=proposal, name=name, created_by=staff.email, note=note
             )
-            st.success(t("clusters.saved", lang, name=saved.name), icon=":material/check:")
+            st.success(t("clusters.saved", lang, name=plain(saved.name)), icon=":material/check:")
 e1, e2 = st.columns(2)
 for col, fmt in ((e1, "csv"), (e2, "xlsx")):
     col.download_button(
@@ -142,7 +143,7 @@ if saved:
         pd.DataFrame(
             [
                 {
-                    t("clusters.name", lang): c["name"],
+                    t("clusters.name", lang): display(c["name"]),
                     t("clusters.chain", lang): choices.get(c["chain"], c["chain"]),
                     t("clusters.members", lang): c["members"],
                     t("clusters.by", lang): c["created_by"],

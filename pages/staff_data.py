@@ -5,7 +5,7 @@ import streamlit as st
 from components.cache import engine
 from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, size_band_options
-from components.widgets import lingual
+from components.widgets import lingual, said
 from readiness import exports, importer, store
 from readiness.cohorts import Cohort
 from readiness.i18n import t
@@ -50,7 +50,7 @@ with import_tab:
         try:
             table = importer.read_table(data, upload.name)
         except importer.ImportFileError as exc:
-            st.error(exc.message.render(lang), icon=":material/error:")
+            st.error(said(exc.message, lang), icon=":material/error:")
             st.stop()
         plans = st.session_state.setdefault("import_plans", {})
         plan = plans.get(table.sha256)
@@ -87,7 +87,7 @@ with import_tab:
                 with st.spinner(t("data.importing", lang)):
                     result = importer.apply_import(plan, engine=engine(), actor=staff.email)
             except importer.ImportFailure as exc:
-                st.error(exc.message.render(lang), icon=":material/error:")
+                st.error(said(exc.message, lang), icon=":material/error:")
             else:
                 st.session_state["import_done"] = {
                     "created": f"{result.created:,}",

@@ -10,13 +10,14 @@ from components.staff_requests import reissue_panel
 from components.widgets import plain
 from readiness import reference, store
 from readiness.i18n import t
+from readiness.text import display
 
 staff, lang, qbank = staff_page()
 
 st.title(t("members.title", lang))
 deleted = st.session_state.pop("member_deleted", None)
 if deleted:
-    st.success(t("members.deleted", lang, name=deleted), icon=":material/check:")
+    st.success(t("members.deleted", lang, name=plain(deleted)), icon=":material/check:")
 
 c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 search = c1.text_input(t("members.search", lang), max_chars=100, placeholder="한빛, Gaon …")
@@ -44,7 +45,7 @@ st.caption(t("members.count", lang, total=f"{total:,}", shown=f"{len(rows):,}"))
 table = pd.DataFrame(
     [
         {
-            t("members.col_name", lang): r["name"],
+            t("members.col_name", lang): display(r["name"]),
             t(
                 "members.col_ksic", lang
             ): f"{r['ksic']} {reference.label('ksic_divisions', r['ksic'], lang)}",
@@ -136,13 +137,17 @@ reissue_panel(company, staff, lang, key="member_reissue")
 @st.dialog(t("members.delete_title", lang))
 def confirm_delete(company_id: int, name: str) -> None:
     st.write(t("members.delete_body", lang))
-    st.code(name, language=None)
-    typed = st.text_input(t("members.delete_type_name", lang), max_chars=120)
+    # The name as it can be typed: one line of visible characters, at most the 120 a name has
+    # today (a longer one, imported before the limit, is confirmed by its first 120).
+    typable = display(name, limit=None)[:120]
+    st.code(typable, language=None)
+    typed = st.text_input(t("members.delete_type_name", lang), max_chars=120, key="delete_typed")
     if st.button(
         t("members.delete_confirm", lang),
         type="primary",
         icon=":material/delete_forever:",
-        disabled=typed.strip() != name.strip(),
+        disabled=typed.strip() != typable.strip(),
+        key="delete_confirm",
     ):
         store.delete_company(engine=engine(), company_id=company_id, actor=staff.email)
         forget_data_version()  # other replicas see it within DATA_VERSION_TTL

@@ -12,6 +12,7 @@ from components.widgets import lingual
 from readiness import store
 from readiness.i18n import t
 from readiness.requests import KINDS, STATUSES
+from readiness.text import display
 
 staff, lang, qbank = staff_page()
 
@@ -45,11 +46,11 @@ table = pd.DataFrame(
         {
             t("staff_requests.col_created", lang): r.created_at.strftime("%Y-%m-%d %H:%M"),
             t("staff_requests.kind", lang): t(f"req.kind_{r.kind}", lang),
-            t("staff_requests.col_company", lang): r.company_name,
-            t("staff_requests.col_what", lang): request_target(r, lang, staff=True),
-            t("req.contact_name", lang): r.contact_name,
-            t("req.phone", lang): r.phone or "",
-            t("req.email", lang): r.email or "",
+            t("staff_requests.col_company", lang): display(r.company_name),
+            t("staff_requests.col_what", lang): display(request_target(r, lang, staff=True)),
+            t("req.contact_name", lang): display(r.contact_name),
+            t("req.phone", lang): display(r.phone or ""),
+            t("req.email", lang): display(r.email or ""),
             t("staff_requests.col_consent", lang): r.consent,
             t("staff_requests.status", lang): status_label(r.status, lang),
             t("staff_requests.assignee", lang): r.assignee,

@@ -11,6 +11,7 @@ from components.staff import staff_page
 from readiness import exports, workshops
 from readiness.cohorts import Cohort
 from readiness.i18n import t
+from readiness.text import display
 
 staff, lang, qbank = staff_page()
 
@@ -46,7 +47,7 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                t("workshops.name", lang): item.workshop.title,
+                t("workshops.name", lang): display(item.workshop.title),
                 t("workshops.code", lang): item.workshop.code,
                 t("workshops.date", lang): item.workshop.held_on,
                 t("workshops.status", lang): t(f"workshops.status_{item.workshop.status}", lang),
@@ -63,7 +64,7 @@ chosen = st.selectbox(
     t("workshops.manage", lang),
     [item.workshop.id for item in listing],
     format_func=lambda wid: next(
-        f"{i.workshop.title} · {i.workshop.code}" for i in listing if i.workshop.id == wid
+        f"{display(i.workshop.title)} · {i.workshop.code}" for i in listing if i.workshop.id == wid
     ),
 )
 current = next(item.workshop for item in listing if item.workshop.id == chosen)

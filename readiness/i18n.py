@@ -109,24 +109,43 @@ class Message:
     key: str
     params: Mapping[str, Param] = field(default_factory=dict)
 
-    def render(self, lang: str) -> str:
-        return t(self.key, lang, **{name: localize(v, lang) for name, v in self.params.items()})
+    def render(self, lang: str, *, text: Callable[[str], str] | None = None) -> str:
+        """The sentence in `lang`; `text`, when given, is applied to every worded value it
+        fills in (names, lists; in nested Messages too), never to the catalog's own sentence."""
+        return t(
+            self.key, lang, **{name: localize(v, lang, text) for name, v in self.params.items()}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Key and parameters as plain data (JSON)."""
         return {"key": self.key, "params": {k: as_data(v) for k, v in self.params.items()}}
 
 
-Param = Message | Wording | str | int | float | None
+@dataclass(frozen=True)
+class Listing:
+    """Messages read one after another ("A leads export, B leads AI"), joined by `sep`."""
+
+    items: tuple[Message, ...]
+    sep: str = ", "
+
+    def render(self, lang: str, *, text: Callable[[str], str] | None = None) -> str:
+        return self.sep.join(m.render(lang, text=text) for m in self.items)
 
 
-def localize(value: Param, lang: str) -> str | int | float | None:
-    """A Message parameter as it reads in `lang`; numbers stay numbers for their format spec."""
-    if isinstance(value, Message):
-        return value.render(lang)
-    if value is None or isinstance(value, str | int | float):
+Param = Message | Listing | Wording | str | int | float | None
+
+
+def localize(
+    value: Param, lang: str, text: Callable[[str], str] | None = None
+) -> str | int | float | None:
+    """A Message parameter as it reads in `lang`; numbers stay numbers for their format spec.
+    `text` (see Message.render) is applied to worded values."""
+    if isinstance(value, Message | Listing):
+        return value.render(lang, text=text)
+    if value is None or isinstance(value, int | float):
         return value
-    return value.get(lang)
+    words = value if isinstance(value, str) else value.get(lang)
+    return text(words) if text else words
 
 
 def as_data(value: Param) -> Any:
@@ -134,6 +153,8 @@ def as_data(value: Param) -> Any:
     by language."""
     if isinstance(value, Message):
         return value.to_dict()
+    if isinstance(value, Listing):
+        return {lang: value.render(lang) for lang in LANGS}
     if value is None or isinstance(value, str | int | float):
         return value
     return {lang: value.get(lang) for lang in LANGS}

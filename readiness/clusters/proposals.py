@@ -43,7 +43,7 @@ from readiness.clusters.matching import (
     members_of,
     pillar_name,
 )
-from readiness.i18n import Localized, Message, check_lang, t
+from readiness.i18n import Listing, Message, check_lang, t
 from readiness.models import Cluster
 
 CLUSTER_WEIGHTS = (0.5, 0.3, 0.2)  # coverage, strength, complementarity
@@ -285,8 +285,7 @@ def _with_reasons(proposal: ClusterProposal, *, chain: Chain, bank: Bank) -> Clu
         for pillar, cid in proposal.leaders.items()
     ]
     if leaders:
-        joined = Localized.of(lambda lang: ", ".join(m.render(lang) for m in leaders))
-        reasons.append(Message("proposal_reason.leaders", {"leaders": joined}))
+        reasons.append(Message("proposal_reason.leaders", {"leaders": Listing(tuple(leaders))}))
     if proposal.links:
         reasons.append(
             Message(
