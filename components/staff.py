@@ -5,6 +5,8 @@ only the session's id; every run asks the database whether it still holds, so a 
 removal, a lock-out or a new password ends it at once, on every replica, and so do the idle limit
 and the absolute lifetime. A reload keeps it through an HttpOnly cookie (components/staff_cookie.py)
 when the server mounts that route (asgi.py); without it, the session lasts as long as the tab.
+A single sign-on session (st.login's own signed cookie) is checked against the allow-list on every
+run.
 """
 
 from __future__ import annotations
@@ -126,6 +128,9 @@ def current_staff() -> StaffSession | None:
             return session
     if session is None:
         session = _oidc_session()
+    elif _oidc_session() is None:  # signed out at the provider, or taken off the allow-list
+        _ended(SessionEnd.REVOKED)
+        return None
     if session is None:
         return None
     now = _now()

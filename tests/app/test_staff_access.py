@@ -177,3 +177,19 @@ def test_too_many_attempts_from_one_client_are_told_to_wait(
     at = _sign_in(make_app("en").run())
     assert [w.value for w in at.warning] == [t("staff.busy", "en")]
     assert at.title[0].value == t("staff.login_title", "en")  # not signed in
+
+
+def test_single_sign_on_staff_dropped_from_the_allow_list_are_signed_out_on_the_next_run(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READINESS_STAFF_EMAILS", "sso.analyst@inno-biz.or.kr")
+    at = make_app("en")
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback"}
+    at.user = {"is_logged_in": True, "email": "sso.analyst@inno-biz.or.kr", "name": "SSO"}
+    at.run()
+    at.switch_page("pages/staff_members.py").run()
+    assert at.title[0].value == t("members.title", "en")
+    monkeypatch.setenv("READINESS_STAFF_EMAILS", "someone.else@inno-biz.or.kr")
+    at.run()
+    assert at.title[0].value == t("staff.login_title", "en")
+    assert [i.value for i in at.info] == [t("staff.ended", "en")]
