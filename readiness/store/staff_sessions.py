@@ -16,6 +16,7 @@ from readiness.db import read_session, write_session
 from readiness.models import SignInAttempt, StaffSessionRecord, StaffUser
 
 ATTEMPT_RETENTION = timedelta(hours=24)
+ATTEMPT_LOCK_KEY = 724213  # pg_advisory_xact_lock key: attempts are counted one at a time
 
 
 def revoke_sessions_of(session: Session, *, user_id: int | None, now: datetime) -> None:
@@ -111,8 +112,13 @@ def open_sign_in_attempt(
     client_limit: int,
 ) -> AttemptGate:
     """Count the failures since `since` for the address and the client; record this attempt
-    when both are under their limits (as a failure until `settle_sign_in_attempt` says ok)."""
+    when both are under their limits (as a failure until `settle_sign_in_attempt` says ok).
+
+    Counting and recording are one transaction, serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+    an advisory lock), so attempts at once from several replicas are counted exactly."""
     with write_session(engine) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(ATTEMPT_LOCK_KEY)))
         session.exec(delete(SignInAttempt).where(col(SignInAttempt.at) < now - ATTEMPT_RETENTION))
         failed = select(func.count(), func.min(SignInAttempt.at)).where(
             col(SignInAttempt.at) > since, col(SignInAttempt.ok).is_(False)

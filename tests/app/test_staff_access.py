@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from readiness import auth, store
-from readiness.db import make_engine, upgrade
+from readiness.db import make_engine, upgrade, write_session
 from readiness.i18n import t
+from readiness.models import StaffSessionRecord
 
 EMAIL, PASSWORD = "analyst@inno-biz.or.kr", "correct horse battery"
 
@@ -193,3 +195,30 @@ def test_single_sign_on_staff_dropped_from_the_allow_list_are_signed_out_on_the_
     at.run()
     assert at.title[0].value == t("staff.login_title", "en")
     assert [i.value for i in at.info] == [t("staff.ended", "en")]
+
+
+@pytest.mark.parametrize(
+    ("column", "age", "message"),
+    [
+        ("expires_at", timedelta(seconds=1), "staff.lifetime"),  # past its absolute lifetime
+        ("last_seen_at", timedelta(minutes=31), "staff.expired"),  # idle past the limit
+    ],
+)
+def test_a_session_past_its_lifetime_or_idle_limit_ends_with_its_reason(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,
+    column: str,
+    age: timedelta,
+    message: str,
+) -> None:
+    from components.staff import STAFF_KEY
+
+    at = _sign_in(make_app("en").run())
+    session_id = at.session_state[STAFF_KEY].session_id
+    with write_session(staff_engine) as session:
+        row = session.get(StaffSessionRecord, session_id)
+        setattr(row, column, datetime.now(UTC) - age)
+        session.add(row)
+    at.run()
+    assert at.title[0].value == t("staff.login_title", "en")
+    assert [i.value for i in at.info] == [t(message, "en", hours=12)]

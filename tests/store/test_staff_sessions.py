@@ -235,3 +235,25 @@ def test_thirty_parallel_unknown_sign_ins_stay_under_the_memory_bound() -> None:
     above_mb = float(bounded.split()[5])
     assert above_mb <= (auth.SIGN_IN_CONCURRENCY + 1) * 64, bounded
     assert "'wrong'" in bounded  # checked (a busy machine may tell some to try again)
+
+
+def test_concurrent_attempts_on_an_unknown_address_lock_exactly_at_the_threshold(
+    engine: sa.Engine,
+) -> None:
+    """Counted across replicas exactly: many processes' attempts at once (here threads with a
+    slot each) leave LOCK_AFTER - 1 wrong answers, and every other one is locked."""
+    attempts = 4 * LOCK_AFTER
+    auth.set_sign_in_concurrency(attempts)
+    start = threading.Barrier(attempts)
+
+    def attempt(n: int) -> Outcome:
+        start.wait()
+        return _attempt(engine, "ghost@innobiz.kr", "wrong password!", client=f"c{n}")
+
+    try:
+        with ThreadPoolExecutor(max_workers=attempts) as pool:
+            outcomes = [r.public_outcome for r in pool.map(attempt, range(attempts))]
+    finally:
+        auth.set_sign_in_concurrency(auth.SIGN_IN_CONCURRENCY)
+    assert outcomes.count(Outcome.WRONG) == LOCK_AFTER - 1
+    assert outcomes.count(Outcome.LOCKED) == attempts - (LOCK_AFTER - 1)
