@@ -8,8 +8,9 @@ PostgreSQL and BEGIN IMMEDIATE on SQLite, so concurrent wrong attempts are count
 Sign-in is throttled three ways. At most SIGN_IN_CONCURRENCY argon2 computations (64 MiB each) run
 at once in a process; an attempt that cannot get a slot within SIGN_IN_WAIT_SECONDS is answered
 BUSY, so a burst of attempts costs a bounded amount of memory. Every address, whether or not it
-has an account, answers LOCKED after LOCK_AFTER failures within LOCK_MINUTES, and a client after
-CLIENT_ATTEMPTS: both counted in the database (sign_in_attempt), so they hold across replicas, and
+has an account, is locked for LOCK_MINUTES by LOCK_AFTER failures in a row (an account's row
+follows the same count), and a client is told to wait after CLIENT_ATTEMPTS failures within
+LOCK_MINUTES: both counted in the database (sign_in_attempt), so they hold across replicas, and
 neither tells which addresses have accounts.
 
 A staff session is a row (staff_session) checked on every run: revoked, past its absolute
@@ -239,8 +240,8 @@ def authenticate(
 
     BUSY when no argon2 slot frees within `wait` seconds or the client has failed
     CLIENT_ATTEMPTS times within LOCK_MINUTES (nothing is checked or counted); LOCKED, without a
-    check, when the address has failed LOCK_AFTER times within LOCK_MINUTES, and on the attempt
-    that reaches that number, for any address, known or not.
+    check, while the address is locked, and on the failed attempt that locks it (the LOCK_AFTER-th
+    in a row), for any address, known or not.
     """
     now = now or utcnow()
     if now.tzinfo is None:
@@ -255,32 +256,35 @@ def authenticate(
             account_key=account_key,
             client_key=client_key,
             now=now,
-            since=now - timedelta(minutes=LOCK_MINUTES),
+            lock_for=timedelta(minutes=LOCK_MINUTES),
             account_limit=LOCK_AFTER,
+            client_since=now - timedelta(minutes=LOCK_MINUTES),
             client_limit=CLIENT_ATTEMPTS,
         )
         if gate.client_blocked:
             return AuthResult(Outcome.BUSY)
         if gate.attempt_id is None:
-            oldest = gate.oldest_account_failure or now
-            return AuthResult(Outcome.LOCKED, locked_until=oldest + timedelta(minutes=LOCK_MINUTES))
-        result = _check(engine=engine, email=email, password=password, now=now)
+            return AuthResult(Outcome.LOCKED, locked_until=gate.locked_until)
+        result = _check(
+            engine=engine, email=email, password=password, now=now, lock_on_failure=gate.locks
+        )
     store.settle_sign_in_attempt(engine=engine, attempt_id=gate.attempt_id, ok=result.ok)
-    if result.outcome is Outcome.UNKNOWN and gate.account_failures >= LOCK_AFTER:
-        # An account's own counter decides its lock (exactly, under the row lock); an address
-        # without one answers the same on the same attempt, from the attempts counted here.
+    if result.outcome is Outcome.UNKNOWN and gate.locks:
+        # The same answer, at the same attempt, as an account gets.
         return AuthResult(Outcome.LOCKED, locked_until=now + timedelta(minutes=LOCK_MINUTES))
     return result
 
 
-def _check(*, engine: sa.Engine, email: str, password: str, now: datetime) -> AuthResult:
+def _check(
+    *, engine: sa.Engine, email: str, password: str, now: datetime, lock_on_failure: bool
+) -> AuthResult:
     """Check a sign-in attempt against the account and record it there.
 
-    LOCK_AFTER consecutive wrong passwords lock the account for LOCK_MINUTES (the attempt that
-    starts the lock already answers LOCKED); while locked even the right password is refused and
-    attempts are not counted. Success resets the counter, records the time and upgrades an
-    outdated hash. An unknown email costs one dummy verification, so it takes as long as a wrong
-    password, and writes nothing.
+    A wrong password that `lock_on_failure` (the LOCK_AFTER-th in a row, as counted for every
+    address in `authenticate`) locks the account for LOCK_MINUTES and answers LOCKED; while locked
+    even the right password is refused and attempts are not counted. Success resets the counter,
+    records the time and upgrades an outdated hash. An unknown email costs one dummy
+    verification, so it takes as long as a wrong password, and writes nothing here.
     """
     try:
         email = normalize_email(email)
@@ -291,15 +295,15 @@ def _check(*, engine: sa.Engine, email: str, password: str, now: datetime) -> Au
     if seen is None:
         verify(_dummy_hash(), password)
         return AuthResult(Outcome.UNKNOWN)
-    if _locked(seen, now):
-        return AuthResult(Outcome.LOCKED, locked_until=seen.locked_until)
-    matches, rehashed = verify(seen.password_hash, password)
+    matches, rehashed = verify(seen.password_hash, password)  # locked or not: the same cost
 
     def attempt(user: StaffUser) -> tuple[AuthResult, StaffEvent | None]:
         """Decide the attempt on the row as it is now, under its lock."""
         nonlocal matches, rehashed
-        if _locked(user, now):
-            return AuthResult(Outcome.LOCKED, locked_until=user.locked_until), None
+        if _locked(user, now):  # by an attempt counted after this one: a wrong one stays wrong
+            if matches:
+                return AuthResult(Outcome.LOCKED, locked_until=user.locked_until), None
+            return AuthResult(Outcome.WRONG), None
         if user.password_hash != seen.password_hash:  # changed meanwhile: check the new one
             matches, rehashed = verify(user.password_hash, password)
         if matches:
@@ -310,8 +314,8 @@ def _check(*, engine: sa.Engine, email: str, password: str, now: datetime) -> Au
                 user.password_hash = rehashed
             event = StaffEvent(email, "staff.login", {"rehashed": rehashed is not None})
             return AuthResult(Outcome.OK, user=user), event
-        user.failed_attempts += 1
-        if user.failed_attempts < LOCK_AFTER:
+        user.failed_attempts += 1  # shown by `readiness staff list`; the lock follows the gate
+        if not lock_on_failure:
             return AuthResult(Outcome.WRONG), None
         user.failed_attempts = 0
         user.locked_until = now + timedelta(minutes=LOCK_MINUTES)

@@ -174,6 +174,8 @@ class SignInAttempt(SQLModel, table=True):
     account_key: str = Field(max_length=64, index=True)
     client_key: str = Field(max_length=64, index=True)
     ok: bool = False
+    locks: bool = False
+    """This attempt reached LOCK_AFTER failures: if it fails, the address is locked from `at`."""
 
 
 class AuditEvent(SQLModel, table=True):

@@ -93,12 +93,12 @@ def revoke_staff_session(*, engine: sa.Engine, session_id: int, now: datetime) -
 
 @dataclass(frozen=True)
 class AttemptGate:
-    """What the recent attempts allow: an attempt id to settle, or why there is none."""
+    """What the recent attempts allow: an attempt to check and settle, or why there is none."""
 
     attempt_id: int | None
-    account_failures: int
-    oldest_account_failure: datetime | None = None
+    locked_until: datetime | None = None  # the address is locked: refused without a check
     client_blocked: bool = False
+    locks: bool = False  # this attempt, if it fails, locks the address
 
 
 def open_sign_in_attempt(
@@ -107,34 +107,47 @@ def open_sign_in_attempt(
     account_key: str,
     client_key: str,
     now: datetime,
-    since: datetime,
+    lock_for: timedelta,
     account_limit: int,
+    client_since: datetime,
     client_limit: int,
 ) -> AttemptGate:
-    """Count the failures since `since` for the address and the client; record this attempt
-    when both are under their limits (as a failure until `settle_sign_in_attempt` says ok).
+    """Decide whether an attempt may be checked, and record it (a failure until settled).
 
-    Counting and recording are one transaction, serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL:
-    an advisory lock), so attempts at once from several replicas are counted exactly."""
+    The address follows an account's own rule, whether or not it has one: `account_limit`
+    failures in a row (since its last success or lock) lock it for `lock_for` from the attempt
+    that reached the limit. The client is refused after `client_limit` failures since
+    `client_since`. Counting and recording are one transaction, serialised (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: an advisory lock), so attempts at once from several replicas are
+    counted exactly."""
     with write_session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(sa.select(sa.func.pg_advisory_xact_lock(ATTEMPT_LOCK_KEY)))
         session.exec(delete(SignInAttempt).where(col(SignInAttempt.at) < now - ATTEMPT_RETENTION))
-        failed = select(func.count(), func.min(SignInAttempt.at)).where(
-            col(SignInAttempt.at) > since, col(SignInAttempt.ok).is_(False)
-        )
-        account, oldest = session.exec(
-            failed.where(col(SignInAttempt.account_key) == account_key)
+        of_account = col(SignInAttempt.account_key) == account_key
+        last_lock = session.exec(
+            select(SignInAttempt)
+            .where(of_account, col(SignInAttempt.locks).is_(True))
+            .order_by(col(SignInAttempt.id).desc())
+            .limit(1)
+        ).first()
+        if last_lock is not None and last_lock.at + lock_for > now:
+            return AttemptGate(None, locked_until=last_lock.at + lock_for)
+        failed = select(func.count()).where(col(SignInAttempt.ok).is_(False))
+        since_lock = col(SignInAttempt.id) > (last_lock.id if last_lock else 0)
+        in_a_row = session.exec(failed.where(of_account, since_lock)).one()
+        by_client = session.exec(
+            failed.where(
+                col(SignInAttempt.client_key) == client_key, col(SignInAttempt.at) > client_since
+            )
         ).one()
-        client, _ = session.exec(failed.where(col(SignInAttempt.client_key) == client_key)).one()
-        if account >= account_limit:
-            return AttemptGate(None, int(account), oldest)
-        if client >= client_limit:
-            return AttemptGate(None, int(account), client_blocked=True)
-        attempt = SignInAttempt(at=now, account_key=account_key, client_key=client_key)
+        if by_client >= client_limit:
+            return AttemptGate(None, client_blocked=True)
+        locks = in_a_row + 1 >= account_limit
+        attempt = SignInAttempt(at=now, account_key=account_key, client_key=client_key, locks=locks)
         session.add(attempt)
         session.flush()
-        return AttemptGate(attempt.id, int(account) + 1)
+        return AttemptGate(attempt.id, locks=locks)
 
 
 def settle_sign_in_attempt(*, engine: sa.Engine, attempt_id: int, ok: bool) -> None:
@@ -152,14 +165,11 @@ def settle_sign_in_attempt(*, engine: sa.Engine, attempt_id: int, ok: bool) -> N
             )
         )
         attempt.ok = True
+        attempt.locks = False
         session.add(attempt)
 
 
 def clear_sign_in_failures(*, engine: sa.Engine, account_key: str) -> None:
-    """Forget an address's failed attempts (its password was just set anew)."""
+    """Forget an address's failures and lock (its password was just set anew)."""
     with write_session(engine) as session:
-        session.exec(
-            delete(SignInAttempt).where(
-                col(SignInAttempt.account_key) == account_key, col(SignInAttempt.ok).is_(False)
-            )
-        )
+        session.exec(delete(SignInAttempt).where(col(SignInAttempt.account_key) == account_key))

@@ -257,3 +257,38 @@ def test_concurrent_attempts_on_an_unknown_address_lock_exactly_at_the_threshold
         auth.set_sign_in_concurrency(auth.SIGN_IN_CONCURRENCY)
     assert outcomes.count(Outcome.WRONG) == LOCK_AFTER - 1
     assert outcomes.count(Outcome.LOCKED) == attempts - (LOCK_AFTER - 1)
+
+
+def test_a_locked_account_costs_what_an_unknown_address_costs(
+    engine: sa.Engine, staff: StaffUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five failures a minute apart: the account stays locked 15 minutes from the last, after the
+    first has left any 15-minute count. Probing then, a known and an unknown address answer
+    alike and cost alike (no oracle in the answer nor in the time)."""
+    counted: list[str] = []
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+            counted.append("verify")
+            return cheap.verify(hash, password)
+
+    monkeypatch.setattr(auth, "HASHER", Counting(time_cost=1, memory_cost=8, parallelism=1))
+    auth._dummy.clear()
+    for email in (EMAIL, "ghost@innobiz.kr"):
+        for minute in range(LOCK_AFTER):
+            auth.authenticate(
+                engine=engine,
+                email=email,
+                password="wrong password!",
+                now=T0 + timedelta(minutes=minute),
+            )
+    probe = T0 + timedelta(minutes=LOCK_MINUTES + 1)
+    costs = {}
+    for email in (EMAIL, "ghost@innobiz.kr"):
+        counted.clear()
+        result = auth.authenticate(engine=engine, email=email, password="guess", now=probe)
+        assert result.public_outcome is Outcome.LOCKED, email
+        costs[email] = len(counted)
+    auth._dummy.clear()
+    assert costs[EMAIL] == costs["ghost@innobiz.kr"]

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("account_key", _STR(length=64), nullable=False),
         sa.Column("client_key", _STR(length=64), nullable=False),
         sa.Column("ok", sa.Boolean(), nullable=False),
+        sa.Column("locks", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("sign_in_attempt", schema=None) as batch_op:
