@@ -7,7 +7,7 @@ import streamlit as st
 from components import outage, runtime
 from components.palette import PRIMARY
 from components.session import current_lang, mark_routed
-from components.staff import current_staff
+from components.staff import current_staff, session_ended_now
 from components.widgets import page_header
 from readiness.i18n import t
 from readiness.paths import DATA_DIR
@@ -57,14 +57,13 @@ public = [
     ),
 ]
 # Registered (hidden) for signed-in staff too, so that the sign-in run can move on to the heatmap.
-public.append(
-    page(
-        "staff_login",
-        "nav.staff_login",
-        ":material/badge:",
-        visibility="hidden" if staff else "visible",
-    )
+login = page(
+    "staff_login",
+    "nav.staff_login",
+    ":material/badge:",
+    visibility="hidden" if staff else "visible",
 )
+public.append(login)
 if staff is None:
     # Staff pages are not registered at all for anyone else: their URLs show "page not found".
     pages = public
@@ -84,8 +83,11 @@ else:
             page("presenter", "nav.presenter", ":material/co_present:", visibility="hidden"),
         ],
     }
+navigation = st.navigation(pages, position="top")
+if session_ended_now():  # removed, locked, new password, signed out elsewhere, timed out
+    st.switch_page(login, query_params={"lang": lang})
 try:
-    st.navigation(pages, position="top").run()
+    navigation.run()
 except outage.OUTAGE as exc:  # read-only, full or unreachable database: say so, log the cause
     outage.record(exc, "page")
     outage.notice(lang)

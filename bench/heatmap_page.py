@@ -4,11 +4,12 @@
     .venv/bin/python bench/heatmap_page.py --runs 40 --filter-runs 10
     .venv/bin/python bench/heatmap_page.py --database-url postgresql+psycopg://...
 
-A staff member is signed in by putting a components.staff.StaffSession into the AppTest session
-state (what the login form does; the password check is left out, so the bench database gets no
-staff account and no audit entry). The session then opens pages/staff_overview.py, the sector x
-pillar heatmap of the newest wave, as a server would: app.py's router, the language strip with
-sign-out, the filters, the cached grid, the figure, the export buttons.
+A staff member is signed in as the login form does it, minus the password check: a bench staff
+account (added once, with a random password) and a session row, whose id goes into the AppTest
+session state (every run checks it against the database, as on a server). The session then opens
+pages/staff_overview.py, the sector x pillar heatmap of the newest wave, as a server would:
+app.py's router, the language strip with sign-out, the filters, the cached grid, the figure, the
+export buttons.
 
 It is timed against a bare page that draws one heatmap of the same shape and data: HeatmapData
 computed beforehand (analytics.heatmap on the same cohort), components.staff_charts.heatmap_figure
@@ -204,13 +205,25 @@ class _SectionClock:
         ]
 
 
-def _signed_in_heatmap(lang: str) -> AppTest:
-    from components.staff import STAFF_KEY, StaffSession
+def _signed_in_heatmap(lang: str, engine) -> AppTest:
+    """The heatmap through app.py, signed in with a real session (every run checks it)."""
+    import secrets
 
+    from components.staff import STAFF_KEY, StaffSession
+    from readiness import auth
+
+    user = auth.get_staff(engine=engine, email=STAFF_EMAIL) or auth.add_staff(
+        engine=engine, email=STAFF_EMAIL, password=secrets.token_urlsafe(24), actor="bench"
+    )
+    session = auth.start_session(engine=engine, user=user)
     at = AppTest.from_file(APP, default_timeout=600)
     at.query_params["lang"] = lang
     at.session_state[STAFF_KEY] = StaffSession(
-        email=STAFF_EMAIL, name="벤치 분석가", via="password", last_seen=datetime.now(UTC)
+        email=STAFF_EMAIL,
+        name="벤치 분석가",
+        via="password",
+        last_seen=datetime.now(UTC),
+        session_id=session.id,
     )
     at.run()
     at.switch_page(PAGE).run()
@@ -433,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
             cached_path.write_text(BARE_PAGE_CACHED, encoding="utf-8")
 
             start = time.perf_counter()
-            page = _signed_in_heatmap(lang)
+            page = _signed_in_heatmap(lang, database.engine)
             first_seconds = time.perf_counter() - start
             _check_page(page, lang)
             apps = {

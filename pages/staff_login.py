@@ -4,8 +4,9 @@ import streamlit as st
 
 from components.cache import engine
 from components.session import current_lang, require_router
-from components.staff import current_staff, oidc_configured, sign_in
+from components.staff import ENDED_KEY, client_address, current_staff, oidc_configured, sign_in
 from readiness import auth
+from readiness.config import settings
 from readiness.i18n import t
 
 require_router()
@@ -14,8 +15,14 @@ lang = current_lang()
 st.title(t("staff.login_title", lang))
 if current_staff() is not None:
     st.switch_page("pages/staff_overview.py", query_params={"lang": lang})
-if st.session_state.pop("staff_expired", False):
+ended = st.session_state.pop(ENDED_KEY, None)
+if st.session_state.pop("staff_expired", False) or ended == auth.SessionEnd.IDLE:
     st.info(t("staff.expired", lang), icon=":material/timer_off:")
+elif ended == auth.SessionEnd.EXPIRED:
+    hours = settings().staff_session_hours
+    st.info(t("staff.lifetime", lang, hours=hours), icon=":material/timer_off:")
+elif ended is not None:
+    st.info(t("staff.ended", lang), icon=":material/logout:")
 st.caption(t("staff.login_lead", lang))
 
 with st.form("staff_login"):
@@ -33,10 +40,15 @@ with st.form("staff_login"):
         t("staff.sign_in", lang), type="primary", icon=":material/login:", key="staff_sign_in"
     )
 if submitted:
-    result = auth.authenticate(engine=engine(), email=email, password=password)
-    if result.ok:
-        sign_in(result.user.email, result.user.display_name or result.user.email)
+    result = auth.authenticate(
+        engine=engine(), email=email, password=password, client=client_address()
+    )
+    if result.ok and result.user is not None:
+        if sign_in(result.user, lang):
+            st.stop()  # the browser goes to collect its session cookie, then to the heatmap
         st.rerun()
+    elif result.outcome is auth.Outcome.BUSY:
+        st.warning(t("staff.busy", lang), icon=":material/hourglass_top:")
     elif result.locked_until is not None:
         until = result.locked_until.astimezone().strftime("%H:%M")
         st.error(t("staff.locked", lang, until=until), icon=":material/lock_clock:")

@@ -429,7 +429,10 @@ def cmd_staff_passwd(args: argparse.Namespace) -> int:
         auth.set_password(engine=_engine(args), email=args.email, password=password)
     except ValueError as exc:  # an AuthError, or two passwords that differ
         return _fail(str(exc))
-    print(f"ok: password of {args.email.strip().lower()} replaced; any lock is lifted")
+    print(
+        f"ok: password of {args.email.strip().lower()} replaced; any lock is lifted; its "
+        "signed-in sessions ended"
+    )
     return 0
 
 
@@ -461,7 +464,7 @@ def cmd_staff_remove(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if not removed:
         return _fail(f"no staff account for {args.email.strip().lower()}")
-    print(f"ok: staff account {args.email.strip().lower()} removed")
+    print(f"ok: staff account {args.email.strip().lower()} removed; its signed-in sessions ended")
     return 0
 
 

@@ -27,6 +27,7 @@ DEMO_WAVES = "READINESS_DEMO_WAVES"
 PUBLIC_URL = "READINESS_PUBLIC_URL"
 STAFF_EMAILS = "READINESS_STAFF_EMAILS"
 STAFF_IDLE_MINUTES = "READINESS_STAFF_IDLE_MINUTES"
+STAFF_SESSION_HOURS = "READINESS_STAFF_SESSION_HOURS"
 SMTP_HOST = "READINESS_SMTP_HOST"
 SMTP_PORT = "READINESS_SMTP_PORT"
 SMTP_USER = "READINESS_SMTP_USER"
@@ -42,6 +43,7 @@ VARIABLES = (
     PUBLIC_URL,
     STAFF_EMAILS,
     STAFF_IDLE_MINUTES,
+    STAFF_SESSION_HOURS,
     SMTP_HOST,
     SMTP_PORT,
     SMTP_USER,
@@ -88,6 +90,8 @@ class Settings:
     """The single sign-on allow-list (emails or "@domain" entries); empty defers to secrets."""
     staff_idle_minutes: int = 30
     """A staff session idle this long is signed out."""
+    staff_session_hours: int = 12
+    """A staff session ends this long after its sign-in, however busy (absolute lifetime)."""
     smtp: Smtp | None = None
     """The mail server that sends a CEO their private link; None: no e-mail is offered."""
 
@@ -109,6 +113,10 @@ class Settings:
             staff_emails=tuple(e.strip() for e in raw(STAFF_EMAILS).split(",") if e.strip()),
             staff_idle_minutes=(
                 _whole(STAFF_IDLE_MINUTES, raw(STAFF_IDLE_MINUTES)) or defaults.staff_idle_minutes
+            ),
+            staff_session_hours=(
+                _whole(STAFF_SESSION_HOURS, raw(STAFF_SESSION_HOURS))
+                or defaults.staff_session_hours
             ),
             smtp=_smtp(raw),
         )

@@ -137,6 +137,47 @@ class StaffUser(SQLModel, table=True):
     last_login_at: datetime | None = None
 
 
+class StaffSessionRecord(SQLModel, table=True):
+    """A staff member's signed-in session, server-side and revocable (components/staff.py).
+
+    The browser holds a random token in an HttpOnly cookie; only its SHA-256 is stored, so a copy
+    of the database opens nothing. `grant_hash` is the one-time code that turns into that cookie.
+    """
+
+    __tablename__ = "staff_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_user_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("staff_user.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    grant_hash: str | None = Field(default=None, max_length=64, unique=True)
+    grant_expires_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class SignInAttempt(SQLModel, table=True):
+    """One sign-in attempt, for throttling across replicas; keys are digests, never addresses."""
+
+    __tablename__ = "sign_in_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    account_key: str = Field(max_length=64, index=True)
+    client_key: str = Field(max_length=64, index=True)
+    ok: bool = False
+    locks: bool = False
+    """This attempt reached LOCK_AFTER failures: if it fails, the address is locked from `at`."""
+
+
 class AuditEvent(SQLModel, table=True):
     """Append-only, hash-chained: `hash` covers this row's content and `prev_hash`."""
 

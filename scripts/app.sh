@@ -22,5 +22,5 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
     echo "$want" >"$stamp"
 fi
 .venv/bin/readiness db upgrade >/dev/null
-exec .venv/bin/python -m streamlit run app.py --server.headless true \
+exec .venv/bin/python -m streamlit run asgi.py --server.headless true \
     --browser.gatherUsageStats false "$@"

@@ -136,7 +136,7 @@ read -r -a replica_ports <<<"$(free_ports "$replicas")"
 servers=""
 for k in $(seq "$replicas"); do
     replica_port=${replica_ports[k - 1]}
-    .venv/bin/python -m streamlit run app.py --server.port "$replica_port" \
+    .venv/bin/python -m streamlit run asgi.py --server.port "$replica_port" \
         --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \
         </dev/null >"$run_dir/replica-$k.log" 2>&1 &
     pids+=($!)

@@ -95,6 +95,17 @@ from readiness.store.staff import (
     staff_user,
     staff_users,
 )
+from readiness.store.staff_sessions import (
+    AttemptGate,
+    clear_sign_in_failures,
+    create_staff_session,
+    open_sign_in_attempt,
+    redeem_staff_grant,
+    revoke_staff_session,
+    settle_sign_in_attempt,
+    staff_session_with_user,
+    touch_staff_session,
+)
 from readiness.store.workshops import (
     add_workshop,
     get_workshop,
@@ -122,6 +133,15 @@ __all__ = [
     "RowBatch",
     "RowSource",
     "StaffEvent",
+    "AttemptGate",
+    "clear_sign_in_failures",
+    "create_staff_session",
+    "open_sign_in_attempt",
+    "redeem_staff_grant",
+    "revoke_staff_session",
+    "settle_sign_in_attempt",
+    "staff_session_with_user",
+    "touch_staff_session",
     "StoreError",
     "Summary",
     "WorkshopStateError",

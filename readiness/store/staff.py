@@ -1,4 +1,8 @@
-"""Staff accounts: the rows, each change made under a row lock in one short transaction."""
+"""Staff accounts: the rows, each change made under a row lock in one short transaction.
+
+A change that ends sessions (a new password, a lock-out, a removal) revokes them in the same
+transaction, so no replica can accept one of them after the change commits.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from readiness.db import read_session, write_session
-from readiness.models import StaffUser
+from readiness.models import StaffSessionRecord, StaffUser, utcnow
 from readiness.store.audit import append_event
+from readiness.store.staff_sessions import revoke_sessions_of
 
 T = TypeVar("T")
 
@@ -24,6 +29,8 @@ class StaffEvent:
     actor: str
     action: str
     detail: dict[str, Any] = field(default_factory=dict)
+    ends_sessions: bool = False
+    """Whether the change revokes every session of the account (password, lock-out)."""
 
 
 def _by_email(session: Session, email: str, *, for_update: bool = False) -> StaffUser | None:
@@ -85,6 +92,8 @@ def change_staff_user(
         session.add(user)
         if event is not None:
             _append(session, user.id, event)
+            if event.ends_sessions:
+                revoke_sessions_of(session, user_id=user.id, now=utcnow())
     return outcome
 
 
@@ -95,6 +104,8 @@ def delete_staff_user(*, engine: sa.Engine, email: str, event: StaffEvent) -> bo
         if user is None:
             return False
         user_id = user.id
+        sessions = col(StaffSessionRecord.staff_user_id) == user_id
+        session.exec(delete(StaffSessionRecord).where(sessions))  # ends them on every replica
         session.delete(user)
         _append(session, user_id, event)
     return True

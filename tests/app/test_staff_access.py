@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from readiness import auth, store
-from readiness.db import make_engine, upgrade
+from readiness.db import make_engine, upgrade, write_session
 from readiness.i18n import t
+from readiness.models import StaffSessionRecord
 
 EMAIL, PASSWORD = "analyst@inno-biz.or.kr", "correct horse battery"
 
@@ -130,3 +132,93 @@ def test_cluster_builder_proposes_and_saves_a_cluster(
     assert not at.exception
     saved = store.list_clusters(engine=staff_engine)
     assert [c["name"] for c in saved] == ["C29 수출 클러스터"] and saved[0]["members"] >= 3
+
+
+@pytest.mark.parametrize("change", ["removed", "locked", "new password"])
+def test_a_changed_account_is_signed_out_on_its_next_run(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine, change: str
+) -> None:
+    """Issue #13: an open tab of a removed, locked or re-passworded account loses the staff pages
+    on its next run and lands on the sign-in page, which says why."""
+    at = _sign_in(make_app("ko").run())
+    at.switch_page("pages/staff_members.py").run()
+    assert at.title[0].value == t("members.title", "ko")
+    if change == "removed":
+        assert auth.remove_staff(engine=staff_engine, email=EMAIL)
+    elif change == "locked":
+        for _ in range(auth.LOCK_AFTER):
+            auth.authenticate(engine=staff_engine, email=EMAIL, password="not the password")
+    else:
+        auth.set_password(engine=staff_engine, email=EMAIL, password="a brand new passphrase")
+    at.run()  # the tab's next click
+    assert not at.exception
+    assert at.title[0].value == t("staff.login_title", "ko")
+    assert [i.value for i in at.info] == [t("staff.ended", "ko")]
+    assert not at.dataframe
+    with pytest.raises(Exception):  # noqa: B017  (the staff pages are gone from the navigation)
+        at.switch_page("pages/staff_members.py").run()
+        assert not at.dataframe
+
+
+def test_sign_out_ends_the_session_in_the_database(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    from components.staff import STAFF_KEY
+
+    at = _sign_in(make_app("en").run())
+    session_id = at.session_state[STAFF_KEY].session_id
+    at.button(key="staff_sign_out").click().run()
+    assert auth.check_session(engine=staff_engine, session_id=session_id) is auth.SessionEnd.REVOKED
+
+
+def test_too_many_attempts_from_one_client_are_told_to_wait(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    for n in range(auth.CLIENT_ATTEMPTS):  # AppTest has no client address: all are one client
+        auth.authenticate(engine=staff_engine, email=f"x{n}@example.org", password="guess guess 1")
+    at = _sign_in(make_app("en").run())
+    assert [w.value for w in at.warning] == [t("staff.busy", "en")]
+    assert at.title[0].value == t("staff.login_title", "en")  # not signed in
+
+
+def test_single_sign_on_staff_dropped_from_the_allow_list_are_signed_out_on_the_next_run(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READINESS_STAFF_EMAILS", "sso.analyst@inno-biz.or.kr")
+    at = make_app("en")
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback"}
+    at.user = {"is_logged_in": True, "email": "sso.analyst@inno-biz.or.kr", "name": "SSO"}
+    at.run()
+    at.switch_page("pages/staff_members.py").run()
+    assert at.title[0].value == t("members.title", "en")
+    monkeypatch.setenv("READINESS_STAFF_EMAILS", "someone.else@inno-biz.or.kr")
+    at.run()
+    assert at.title[0].value == t("staff.login_title", "en")
+    assert [i.value for i in at.info] == [t("staff.ended", "en")]
+
+
+@pytest.mark.parametrize(
+    ("column", "age", "message"),
+    [
+        ("expires_at", timedelta(seconds=1), "staff.lifetime"),  # past its absolute lifetime
+        ("last_seen_at", timedelta(minutes=31), "staff.expired"),  # idle past the limit
+    ],
+)
+def test_a_session_past_its_lifetime_or_idle_limit_ends_with_its_reason(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,
+    column: str,
+    age: timedelta,
+    message: str,
+) -> None:
+    from components.staff import STAFF_KEY
+
+    at = _sign_in(make_app("en").run())
+    session_id = at.session_state[STAFF_KEY].session_id
+    with write_session(staff_engine) as session:
+        row = session.get(StaffSessionRecord, session_id)
+        setattr(row, column, datetime.now(UTC) - age)
+        session.add(row)
+    at.run()
+    assert at.title[0].value == t("staff.login_title", "en")
+    assert [i.value for i in at.info] == [t(message, "en", hours=12)]

@@ -3,7 +3,8 @@
 Everything goes through the proxy: a workshop room whose phones are spread over both replicas
 while the projector, on one of them, counts every submission; a staff CSV import whose upload must
 reach its session's replica; the security headers, under which the app still renders with no
-policy error in Chromium's console; and a stopped replica, after which new sessions still work.
+policy error in Chromium's console; a staff session that holds on either replica; and a stopped
+replica, after which new sessions still work.
 The tests run in this order and share one deployment; the last one stops a replica.
 
 Screenshots: screenshots/deploy-*.png.
@@ -248,6 +249,40 @@ def test_security_headers_and_the_app_renders_under_them(
     deploy_shot(shot)(page, "assess-step2-phone-ko")
     assert watched.policy_errors() == []
     assert watched.foreign_requests() == []  # the tab icon too is the app's own
+
+
+def test_a_staff_session_holds_on_either_replica_and_its_sign_out_on_both(
+    deployment: Deployment, staff_on_deployment, watched: WatchedBrowser, wait_idle
+) -> None:
+    """Issue #13: the session is a database row behind an HttpOnly cookie, so a browser moved to
+    the other replica (the proxy's cookie changed, as when its replica goes) is still signed in,
+    and a sign-out there ends it on the first one too."""
+    lang = "en"
+    context = watched.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    _sign_in(page, deployment.url, lang, staff_on_deployment, wait_idle)
+    first = replica_of(context)
+    other = "r2" if first == "r1" else "r1"
+    sign_out = page.get_by_role("button", name=t("staff.sign_out", lang))
+
+    def move_to(replica: str) -> None:
+        pin = next(c for c in context.cookies() if c["name"] == COOKIE)
+        context.add_cookies([{**pin, "value": replica}])  # type: ignore[list-item]
+        response = page.goto(f"{deployment.url}/staff_overview?lang={lang}")
+        assert response is not None and response.headers.get("x-replica") == replica
+        wait_idle(page)
+
+    move_to(other)
+    expect(page.get_by_role("heading", name=t("overview.title", lang))).to_be_visible(
+        timeout=SLOW_MS
+    )
+    expect(sign_out).to_be_visible()
+    sign_out.click()
+    expect(sign_out).to_have_count(0, timeout=SLOW_MS)
+    move_to(first)
+    expect(sign_out).to_have_count(0)
+    expect(page.get_by_role("heading", name=t("overview.title", lang))).to_have_count(0)
+    context.close()
 
 
 def test_new_sessions_work_through_the_other_replica_when_one_stops(

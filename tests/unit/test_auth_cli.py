@@ -147,3 +147,24 @@ def test_remove_deletes_and_refuses_an_unknown_email(
     code, _, err = staff(capsys, monkeypatch, sqlite_url, "remove", "kim@innobiz.kr")
     assert code != 0 and "no staff account for kim@innobiz.kr" in err
     assert main(["--database-url", sqlite_url, "audit", "verify"]) == 0
+
+
+@pytest.mark.parametrize("command", ["passwd", "remove"])
+def test_passwd_and_remove_end_the_accounts_open_sessions(
+    sqlite_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """Issue #13: the command's effect reaches a tab signed in right now, and it says so."""
+    staff(capsys, monkeypatch, sqlite_url, "add", "kim@innobiz.kr", stdin=PASSWORD)
+    engine = make_engine(sqlite_url)
+    user = auth.get_staff(engine=engine, email="kim@innobiz.kr")
+    assert user is not None
+    session = auth.start_session(engine=engine, user=user)
+    assert isinstance(auth.check_session(engine=engine, session_id=session.id), auth.LiveSession)
+    code, out, _ = staff(
+        capsys, monkeypatch, sqlite_url, command, "kim@innobiz.kr", stdin="a new passphrase\n"
+    )
+    assert code == 0 and "signed-in sessions ended" in out
+    assert auth.check_session(engine=engine, session_id=session.id) is auth.SessionEnd.REVOKED

@@ -24,6 +24,7 @@ def test_an_empty_environment_gives_the_documented_defaults(clean_env: pytest.Mo
     assert settings().wave is None and settings().public_url is None
     assert settings().staff_emails == ()
     assert settings().staff_idle_minutes == auth.IDLE_MINUTES
+    assert settings().staff_session_hours == auth.SESSION_HOURS
 
 
 def test_every_variable_is_read_and_typed() -> None:
@@ -37,6 +38,7 @@ def test_every_variable_is_read_and_typed() -> None:
             "READINESS_PUBLIC_URL": "https://readiness.example.kr/app/",
             "READINESS_STAFF_EMAILS": " kim@x.kr, ,@partner.kr ",
             "READINESS_STAFF_IDLE_MINUTES": "10",
+            "READINESS_STAFF_SESSION_HOURS": "8",
             "READINESS_SMTP_HOST": " mail.example.kr ",
             "READINESS_SMTP_PORT": "2525",
             "READINESS_SMTP_USER": "sender",
@@ -54,6 +56,7 @@ def test_every_variable_is_read_and_typed() -> None:
         public_url="https://readiness.example.kr/app",
         staff_emails=("kim@x.kr", "@partner.kr"),
         staff_idle_minutes=10,
+        staff_session_hours=8,
         smtp=Smtp(
             host="mail.example.kr",
             sender="noreply@example.kr",
@@ -80,6 +83,7 @@ def test_blank_values_take_the_defaults() -> None:
         ("READINESS_DEMO_WAVES", "0"),
         ("READINESS_PUBLIC_URL", "readiness.example.kr"),
         ("READINESS_STAFF_IDLE_MINUTES", "-5"),
+        ("READINESS_STAFF_SESSION_HOURS", "half a day"),
         ("READINESS_SMTP_FROM", "noreply@example.kr"),  # a sender without a server
     ],
 )
