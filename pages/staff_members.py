@@ -9,6 +9,7 @@ from components.staff_filters import ksic_options, region_options, stage_options
 from components.staff_requests import reissue_panel
 from components.widgets import plain
 from readiness import reference, store
+from readiness.exports import format_biz_no
 from readiness.i18n import t
 from readiness.text import display
 
@@ -18,6 +19,9 @@ st.title(t("members.title", lang))
 deleted = st.session_state.pop("member_deleted", None)
 if deleted:
     st.success(t("members.deleted", lang, name=plain(deleted)), icon=":material/check:")
+changed = st.session_state.pop("member_verified", None)
+if changed:
+    st.success(changed, icon=":material/verified:")
 
 c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 search = c1.text_input(t("members.search", lang), max_chars=100, placeholder="한빛, Gaon …")
@@ -62,6 +66,7 @@ table = pd.DataFrame(
             else "",
             t("members.col_assessments", lang): r["assessments"],
             t("members.col_synthetic", lang): bool(r["synthetic"]),
+            t("members.col_verified", lang): bool(r["verified"]),
         }
         for r in rows
     ]
@@ -131,6 +136,44 @@ if history:
     )
 
 
+def verification_panel(company_id: int, name: str, biz_no: str | None, verified: bool) -> None:
+    """Verify a self-registered member against the roster's business number, or take it back."""
+    st.markdown(f"**{t('members.verify_title', lang)}**")
+    if verified:
+        st.badge(t("members.verified_badge", lang), icon=":material/verified:", color="green")
+        confirm = st.button(
+            t("members.unverify", lang),
+            help=t("members.unverify_help", lang),
+            icon=":material/remove_moderator:",
+            key="member_unverify",
+        )
+    else:
+        st.badge(t("members.unverified_badge", lang), icon=":material/pending:", color="gray")
+        st.caption(t("members.verify_lead", lang))
+        if biz_no:
+            st.markdown(t("members.verify_biz_no", lang, biz_no=plain(format_biz_no(biz_no) or "")))
+        else:
+            st.markdown(t("members.verify_no_biz_no", lang))
+        matched = st.checkbox(t("members.verify_matched", lang), key=f"member_matched_{company_id}")
+        confirm = st.button(
+            t("members.verify", lang),
+            type="primary",
+            icon=":material/verified:",
+            disabled=not matched,
+            key="member_verify",
+        )
+    if not confirm:
+        return
+    store.set_verified(
+        engine=engine(), company_id=company_id, verified=not verified, actor=staff.email
+    )
+    forget_data_version()  # this replica's norms at once; other replicas within DATA_VERSION_TTL
+    done = "members.unverified_done" if verified else "members.verified_done"
+    st.session_state["member_verified"] = t(done, lang, name=plain(name))
+    st.rerun()
+
+
+verification_panel(company.id, company.name, company.biz_no, company.verified)
 reissue_panel(company, staff, lang, key="member_reissue")
 
 
