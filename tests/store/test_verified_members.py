@@ -228,3 +228,40 @@ def test_the_norms_command_on_an_empty_database_says_so(
     assert main(["--database-url", db_url, "norms"]) != 0
     out, err = capsys.readouterr()
     assert out == "" and "no submitted assessments" in err
+
+
+def test_upgrading_keeps_self_registered_companies_unverified(db_url: str) -> None:
+    """Migration 0004: imported and synthetic members (bulk loads) become verified; a company the
+    audit log shows created one at a time (/start, a workshop) stays unverified."""
+    from alembic import command
+
+    from readiness.db import alembic_config, make_engine, upgrade
+
+    engine = make_engine(db_url)
+    try:
+        command.upgrade(alembic_config(engine), "0003")
+        with engine.begin() as conn:
+            for company_id, synthetic in ((1, False), (2, True), (3, False)):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO company (id, name, ksic, employees, size_band, markets, roles,"
+                        " products, consent_suggest, consent_named, synthetic, created_at)"
+                        " VALUES (:id, :name, 'C10', 5, '1-9', '[]', '[]', '', false, false,"
+                        " :synthetic, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": company_id, "name": f"회사{company_id}", "synthetic": synthetic},
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_event (at, actor, action, entity, entity_id, detail,"
+                    " prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'self', 'company.create',"
+                    " 'company', '3', '{}', :zero, :one)"
+                ),
+                {"zero": "0" * 64, "one": "1" * 64},
+            )
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, verified FROM company ORDER BY id")).all()
+        assert [(i, bool(v)) for i, v in rows] == [(1, True), (2, True), (3, False)]
+    finally:
+        engine.dispose()
