@@ -34,7 +34,9 @@ regions = c3.multiselect(
 stages = c4.multiselect(
     t("filters.stage", lang), **stage_options(qbank, lang), placeholder=t("filters.all", lang)
 )
-include_synthetic = st.toggle(t("filters.synthetic", lang), value=True)
+t1, t2 = st.columns(2)
+include_synthetic = t1.toggle(t("filters.synthetic", lang), value=True)
+unverified_only = t2.toggle(t("members.unverified_only", lang), key="member_unverified_only")
 
 total, rows = store.member_directory(
     engine=engine(),
@@ -43,6 +45,7 @@ total, rows = store.member_directory(
     regions=regions,
     stages=stages,
     include_synthetic=include_synthetic,
+    unverified_only=unverified_only,
     limit=500,
 )
 st.caption(t("members.count", lang, total=f"{total:,}", shown=f"{len(rows):,}"))
@@ -80,7 +83,7 @@ event = st.dataframe(
     height=420,
 )
 selected = event.selection.rows if event and event.selection else []
-if not selected:
+if not selected or selected[0] >= len(rows):
     st.info(t("members.pick", lang), icon=":material/touch_app:")
     st.stop()
 
@@ -170,6 +173,8 @@ def verification_panel(company_id: int, name: str, biz_no: str | None, verified:
     forget_data_version()  # this replica's norms at once; other replicas within DATA_VERSION_TTL
     done = "members.unverified_done" if verified else "members.verified_done"
     st.session_state["member_verified"] = t(done, lang, name=plain(name))
+    # A new table, no selection: under a filter the rows move, and row n is another company now.
+    st.session_state["member_table_version"] = st.session_state.get("member_table_version", 0) + 1
     st.rerun()
 
 

@@ -288,10 +288,12 @@ def member_directory(
     regions: Sequence[str] = (),
     stages: Sequence[str] = (),
     include_synthetic: bool = True,
+    unverified_only: bool = False,
     limit: int = 200,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Members matching the filters (name search is a case-insensitive substring), with their
-    latest submitted assessment; returns the total number of matches and the first `limit`."""
+    latest submitted assessment; returns the total number of matches and the first `limit`.
+    `unverified_only` keeps the companies awaiting verification (self-registered, workshop)."""
     c = table_of(Company)
     cohort = Cohort(
         search=search,
@@ -301,6 +303,8 @@ def member_directory(
         include_synthetic=include_synthetic,
     )
     joined, conditions, latest = _members_with_latest(cohort, count_as="n")
+    if unverified_only:
+        conditions.append(sa.not_(c.c.verified))
     query = (
         sa.select(
             c.c.id.label("company_id"),

@@ -73,11 +73,10 @@ def test_bad_input_takes_no_attempt(
     assert at.success[0].value == t("start.link_title", "ko")
 
 
-def _open_member(at: AppTest, name: str) -> AppTest:
-    at.switch_page("pages/staff_members.py").run()
+def _open_member(at: AppTest, name: str, table: int = 0) -> AppTest:
     search = next(w for w in at.text_input if w.label == t("members.search", "en"))
     search.input(name).run()
-    at.session_state["member_table_0"] = {"selection": {"rows": [0], "columns": []}}
+    at.session_state[f"member_table_{table}"] = {"selection": {"rows": [0], "columns": []}}
     return at.run()
 
 
@@ -88,7 +87,11 @@ def test_staff_verify_a_member_in_the_directory_and_it_counts(
     name = "새회사 **굵게**"
     profile = CompanyProfile(name=name, biz_no="124-81-00998", ksic="C29", employees=45)
     company, _ = store.create_company(engine=staff_engine, profile=profile)
-    at = _open_member(_sign_in(make_app("en").run()), "새회사")
+    at = _sign_in(make_app("en").run())
+    at.switch_page("pages/staff_members.py").run()
+    at.toggle(key="member_unverified_only").set_value(True).run()  # the demo's are all verified
+    assert at.caption[0].value == t("members.count", "en", total="1", shown="1")
+    at = _open_member(at, "새회사")
     assert not at.exception
     assert t("members.verify_biz_no", "en", biz_no=plain("124-81-00998")) in [
         m.value for m in at.markdown
@@ -98,6 +101,9 @@ def test_staff_verify_a_member_in_the_directory_and_it_counts(
     at.button(key="member_verify").click().run()
     assert not at.exception
     assert at.success[0].value == t("members.verified_done", "en", name=plain(name))
+    # Verified, it has left the list awaiting verification, and nothing else is selected.
+    assert at.caption[0].value == t("members.count", "en", total="0", shown="0")
+    assert not [b for b in at.button if b.key in ("member_verify", "member_unverify")]
     assert store.get_company(engine=staff_engine, company_id=company.id).verified  # type: ignore[union-attr]
     with read_session(staff_engine) as session:
         event = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).one()
@@ -106,6 +112,8 @@ def test_staff_verify_a_member_in_the_directory_and_it_counts(
         EMAIL,
         str(company.id),
     )
+    at.toggle(key="member_unverified_only").set_value(False).run()
+    at = _open_member(at, "새회사", table=1)
     at.button(key="member_unverify").click().run()
     assert at.success[0].value == t("members.unverified_done", "en", name=plain(name))
     assert not store.get_company(engine=staff_engine, company_id=company.id).verified  # type: ignore[union-attr]

@@ -143,6 +143,8 @@ def test_staff_cohorts_and_the_summary_count_verified_members_only(
     total, rows = store.member_directory(engine=engine)
     assert total == 17  # the directory lists everyone, with the state to act on
     assert sum(bool(r["verified"]) for r in rows) == 8
+    waiting, rows = store.member_directory(engine=engine, unverified_only=True)
+    assert waiting == 9 and {r["company_id"] for r in rows} == set(sybil["fakes"])
 
 
 # --- the rate limiter ----------------------------------------------------------------------------
