@@ -1,8 +1,9 @@
 """Per-client rate limits for the pages: who the client is, and whether it may act again.
 
-The counting is the database's (store.take_slot), so every replica shares it. The client is the
-connection's address, or behind a trusted proxy (READINESS_TRUST_FORWARDED_FOR) the address the
-proxy appended last to X-Forwarded-For: entries before it are the client's to forge.
+The counting is the database's (store.take_slot), so every replica shares it. The client is the one
+the staff sign-in throttle counts too (components.staff.client_address): the connection's address,
+or for a connection from loopback (the proxy in deploy/) the address HAProxy appended last to
+X-Forwarded-For; entries before it are the client's to forge.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from datetime import timedelta
 import streamlit as st
 
 from components.cache import engine
+from components.staff import client_address
 from readiness import store
-from readiness.config import settings
 from readiness.i18n import t
 
 HOUR = timedelta(hours=1)
@@ -22,13 +23,7 @@ UNKNOWN_CLIENT = "unknown"  # no address known (a local run): such clients share
 
 def client_key() -> str:
     """The address a limit counts the current session's attempts under."""
-    if settings().trust_forwarded_for:
-        forwarded = st.context.headers.get("X-Forwarded-For")
-        hops = [h.strip() for h in forwarded.split(",")] if isinstance(forwarded, str) else []
-        if hops and hops[-1]:
-            return hops[-1]
-    address = st.context.ip_address
-    return address if isinstance(address, str) and address else UNKNOWN_CLIENT
+    return client_address() or UNKNOWN_CLIENT
 
 
 def allowed(kind: str, *, limit: int, window: timedelta = HOUR) -> bool:

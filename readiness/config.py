@@ -34,7 +34,6 @@ SMTP_USER = "READINESS_SMTP_USER"
 SMTP_PASSWORD = "READINESS_SMTP_PASSWORD"
 SMTP_FROM = "READINESS_SMTP_FROM"
 SMTP_STARTTLS = "READINESS_SMTP_STARTTLS"
-TRUST_FORWARDED_FOR = "READINESS_TRUST_FORWARDED_FOR"
 REGISTRATIONS_PER_HOUR = "READINESS_REGISTRATIONS_PER_HOUR"
 REQUESTS_PER_HOUR = "READINESS_REQUESTS_PER_HOUR"
 VARIABLES = (
@@ -53,7 +52,6 @@ VARIABLES = (
     SMTP_PASSWORD,
     SMTP_FROM,
     SMTP_STARTTLS,
-    TRUST_FORWARDED_FOR,
     REGISTRATIONS_PER_HOUR,
     REQUESTS_PER_HOUR,
 )
@@ -100,9 +98,6 @@ class Settings:
     """A staff session ends this long after its sign-in, however busy (absolute lifetime)."""
     smtp: Smtp | None = None
     """The mail server that sends a CEO their private link; None: no e-mail is offered."""
-    trust_forwarded_for: bool = False
-    """Whether the client's address is the last X-Forwarded-For entry (set it only behind a proxy
-    that appends it, as deploy/'s HAProxy does, and that the app is reachable through only)."""
     registrations_per_hour: int = 10
     """How many companies one client may create at /start in an hour (store.take_slot)."""
     requests_per_hour: int = 5
@@ -132,9 +127,6 @@ class Settings:
                 or defaults.staff_session_hours
             ),
             smtp=_smtp(raw),
-            trust_forwarded_for=_flag(
-                TRUST_FORWARDED_FOR, raw(TRUST_FORWARDED_FOR), default=defaults.trust_forwarded_for
-            ),
             registrations_per_hour=(
                 _whole(REGISTRATIONS_PER_HOUR, raw(REGISTRATIONS_PER_HOUR))
                 or defaults.registrations_per_hour

@@ -132,10 +132,6 @@ export STREAMLIT_SERVER_COOKIE_SECRET=${STREAMLIT_SERVER_COOKIE_SECRET:-$(
     .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))'
 )}
 
-# The replicas listen on 127.0.0.1 behind HAProxy, which appends the client's address to
-# X-Forwarded-For (option forwardfor): the rate limits count that address (deploy/README.md).
-export READINESS_TRUST_FORWARDED_FOR=${READINESS_TRUST_FORWARDED_FOR:-1}
-
 read -r -a replica_ports <<<"$(free_ports "$replicas")"
 servers=""
 for k in $(seq "$replicas"); do

@@ -1,5 +1,6 @@
-"""Whose attempts a rate limit counts: the connection's address, or behind a trusted proxy the
-address it appended last to X-Forwarded-For (entries before it are the client's to forge)."""
+"""Whose attempts a rate limit counts: the connection's address, or for a connection from loopback
+(the proxy) the address it appended last to X-Forwarded-For (entries before it are the client's to
+forge); the same client the staff sign-in throttle counts."""
 
 from __future__ import annotations
 
@@ -7,34 +8,29 @@ from types import SimpleNamespace
 
 import pytest
 
-from components import ratelimit
+from components import ratelimit, staff
 from readiness.config import SettingsError, settings
 
 
 def _context(monkeypatch: pytest.MonkeyPatch, *, ip: object, headers: dict[str, str]) -> None:
     fake = SimpleNamespace(context=SimpleNamespace(ip_address=ip, headers=headers))
-    monkeypatch.setattr(ratelimit, "st", fake)
+    monkeypatch.setattr(staff, "st", fake)
 
 
-def test_without_a_trusted_proxy_the_header_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("READINESS_TRUST_FORWARDED_FOR", raising=False)
+def test_a_direct_connection_counts_its_own_address(monkeypatch: pytest.MonkeyPatch) -> None:
     _context(monkeypatch, ip="198.51.100.2", headers={"X-Forwarded-For": "1.2.3.4"})
-    assert ratelimit.client_key() == "198.51.100.2"
+    assert ratelimit.client_key() == "198.51.100.2"  # the header is the client's: ignored
 
 
-def test_behind_a_trusted_proxy_the_last_forwarded_address_counts(
+def test_behind_the_proxy_the_last_forwarded_address_counts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("READINESS_TRUST_FORWARDED_FOR", "1")
-    forged = {"X-Forwarded-For": "1.2.3.4, 203.0.113.7"}  # the client wrote 1.2.3.4
-    _context(monkeypatch, ip="127.0.0.1", headers=forged)
-    assert ratelimit.client_key() == "203.0.113.7"
-    _context(monkeypatch, ip="127.0.0.1", headers={})  # no header: the connection's address
-    assert ratelimit.client_key() == "127.0.0.1"
+    # Streamlit gives no address for a loopback connection: the proxy's.
+    _context(monkeypatch, ip=None, headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.7"})
+    assert ratelimit.client_key() == "203.0.113.7"  # 1.2.3.4 was written by the client
 
 
 def test_an_unknown_address_is_one_shared_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("READINESS_TRUST_FORWARDED_FOR", raising=False)
     _context(monkeypatch, ip=None, headers={})
     assert ratelimit.client_key() == ratelimit.UNKNOWN_CLIENT
 
