@@ -12,8 +12,10 @@ from typing import Any, Literal
 import streamlit as st
 
 from components.cache import engine
+from components.ratelimit import allowed, refuse
 from components.widgets import plain
 from readiness import store
+from readiness.config import settings
 from readiness.exports import format_biz_no
 from readiness.i18n import t
 from readiness.models import AssociationRequest
@@ -94,6 +96,9 @@ def link_request_form(lang: str, *, key: str, company_name: str = "", biz_no: st
     )
     if request is None:
         _problems(problems, lang)
+        return
+    if not allowed("request", limit=settings().requests_per_hour):
+        refuse(lang)
         return
     store.create_request(engine=engine(), request=request)
     st.session_state[sent] = True

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readiness import reference
 from readiness.bank import Bank
 from readiness.cohorts import Cohort
 from readiness.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def ksic_options(lang: str) -> dict[str, Any]:
@@ -99,7 +102,19 @@ def cohort_filters(
         modes=tuple(modes),
         workshop_ids=tuple(workshop_ids),
         include_synthetic=include_synthetic,
+        verified_only=True,  # as the norms: self-registered companies count once verified
     )
+
+
+def verified_basis(frame: pd.DataFrame, lang: str, *, name: str = "") -> None:
+    """Say how many verified companies a staff view's figures rest on."""
+    import streamlit as st
+
+    from components.widgets import plain
+
+    n = int(frame["company_id"].nunique()) if len(frame) else 0
+    note = t("filters.verified_basis", lang, n=f"{n:,}")
+    st.caption(f"{plain(name)} · {note}" if name else note)
 
 
 def workshop_labels(lang: str) -> dict[int, str]:

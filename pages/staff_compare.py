@@ -6,7 +6,7 @@ import streamlit as st
 from components import staff_charts
 from components.cache import cohort_frame, summary
 from components.staff import staff_page
-from components.staff_filters import cohort_filters, workshop_labels
+from components.staff_filters import cohort_filters, verified_basis, workshop_labels
 from readiness import analytics
 from readiness.i18n import t
 
@@ -42,6 +42,8 @@ for side, default_wave in (("a", waves[-1]), ("b", waves[-2] if len(waves) > 1 e
         names.append(name or side.upper())
 
 frame_a, frame_b = (cohort_frame(c) for c in cohorts)
+for name, frame in zip(names, (frame_a, frame_b), strict=True):
+    verified_basis(frame, lang, name=name)
 table = analytics.compare(frame_a, frame_b)
 labels = {"overall": t("results.overall", lang), **{p.id: p.name.get(lang) for p in qbank.pillars}}
 st.plotly_chart(

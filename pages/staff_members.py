@@ -9,6 +9,7 @@ from components.staff_filters import ksic_options, region_options, stage_options
 from components.staff_requests import reissue_panel
 from components.widgets import plain
 from readiness import reference, store
+from readiness.exports import format_biz_no
 from readiness.i18n import t
 from readiness.text import display
 
@@ -18,6 +19,9 @@ st.title(t("members.title", lang))
 deleted = st.session_state.pop("member_deleted", None)
 if deleted:
     st.success(t("members.deleted", lang, name=plain(deleted)), icon=":material/check:")
+changed = st.session_state.pop("member_verified", None)
+if changed:
+    st.success(changed, icon=":material/verified:")
 
 c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 search = c1.text_input(t("members.search", lang), max_chars=100, placeholder="한빛, Gaon …")
@@ -30,7 +34,9 @@ regions = c3.multiselect(
 stages = c4.multiselect(
     t("filters.stage", lang), **stage_options(qbank, lang), placeholder=t("filters.all", lang)
 )
-include_synthetic = st.toggle(t("filters.synthetic", lang), value=True)
+t1, t2 = st.columns(2)
+include_synthetic = t1.toggle(t("filters.synthetic", lang), value=True)
+unverified_only = t2.toggle(t("members.unverified_only", lang), key="member_unverified_only")
 
 total, rows = store.member_directory(
     engine=engine(),
@@ -39,6 +45,7 @@ total, rows = store.member_directory(
     regions=regions,
     stages=stages,
     include_synthetic=include_synthetic,
+    unverified_only=unverified_only,
     limit=500,
 )
 st.caption(t("members.count", lang, total=f"{total:,}", shown=f"{len(rows):,}"))
@@ -62,6 +69,7 @@ table = pd.DataFrame(
             else "",
             t("members.col_assessments", lang): r["assessments"],
             t("members.col_synthetic", lang): bool(r["synthetic"]),
+            t("members.col_verified", lang): bool(r["verified"]),
         }
         for r in rows
     ]
@@ -75,7 +83,7 @@ event = st.dataframe(
     height=420,
 )
 selected = event.selection.rows if event and event.selection else []
-if not selected:
+if not selected or selected[0] >= len(rows):
     st.info(t("members.pick", lang), icon=":material/touch_app:")
     st.stop()
 
@@ -131,6 +139,46 @@ if history:
     )
 
 
+def verification_panel(company_id: int, name: str, biz_no: str | None, verified: bool) -> None:
+    """Verify a self-registered member against the roster's business number, or take it back."""
+    st.markdown(f"**{t('members.verify_title', lang)}**")
+    if verified:
+        st.badge(t("members.verified_badge", lang), icon=":material/verified:", color="green")
+        confirm = st.button(
+            t("members.unverify", lang),
+            help=t("members.unverify_help", lang),
+            icon=":material/remove_moderator:",
+            key="member_unverify",
+        )
+    else:
+        st.badge(t("members.unverified_badge", lang), icon=":material/pending:", color="gray")
+        st.caption(t("members.verify_lead", lang))
+        if biz_no:
+            st.markdown(t("members.verify_biz_no", lang, biz_no=plain(format_biz_no(biz_no) or "")))
+        else:
+            st.markdown(t("members.verify_no_biz_no", lang))
+        matched = st.checkbox(t("members.verify_matched", lang), key=f"member_matched_{company_id}")
+        confirm = st.button(
+            t("members.verify", lang),
+            type="primary",
+            icon=":material/verified:",
+            disabled=not matched,
+            key="member_verify",
+        )
+    if not confirm:
+        return
+    store.set_verified(
+        engine=engine(), company_id=company_id, verified=not verified, actor=staff.email
+    )
+    forget_data_version()  # this replica's norms at once; other replicas within DATA_VERSION_TTL
+    done = "members.unverified_done" if verified else "members.verified_done"
+    st.session_state["member_verified"] = t(done, lang, name=plain(name))
+    # A new table, no selection: under a filter the rows move, and row n is another company now.
+    st.session_state["member_table_version"] = st.session_state.get("member_table_version", 0) + 1
+    st.rerun()
+
+
+verification_panel(company.id, company.name, company.biz_no, company.verified)
 reissue_panel(company, staff, lang, key="member_reissue")
 
 

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from components import staff_charts
-from components.cache import engine, heatmap_data, summary
+from components.cache import cohort_frame, engine, heatmap_data, summary
 from components.staff import staff_page
-from components.staff_filters import cohort_filters, workshop_labels
+from components.staff_filters import cohort_filters, verified_basis, workshop_labels
 from components.widgets import lingual
 from readiness import analytics, exports, reference
 from readiness.i18n import t
@@ -54,6 +54,7 @@ st.caption(
         wave=", ".join(str(w) for w in cohort.waves) or t("overview.all_waves", lang),
     )
 )
+verified_basis(cohort_frame(cohort), lang)
 if data.synthetic:
     st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
 

@@ -6,6 +6,7 @@ import streamlit as st
 from components import staff_charts
 from components.cache import cohort_frame, item_frame, partner_needs, summary
 from components.staff import staff_page
+from components.staff_filters import verified_basis
 from components.widgets import lingual
 from readiness import analytics, reference
 from readiness.cohorts import Cohort
@@ -39,7 +40,7 @@ wave = c2.selectbox(t("filters.wave", lang), waves, index=wave_index)
 include_synthetic = c3.toggle(t("filters.synthetic", lang), value=True)
 st.query_params.update({"ksic": ksic, "wave": str(wave)})
 
-cohort = Cohort(include_synthetic=include_synthetic)
+cohort = Cohort(include_synthetic=include_synthetic, verified_only=True)
 frame = cohort_frame(cohort)
 items = item_frame(cohort.narrowed(ksic=ksic, wave=wave))
 profile = analytics.sector_profile(frame, ksic=ksic, wave=wave, items=items, bank=qbank)
@@ -50,6 +51,7 @@ st.markdown(
     f"**{ksic} {reference.label('ksic_divisions', ksic, lang)}** · "
     + t("sector.n", lang, n=f"{profile.n:,}", wave=wave)
 )
+verified_basis(frame[frame["wave"] == wave], lang)
 if profile.low_n:
     st.warning(t("sector.low_n", lang), icon=":material/warning:")
 if bool(frame["synthetic"].any()) if len(frame) else False:

@@ -6,10 +6,12 @@ from pydantic import ValidationError
 from components.cache import bank, engine
 from components.link_card import link_card
 from components.profile_form import profile_form, profile_problems
+from components.ratelimit import allowed, refuse
 from components.requests import registered_before, remember_registration
 from components.session import TOKEN_PARAM, current_lang, require_router
 from components.widgets import lingual
 from readiness import store
+from readiness.config import settings
 from readiness.i18n import t
 from readiness.profile import CompanyProfile
 from readiness.waves import current_wave
@@ -68,6 +70,11 @@ if values is not None:
             icon=":material/error:",
         )
     else:
+        # One client may create only so many companies an hour (fake peers, issue #13); over the
+        # limit nothing is written. Bad input above takes no attempt.
+        if not allowed("register", limit=settings().registrations_per_hour):
+            refuse(lang)
+            st.stop()
         first = store.NewAssessment(wave=current_wave(), mode=mode, bank=qbank, goal=goal)
         # A number that is already a member's is left out, and the page reads the same either way.
         _, token = store.create_company(

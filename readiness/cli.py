@@ -240,6 +240,37 @@ def cmd_peers(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_norms(args: argparse.Namespace) -> int:
+    """How many companies the norms of a wave rest on: verified members only, per size band and
+    division, beside how many members are verified and how many are not (yet)."""
+    from readiness import store
+    from readiness.bank import default_bank
+
+    engine = _engine(args)
+    wave = args.wave if args.wave is not None else store.latest_wave(engine=engine)
+    if wave is None:
+        return _fail("no submitted assessments in the database: no norms yet")
+    bank = default_bank()
+    frame = store.norm_frame(engine=engine, wave=wave, mode=args.mode)
+    counts = store.summary(engine=engine)
+    report = {
+        "wave": wave,
+        "mode": args.mode,
+        "bank_version": bank.version,
+        "norm_companies": len(frame),
+        "verified_companies": counts.verified_companies,
+        "unverified_companies": counts.companies - counts.verified_companies,
+        "synthetic_in_norms": int(frame["synthetic"].sum()),
+        "by_size_band": {
+            k: int(v) for k, v in frame["size_band"].value_counts().sort_index().items()
+        },
+        "by_division": {k: int(v) for k, v in frame["ksic"].value_counts().sort_index().items()},
+        "rule": "norms count verified members only (roster imports, staff-confirmed, demo)",
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
 SUGGEST_SHAPE = (
     '{"profile": {"ksic": "C29", "employees": 45, "export_share": 0.2, "markets": ["US"], '
     '"roles": ["components"]}, "answers": {...}}'
@@ -680,6 +711,13 @@ def build_parser() -> argparse.ArgumentParser:
     peer.add_argument("file")
     peer.add_argument("--bank", help="bank folder (default: the current bank, data/bank/v2)")
     peer.set_defaults(func=cmd_peers)
+
+    norms = sub.add_parser(
+        "norms", help="how many (verified) companies a wave's norms rest on, by size and division"
+    )
+    norms.add_argument("--wave", type=int, help="the yearly wave (default: the newest)")
+    norms.add_argument("--mode", choices=("full", "quick"), default="full")
+    norms.set_defaults(func=cmd_norms)
 
     sug = sub.add_parser(
         "suggest",

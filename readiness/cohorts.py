@@ -11,7 +11,8 @@ from typing import Any
 class Cohort:
     """A staff selection; an empty tuple means "all".
 
-    Company filters (ksic, size_bands, regions, search, include_synthetic) pick members; waves,
+    Company filters (ksic, size_bands, regions, search, include_synthetic, verified_only) pick
+    members (the staff analytics views count verified members only, as norms do); waves,
     modes, workshop_ids and bank_versions pick which submissions count; stages apply to the
     submission shown (a member's latest). Hashable, so it can key a cache; `label` only names it
     on screen.
@@ -27,6 +28,7 @@ class Cohort:
     bank_versions: tuple[str, ...] = ()
     search: str = ""
     include_synthetic: bool = True
+    verified_only: bool = False
     label: str = ""
 
     def __post_init__(self) -> None:

@@ -34,6 +34,8 @@ SMTP_USER = "READINESS_SMTP_USER"
 SMTP_PASSWORD = "READINESS_SMTP_PASSWORD"
 SMTP_FROM = "READINESS_SMTP_FROM"
 SMTP_STARTTLS = "READINESS_SMTP_STARTTLS"
+REGISTRATIONS_PER_HOUR = "READINESS_REGISTRATIONS_PER_HOUR"
+REQUESTS_PER_HOUR = "READINESS_REQUESTS_PER_HOUR"
 VARIABLES = (
     DATABASE_URL,
     WAVE,
@@ -50,6 +52,8 @@ VARIABLES = (
     SMTP_PASSWORD,
     SMTP_FROM,
     SMTP_STARTTLS,
+    REGISTRATIONS_PER_HOUR,
+    REQUESTS_PER_HOUR,
 )
 
 _ON = frozenset({"1", "true", "yes", "on"})
@@ -94,6 +98,10 @@ class Settings:
     """A staff session ends this long after its sign-in, however busy (absolute lifetime)."""
     smtp: Smtp | None = None
     """The mail server that sends a CEO their private link; None: no e-mail is offered."""
+    registrations_per_hour: int = 10
+    """How many companies one client may create at /start in an hour (store.take_slot)."""
+    requests_per_hour: int = 5
+    """How many "send my link again" requests one client may send in an hour."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -119,6 +127,13 @@ class Settings:
                 or defaults.staff_session_hours
             ),
             smtp=_smtp(raw),
+            registrations_per_hour=(
+                _whole(REGISTRATIONS_PER_HOUR, raw(REGISTRATIONS_PER_HOUR))
+                or defaults.registrations_per_hour
+            ),
+            requests_per_hour=(
+                _whole(REQUESTS_PER_HOUR, raw(REQUESTS_PER_HOUR)) or defaults.requests_per_hour
+            ),
         )
 
 

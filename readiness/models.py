@@ -39,6 +39,8 @@ class Company(CompanyBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     size_band: str = Field(max_length=8, index=True)
     synthetic: bool = Field(default=False, index=True)
+    # Counts in other companies' norms: imported from the roster, confirmed by staff, or the demo.
+    verified: bool = Field(default=False, index=True)
     token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -268,3 +270,15 @@ class AssociationRequest(SQLModel, table=True):
     notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RateEvent(SQLModel, table=True):
+    """One attempt a client made at a limited action (readiness/store/ratelimit.py), pruned."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (sa.Index("ix_rate_event_kind_client_at", "kind", "client", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)
+    client: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, index=True)

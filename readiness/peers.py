@@ -1,10 +1,11 @@
 """Peer groups, percentiles, k-anonymity and which assessments count in norms (DESIGN.md, "Peers").
 
-A company is compared with the norm-eligible assessments of its yearly wave (a norm frame, read by
-readiness.store.norm_frame): first those of its KSIC division and size band, and where fewer than
-MIN_GROUP remain, its size band, then its division, then everyone. No company-facing aggregate is
-given for fewer than K_ANONYMITY companies. Pure: the store decides eligibility with these rules
-at submission and filters by the stored flag.
+A company is compared with the norm-eligible assessments of verified members in its yearly wave (a
+norm frame, read by readiness.store.norm_frame; a self-registered company counts in others' norms
+only once staff verify it, and is compared with verified peers meanwhile): first those of its KSIC
+division and size band, and where fewer than MIN_GROUP remain, its size band, then its division,
+then everyone. No company-facing aggregate is given for fewer than K_ANONYMITY companies. Pure: the
+store decides eligibility with these rules at submission and filters by the stored flag.
 """
 
 from __future__ import annotations

@@ -992,6 +992,7 @@ def generate(
                     "consent_suggest": bool(profiles["suggest"][c]),
                     "consent_named": bool(profiles["named"][c]),
                     "synthetic": True,
+                    "verified": True,  # the demo's roster: its members count in its norms
                     "token_hash": None,
                     "created_at": created,
                 }

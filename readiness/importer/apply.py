@@ -25,6 +25,7 @@ class ImportResult:
     unchanged: int
     assessments: int
     assessments_unchanged: int
+    verified: int
     rows: dict[str, int]
     audit_event_id: int
 
@@ -76,12 +77,15 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
         )
         updates = [m for m in members if m.action == "update"]
         load.update(Company, [_company_changes(m) for m in updates])
+        # A member of the roster that registered itself (its number matched) is verified now.
+        verified = load.verify([m.company_id for m in members if m.company_id is not None])
         summary = {
             "created": len(company_rows),
             "updated": len(updates),
             "unchanged": sum(1 for m in members if m.action == "unchanged"),
             "assessments": len(assessment_rows),
             "assessments_unchanged": len(assessments) - len(assessment_rows),
+            "verified": verified,
         }
         event = load.audit(
             actor=actor,
@@ -113,6 +117,7 @@ def _company_row(company_id: int, member: FileMember, now: Any) -> dict[str, Any
         "consent_suggest": p.consent_suggest,
         "consent_named": p.consent_named,
         "synthetic": member.synthetic,
+        "verified": True,  # the association's roster
         "token_hash": None,
         "created_at": now,
     }

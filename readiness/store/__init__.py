@@ -68,6 +68,7 @@ from readiness.store.companies import (
     new_token,
     partner_profiles,
     reissue_link,
+    set_verified,
     summary,
     update_company,
 )
@@ -79,6 +80,7 @@ from readiness.store.instrument import (
     instrument_scopes,
 )
 from readiness.store.norms import latest_wave, norm_frame, norm_rows
+from readiness.store.ratelimit import attempts, clear_slots, client_digest, take_slot
 from readiness.store.requests import (
     create_request,
     get_request,
@@ -152,10 +154,13 @@ __all__ = [
     "answers_of_many",
     "append_event",
     "assessments_of",
+    "attempts",
     "carried_answers",
     "bulk_insert",
     "bulk_load",
     "change_staff_user",
+    "clear_slots",
+    "client_digest",
     "cluster_company_facts",
     "cluster_members",
     "cohort_answer_rows",
@@ -201,6 +206,7 @@ __all__ = [
     "result_rows",
     "room_rows",
     "save_answer",
+    "set_verified",
     "set_workshop_status",
     "staff_user",
     "staff_users",
@@ -208,6 +214,7 @@ __all__ = [
     "start_assessment",
     "submit_assessment",
     "summary",
+    "take_slot",
     "update_company",
     "update_request",
     "verify_audit",

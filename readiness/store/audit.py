@@ -80,8 +80,9 @@ def verify_audit(*, engine: sa.Engine, batch: int = 5000) -> ChainReport:
 
 
 # Writes after which every process's cached aggregates must be read again: imports, synthetic
-# members and other bulk loads, deletions. One answer or submission is left to the caches' TTLs.
-VERSIONED_ACTIONS = ("import", "demo.seed", "company.delete")
+# members and other bulk loads, deletions, verifications (who counts in norms). One answer or
+# submission is left to the caches' TTLs.
+VERSIONED_ACTIONS = ("import", "demo.seed", "company.delete", "company.verify", "company.unverify")
 VERSIONED_ENTITIES = ("bulk",)  # store.bulk_insert's audit
 
 

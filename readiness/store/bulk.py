@@ -212,6 +212,17 @@ class BulkLoad(LoadReads):
             )
             self._conn.execute(statement, params)
 
+    def verify(self, company_ids: Sequence[int]) -> int:
+        """Mark these companies verified (they count in norms); returns how many were not yet."""
+        c = table_of(Company)
+        changed = 0
+        for chunk in _chunks(list(company_ids), QUERY_CHUNK):
+            result = self._conn.execute(
+                sa.update(c).where(c.c.id.in_(chunk), sa.not_(c.c.verified)).values(verified=True)
+            )
+            changed += result.rowcount
+        return changed
+
     def audit(
         self,
         *,

@@ -52,6 +52,8 @@ def company_clauses(cohort: Cohort, company: sa.Table) -> list[sa.ColumnElement[
         clauses.append(name_contains(c.name, cohort.search.strip()))
     if not cohort.include_synthetic:
         clauses.append(sa.not_(c.synthetic))
+    if cohort.verified_only:
+        clauses.append(c.verified)
     return clauses
 
 

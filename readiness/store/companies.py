@@ -45,6 +45,7 @@ def create_company(
     profile: CompanyProfile,
     actor: str = "self",
     synthetic: bool = False,
+    verified: bool = False,
     first: NewAssessment | None = None,
     if_biz_no_taken: Literal["refuse", "leave_out"] = "refuse",
 ) -> tuple[Company, str]:
@@ -53,6 +54,8 @@ def create_company(
     A business number another member has is refused (StoreError), or with "leave_out" left out of
     the new member's profile (self-registration: the page must not tell whether a number is a
     member's; the audit event says the number was left out, for staff to reconcile).
+    A self-registered company is unverified: it sees its results at once but counts in other
+    companies' norms only once staff verify it (`set_verified`).
     Returns the company with its private-link token (shown once, stored hashed).
     """
     token = new_token()
@@ -60,6 +63,7 @@ def create_company(
         **profile.model_dump(),
         size_band=profile.size_band,
         synthetic=synthetic,
+        verified=verified,
         token_hash=hash_token(token),
     )
     detail: dict[str, Any] = {}
@@ -99,6 +103,28 @@ def update_company(*, engine: sa.Engine, company_id: int, profile: CompanyProfil
         company.size_band = profile.size_band
         session.add(company)
     return company
+
+
+def set_verified(*, engine: sa.Engine, company_id: int, verified: bool, actor: str) -> bool:
+    """Verify a member (it counts in norms from now on) or take the verification back; audited
+    with who did it ("company.verify" / "company.unverify", which move store.data_version so that
+    every replica's cached norms are read again). Returns whether anything changed."""
+    with write_session(engine) as session:
+        company = session.get(Company, company_id)
+        if company is None:
+            raise StoreError("no such company")
+        if company.verified == verified:
+            return False
+        company.verified = verified
+        session.add(company)
+        append_event(
+            session,
+            actor=actor,
+            action="company.verify" if verified else "company.unverify",
+            entity="company",
+            entity_id=company_id,
+        )
+    return True
 
 
 def get_company(*, engine: sa.Engine, company_id: int) -> Company | None:
@@ -189,6 +215,7 @@ class Summary:
     synthetic_companies: int
     submitted: int
     waves: list[int]
+    verified_companies: int = 0
 
 
 def summary(*, engine: sa.Engine) -> Summary:
@@ -197,13 +224,22 @@ def summary(*, engine: sa.Engine) -> Summary:
         synthetic = session.exec(
             select(func.count()).select_from(Company).where(col(Company.synthetic))
         ).one()
+        verified = session.exec(
+            select(func.count()).select_from(Company).where(col(Company.verified))
+        ).one()
         submitted = session.exec(
             select(func.count()).select_from(Assessment).where(Assessment.status == "submitted")
         ).one()
         waves = session.exec(
             select(Assessment.wave).where(Assessment.status == "submitted").distinct()
         ).all()
-    return Summary(int(companies), int(synthetic), int(submitted), sorted(int(w) for w in waves))
+    return Summary(
+        int(companies),
+        int(synthetic),
+        int(submitted),
+        sorted(int(w) for w in waves),
+        verified_companies=int(verified),
+    )
 
 
 def is_empty(*, engine: sa.Engine) -> bool:
@@ -220,6 +256,7 @@ DIRECTORY_COLUMNS = (
     "size_band",
     "region",
     "synthetic",
+    "verified",
     "assessments",
     "latest_wave",
     "latest_overall",
@@ -251,10 +288,12 @@ def member_directory(
     regions: Sequence[str] = (),
     stages: Sequence[str] = (),
     include_synthetic: bool = True,
+    unverified_only: bool = False,
     limit: int = 200,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Members matching the filters (name search is a case-insensitive substring), with their
-    latest submitted assessment; returns the total number of matches and the first `limit`."""
+    latest submitted assessment; returns the total number of matches and the first `limit`.
+    `unverified_only` keeps the companies awaiting verification (self-registered, workshop)."""
     c = table_of(Company)
     cohort = Cohort(
         search=search,
@@ -264,6 +303,8 @@ def member_directory(
         include_synthetic=include_synthetic,
     )
     joined, conditions, latest = _members_with_latest(cohort, count_as="n")
+    if unverified_only:
+        conditions.append(sa.not_(c.c.verified))
     query = (
         sa.select(
             c.c.id.label("company_id"),
@@ -272,6 +313,7 @@ def member_directory(
             c.c.size_band,
             c.c.region,
             c.c.synthetic,
+            c.c.verified,
             sa.func.coalesce(latest.c.n, 0).label("assessments"),
             latest.c.wave.label("latest_wave"),
             latest.c.overall.label("latest_overall"),

@@ -61,7 +61,8 @@ def instrument_rows(
 ) -> InstrumentRows:
     """Answers and pillar scores of the latest submission per company among those of `wave`,
     `mode` and `bank_version` (latest by submitted_at, then id); with `norm_only`, kept only
-    when that submission counts in norms (complete enough, not straight-lined)."""
+    when that submission counts in norms (complete enough, not straight-lined, of a verified
+    member)."""
     a = table_of(Assessment)
     c = table_of(Company)
     an = table_of(Answer)
@@ -88,7 +89,7 @@ def instrument_rows(
     )
     chosen_where: list[sa.ColumnElement[bool]] = [ranked.c.rank == 1]
     if norm_only:
-        chosen_where.append(ranked.c.norm_eligible)
+        chosen_where += [ranked.c.norm_eligible, c.c.verified]
     chosen = (
         sa.select(ranked.c.id, c.c.synthetic)
         .select_from(ranked.join(c, c.c.id == ranked.c.company_id))

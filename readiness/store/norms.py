@@ -30,6 +30,8 @@ def norm_rows(
     One row per company: its latest submission of `mode` in the wave and bank version (by
     submitted_at, then id), kept only when that submission is norm-eligible (the flag
     readiness.peers decided at submission), so a company never counts with a superseded answer.
+    Only verified members count (imported from the roster, confirmed by staff, or the demo's): a
+    self-registered company is nobody's peer until staff verify it.
     Full assessments and quick scans have separate norms; scores of different bank versions are
     never mixed. Columns are NORM_COLUMNS, then one score per pillar id (None where unscored).
     """
@@ -53,7 +55,7 @@ def norm_rows(
             *(alias.c.score.label(pid) for pid, alias in scores.items()),
         )
         .select_from(joined)
-        .where(latest.c.norm_eligible)
+        .where(latest.c.norm_eligible, c.c.verified)
         .order_by(latest.c.company_id)
     )
     with engine.connect() as conn:

@@ -37,6 +37,7 @@ def _company(company_id: int, **changes: object) -> dict[str, object]:
         "consent_suggest": True,
         "consent_named": False,
         "synthetic": True,
+        "verified": True,
         "token_hash": None,
         "created_at": WHEN,
     }

@@ -54,6 +54,7 @@ def populate(engine: sa.Engine, rows: list[Row]) -> list[int]:
                 size_band=row.size_band,
                 region="41",
                 synthetic=row.company % 2 == 0,
+                verified=True,
             ).model_dump(),
         )
         submitted = T0 + timedelta(days=row.day) if row.status == "submitted" else None
@@ -158,7 +159,9 @@ def test_incomplete_straight_lined_and_draft_assessments_stay_out_of_the_norms(
     made = []
     for n in range(4):
         company, _ = store.create_company(
-            engine=engine, profile=profile.model_copy(update={"biz_no": None, "name": f"c{n}"})
+            engine=engine,
+            profile=profile.model_copy(update={"biz_no": None, "name": f"c{n}"}),
+            verified=True,
         )
         made.append(company.id)
     complete = _submit(engine, bank, made[0], varied)

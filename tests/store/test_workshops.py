@@ -393,6 +393,15 @@ def _fill_room(engine: sa.Engine, bank: Bank, room: Workshop, sectors: list[str]
     return results
 
 
+def _room_company_ids(engine: sa.Engine, room: Workshop) -> list[int]:
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                sa.select(Assessment.company_id).where(Assessment.workshop_id == room.id)
+            ).scalars()
+        )
+
+
 def test_room_snapshot_equals_a_direct_computation(engine: sa.Engine, bank: Bank) -> None:
     room = _room(engine)
     elsewhere = _room(engine, title="다른 방")
@@ -484,9 +493,13 @@ def test_all_members_reference_is_the_median_of_the_wave_norms(
 ) -> None:
     room = _room(engine)
     _fill_room(engine, bank, room, ["C29", "C10", "C25", "C30", "C22", "C29"])
+    # Workshop respondents are not members: they stay out of member norms until staff verify them.
+    assert workshops.all_members_reference(engine=engine, wave=WAVE, bank=bank).n == 0
+    for company_id in _room_company_ids(engine, room):
+        store.set_verified(engine=engine, company_id=company_id, verified=True, actor="staff")
     reference = workshops.all_members_reference(engine=engine, wave=WAVE, bank=bank)
     frame = store.norm_frame(engine=engine, wave=WAVE, pillars=bank.pillar_ids, mode="quick")
-    assert reference.n == len(frame) > 0  # the room's quick scans against quick-scan norms
+    assert reference.n == len(frame) == 6  # the members' quick scans against quick-scan norms
     assert store.norm_frame(engine=engine, wave=WAVE, pillars=bank.pillar_ids).empty
     for key in (peers.OVERALL, *bank.pillar_ids):
         assert reference.median[key] == pytest.approx(frame[key].median())

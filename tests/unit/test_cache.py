@@ -125,7 +125,9 @@ def test_peer_dimensions_are_shared_by_the_group_and_take_a_new_submission_once_
     assert cache.peer_dimension_frame(*key).equals(before) and reads == [("C29", None)]
 
     company, _ = store.create_company(
-        engine=engine, profile=CompanyProfile(name="가람정밀", ksic="C29", employees=20)
+        engine=engine,
+        profile=CompanyProfile(name="가람정밀", ksic="C29", employees=20),
+        verified=True,
     )
     draft = store.start_assessment(
         engine=engine, company_id=company.id, wave=2026, mode="full", bank=bank
