@@ -34,6 +34,11 @@ def allowed(kind: str, *, limit: int, window: timedelta = HOUR) -> bool:
     )
 
 
+def used(kind: str, *, window: timedelta = HOUR) -> int:
+    """How many attempts of `kind` the client made within `window` (nothing recorded)."""
+    return store.attempts(engine=engine(), kind=kind, client=client_key(), window=window)
+
+
 def refuse(lang: str) -> None:
     """The message a client over its limit reads."""
     st.error(t("limit.too_many", lang), icon=":material/hourglass_top:")

@@ -1,10 +1,12 @@
 """Workshop participant: join by code, give a minimal profile, take the quick scan, see the room."""
 
+from datetime import timedelta
+
 import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
-from components import svg_charts
+from components import ratelimit, svg_charts
 from components.cache import bank, engine, members_reference, room_snapshot
 from components.link_card import link_card
 from components.profile_form import ksic_label
@@ -32,6 +34,12 @@ lang = current_lang()
 qbank = bank()
 
 st.title(t("join.title", lang))
+
+
+CODE_GUESS = "code_guess"  # rate_event kind: an unknown workshop code typed
+CODE_GUESSES = 60  # per client and window: a venue's phones behind one address mistype too
+CODE_GUESS_WINDOW = timedelta(minutes=10)
+GUESS_COUNTED = "join_guess_counted"
 
 
 def refusal(kind: str) -> None:
@@ -65,9 +73,18 @@ if company is None:
     if not code_text.strip():
         st.caption(t("join.scan_qr", lang))
         st.stop()
+    # Guessing codes: a client with too many unknown codes in a while is refused before any code
+    # is checked (even a right one, or the refusal would tell a guesser nothing).
+    if ratelimit.used(CODE_GUESS, window=CODE_GUESS_WINDOW) >= CODE_GUESSES:
+        st.error(t("join.err_guesses", lang), icon=":material/hourglass_top:")
+        st.stop()
     try:
         workshop = workshops.joinable_workshop(engine=engine(), code=code_text)
     except workshops.WorkshopError as exc:
+        counted = st.session_state.get(GUESS_COUNTED)
+        if exc.kind == "unknown" and counted != code_text.strip().upper():
+            st.session_state[GUESS_COUNTED] = code_text.strip().upper()  # once per code typed
+            ratelimit.allowed(CODE_GUESS, limit=CODE_GUESSES, window=CODE_GUESS_WINDOW)
         refusal(exc.kind)
         st.stop()
     st.query_params["code"] = workshop.code

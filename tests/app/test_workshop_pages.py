@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -194,3 +195,55 @@ def test_a_tap_reruns_the_quick_scan_alone(
     assert not [r for r in at.radio if r.key and r.key.startswith("j_")]
     listing = workshops.list_workshops(engine=ws_engine)[0]
     assert (listing.joined, listing.submitted) == (1, 1)
+
+
+def _code_guesses(engine: sa.Engine) -> int:
+    from components.ratelimit import UNKNOWN_CLIENT  # AppTest has no client address
+
+    return store.attempts(
+        engine=engine, kind="code_guess", client=UNKNOWN_CLIENT, window=timedelta(minutes=10)
+    )
+
+
+def test_each_wrong_code_counts_once_per_client(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:
+    at = make_app("ko").run()
+    at.switch_page("pages/join.py").run()
+    check = f"FormSubmitter:join_code-{t('join.check_code', 'ko')}"
+    for n, guess in enumerate(["ABCDEF", "BCDEFG", "CDEFGH"], start=1):
+        at.text_input[0].input(guess)
+        at.button(key=check).click().run()
+        at.run()  # a rerun (a tap, a language switch) does not count the same code again
+        assert _code_guesses(ws_engine) == n
+        assert at.error[0].value == t("join.err_unknown", "ko")
+    at.text_input[0].input("abc")
+    at.button(key=check).click().run()  # malformed: a typo, not a guess
+    assert _code_guesses(ws_engine) == 3
+
+
+def test_past_the_limit_even_the_right_code_is_refused(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:
+    from components.ratelimit import UNKNOWN_CLIENT
+
+    for _ in range(60):
+        store.take_slot(
+            engine=ws_engine,
+            kind="code_guess",
+            client=UNKNOWN_CLIENT,
+            limit=60,
+            window=timedelta(minutes=10),
+        )
+    at = _join(make_app, workshop.code)
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("join.err_guesses", "ko")]
+    assert not at.success  # the right code told the guesser nothing
+    other = store.take_slot(
+        engine=ws_engine,
+        kind="code_guess",
+        client="198.51.100.9",
+        limit=60,
+        window=timedelta(minutes=10),
+    )
+    assert other  # another client is not affected
