@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from readiness import store
@@ -110,3 +111,37 @@ def test_a_place_among_up_to_100_companies_reads_as_a_place(
         a, b = (int(g) for g in found.groups())
         of, place = (a, b) if lang == "ko" else (b, a)
         assert 1 <= place <= of <= 100
+
+
+def test_fake_companies_change_nothing_a_fake_can_see(make_app: Callable[..., AppTest]) -> None:
+    """The Sybil attack of issue #13: register fakes with known scores next to real members, then
+    read the figures a fake's results page sends. Self-registered companies are nobody's peer
+    until staff verify them, so eight more fakes (all at 100) change no byte of those figures:
+    there is nothing to subtract."""
+    make_app("ko").run()  # the demo's verified members
+    token = _submitted_company()
+
+    def figures() -> tuple[list[str], list[str]]:
+        st.cache_data.clear()  # no cached norm frame may hide a change
+        at = _open(make_app, "pages/results.py", token, "ko")
+        pictures = [_svg(img.proto.imgs[0].url) for img in at.get("image")]
+        words = [c.value for c in at.caption] + [m.value for m in at.markdown]
+        return pictures, [w for w in words if "개사" in w]
+
+    before = figures()
+    for _ in range(8):
+        engine = make_engine(os.environ["DATABASE_URL"])
+        profile = CompanyProfile(name="가짜정밀", ksic="C29", employees=45, region="41", roles=[])
+        first = store.NewAssessment(wave=current_wave(), mode="full", bank=BANK)
+        company, _ = store.create_company(engine=engine, profile=profile, first=first)
+        draft = store.open_draft(engine=engine, company_id=company.id)
+        assert draft is not None
+        store.submit_assessment(
+            engine=engine,
+            bank=BANK,
+            assessment_id=draft.id,
+            answers=dict.fromkeys(BANK.item_ids(), 5),
+        )
+    after = figures()
+    assert before[1], "the page names its peer group and the company's place"
+    assert after == before
