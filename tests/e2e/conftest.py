@@ -44,7 +44,14 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT_S = 120
 IDLE_TIMEOUT_MS = 30_000
-DEMO_ENV = {"READINESS_DEMO_COMPANIES": "300", "READINESS_DEMO_WAVES": "2"}
+DEMO_ENV = {
+    "READINESS_DEMO_COMPANIES": "300",
+    "READINESS_DEMO_WAVES": "2",
+    # Every browser of the suite is one client (127.0.0.1) registering dozens of companies: the
+    # per-client limits are tested by AppTest (tests/app/test_verified_members.py), not here.
+    "READINESS_REGISTRATIONS_PER_HOUR": "100000",
+    "READINESS_REQUESTS_PER_HOUR": "100000",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
