@@ -215,11 +215,12 @@ def partner_needs(engine: sa.Engine, cohort: Cohort, lang: str) -> pd.DataFrame:
 
 
 @shared(ttl=300, max_entries=8)
-def member_frame(engine: sa.Engine, wave: int) -> pd.DataFrame:
-    """Every member's latest scores and value-chain facts in a wave (cluster matching)."""
+def member_frame(engine: sa.Engine, wave: int, verified_only: bool = False) -> pd.DataFrame:
+    """Every member's latest scores and value-chain facts in a wave (cluster matching); only the
+    verified members with `verified_only`, as companies are shown (staff see everyone)."""
     from readiness import clusters
 
-    return clusters.member_frame(engine=engine, wave=wave)
+    return clusters.member_frame(engine=engine, wave=wave, verified_only=verified_only)
 
 
 @shared(ttl=300, max_entries=512)
@@ -227,13 +228,14 @@ def complementary_members(
     engine: sa.Engine, company_id: int, ksic: str, wave: int, lang: str
 ) -> list[Match]:
     """The members a company (of division `ksic`) may be shown as cluster partners (consent
-    applied), cached. A company that submitted since the wave's frame was cached is added to it,
-    read from its own division's rows, not the whole wave's."""
+    applied; verified members only: a self-registered company is nobody's suggestion until staff
+    verify it), cached. The company itself, when not in that frame (unverified, or submitted since
+    it was cached), is added from its own division's rows, not the whole wave's."""
     import pandas as pd
 
     from readiness import clusters
 
-    members = member_frame(wave)
+    members = member_frame(wave, verified_only=True)
     if not (members["company_id"] == company_id).any():
         division = clusters.member_frame(engine=engine, wave=wave, ksic=(ksic,))
         own = division[division["company_id"] == company_id]

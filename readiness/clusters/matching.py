@@ -99,15 +99,20 @@ def member_frame(
     wave: int | None = None,
     include_synthetic: bool = True,
     ksic: Sequence[str] = (),
+    verified_only: bool = False,
 ) -> pd.DataFrame:
     """The latest submission per company in `wave` (default: the newest wave) with what matching
     needs: analytics.assessment_frame columns plus roles, markets, products, consent_suggest,
-    consent_named and employees. Only companies of the `ksic` divisions, when given. Empty when
-    the wave has no submission."""
+    consent_named and employees. Only companies of the `ksic` divisions, when given, and only
+    verified members with `verified_only` (what companies are shown). Empty when the wave has no
+    submission."""
     if wave is None:
         wave = store.latest_wave(engine=engine)
     cohort = Cohort(
-        waves=() if wave is None else (wave,), ksic=tuple(ksic), include_synthetic=include_synthetic
+        waves=() if wave is None else (wave,),
+        ksic=tuple(ksic),
+        include_synthetic=include_synthetic,
+        verified_only=verified_only,
     )
     frame = assessment_frame(engine=engine, cohort=cohort)
     if wave is None:

@@ -145,3 +145,38 @@ def test_fake_companies_change_nothing_a_fake_can_see(make_app: Callable[..., Ap
     after = figures()
     assert before[1], "the page names its peer group and the company's place"
     assert after == before
+
+
+def test_a_self_registered_company_is_nobodys_suggested_partner_until_verified(
+    make_app: Callable[..., AppTest],
+) -> None:
+    """A fake that consents to be suggested, in the adjacent role with every pillar at 100, is
+    suggested to no member (and moves no cluster median) until staff verify it."""
+    from components.cache import complementary_members, member_frame
+
+    make_app("ko").run()
+    engine = make_engine(os.environ["DATABASE_URL"])
+    wave = current_wave()
+
+    def member(name: str, roles: list[str], level: int, *, verified: bool) -> int:
+        profile = CompanyProfile(
+            name=name, ksic="C29", employees=45, region="41", roles=roles, consent_suggest=True
+        )
+        first = store.NewAssessment(wave=wave, mode="full", bank=BANK)
+        company, _ = store.create_company(
+            engine=engine, profile=profile, first=first, verified=verified
+        )
+        draft = store.open_draft(engine=engine, company_id=company.id)
+        assert draft is not None and company.id is not None
+        answers: dict[str, int | None] = dict.fromkeys(BANK.item_ids(), level)
+        store.submit_assessment(engine=engine, bank=BANK, assessment_id=draft.id, answers=answers)
+        return company.id
+
+    viewer = member("약한정밀", ["final_product"], 1, verified=True)
+    fake = member("가짜부품", ["components"], 5, verified=False)
+    shown = complementary_members(viewer, "C29", wave, "ko")
+    assert fake not in {m.introduce_id for m in shown}
+    assert fake not in set(member_frame(wave, verified_only=True)["company_id"])
+    store.set_verified(engine=engine, company_id=fake, verified=True, actor="staff@x.kr")
+    st.cache_data.clear()
+    assert fake in set(member_frame(wave, verified_only=True)["company_id"])
