@@ -176,7 +176,13 @@ def test_staff_change_status_assignee_and_notes(
 
 
 def _submitted_member(
-    eng: sa.Engine, level: int = 1, *, name: str = "새솔정밀", roles=("components",), **kw
+    eng: sa.Engine,
+    level: int = 1,
+    *,
+    name: str = "새솔정밀",
+    roles=("components",),
+    verified: bool = False,
+    **kw,
 ) -> tuple[int, str]:
     from readiness.bank import default_bank
     from readiness.waves import current_wave
@@ -186,7 +192,9 @@ def _submitted_member(
         name=name, ksic="C29", employees=45, region="41", roles=list(roles), **kw
     )
     first = store.NewAssessment(wave=current_wave(), mode="quick", bank=bank)
-    company, token = store.create_company(engine=eng, profile=profile, first=first)
+    company, token = store.create_company(
+        engine=eng, profile=profile, first=first, verified=verified
+    )
     draft = store.open_draft(engine=eng, company_id=company.id)
     assert draft is not None and company.id is not None
     answers: dict[str, int | None] = dict.fromkeys(bank.item_ids(quick_only=True), level)
@@ -247,8 +255,14 @@ def test_a_member_introduction_stores_the_member_but_never_shows_its_id(
     make_app: Callable[..., AppTest], eng: sa.Engine
 ) -> None:
     make_app("ko").run()
-    partner_id, _ = _submitted_member(
-        eng, 5, name="가온완성", roles=("final_product",), consent_suggest=True, consent_named=True
+    partner_id, _ = _submitted_member(  # a member from the roster: verified
+        eng,
+        5,
+        name="가온완성",
+        roles=("final_product",),
+        verified=True,
+        consent_suggest=True,
+        consent_named=True,
     )
     company_id, token = _submitted_member(eng)
     at = _results(make_app, token, "en")

@@ -165,7 +165,7 @@ def test_a_company_that_submitted_after_the_wave_was_cached_gets_its_members_fro
         return read(**kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(clusters, "member_frame", counted)
-    cache.member_frame(2026)  # another company's results cached the wave's frame
+    cache.member_frame(2026, verified_only=True)  # another company's results cached it
     profile = CompanyProfile(
         name="가람정밀", ksic="C10", employees=20, roles=["final_product"], consent_suggest=True
     )
