@@ -33,6 +33,8 @@ SMTP_USER = "READINESS_SMTP_USER"
 SMTP_PASSWORD = "READINESS_SMTP_PASSWORD"
 SMTP_FROM = "READINESS_SMTP_FROM"
 SMTP_STARTTLS = "READINESS_SMTP_STARTTLS"
+AUDIT_KEY = "READINESS_AUDIT_KEY"
+AUDIT_KEY_MIN_CHARS = 32
 VARIABLES = (
     DATABASE_URL,
     WAVE,
@@ -48,6 +50,7 @@ VARIABLES = (
     SMTP_PASSWORD,
     SMTP_FROM,
     SMTP_STARTTLS,
+    AUDIT_KEY,
 )
 
 _ON = frozenset({"1", "true", "yes", "on"})
@@ -90,6 +93,9 @@ class Settings:
     """A staff session idle this long is signed out."""
     smtp: Smtp | None = None
     """The mail server that sends a CEO their private link; None: no e-mail is offered."""
+    audit_key: bytes | None = field(default=None, repr=False)
+    """The secret that signs the audit log's checkpoints (HMAC-SHA256); None: events are appended
+    unsigned, and only a checkpoint kept off the server catches a rewrite with recomputed hashes."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -111,6 +117,7 @@ class Settings:
                 _whole(STAFF_IDLE_MINUTES, raw(STAFF_IDLE_MINUTES)) or defaults.staff_idle_minutes
             ),
             smtp=_smtp(raw),
+            audit_key=_audit_key(raw(AUDIT_KEY)),
         )
 
 
@@ -171,6 +178,18 @@ def _public_url(raw: str) -> str | None:
             f"got {raw!r}"
         )
     return raw.rstrip("/")
+
+
+def _audit_key(raw: str) -> bytes | None:
+    if not raw:
+        return None
+    if len(raw) < AUDIT_KEY_MIN_CHARS:
+        # The value is not echoed: it is a secret.
+        raise SettingsError(
+            f"{AUDIT_KEY} must be at least {AUDIT_KEY_MIN_CHARS} characters long "
+            "(e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return raw.encode("utf-8")
 
 
 def _smtp(raw: Callable[[str], str]) -> Smtp | None:

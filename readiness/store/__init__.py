@@ -22,7 +22,13 @@ from readiness.store.assessments import (
     start_assessment,
     submit_assessment,
 )
-from readiness.store.audit import append_event, data_version, record_event, verify_audit
+from readiness.store.audit import (
+    append_event,
+    audit_checkpoint,
+    data_version,
+    record_event,
+    verify_audit,
+)
 from readiness.store.bulk import (
     BULK_LOCK_KEY,
     BulkLoad,
@@ -131,6 +137,7 @@ __all__ = [
     "answers_of",
     "answers_of_many",
     "append_event",
+    "audit_checkpoint",
     "assessments_of",
     "carried_answers",
     "bulk_insert",

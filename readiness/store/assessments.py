@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from readiness.audit import submission_digest
 from readiness.bank import Bank
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
@@ -278,6 +280,7 @@ def submit_assessment(
         assessment.completeness = overall_completeness(result)
         assessment.norm_eligible = is_norm_eligible(result, answers)
         assessment.submitted_at = assessment.updated_at = utcnow()
+        assessment.seal = secrets.token_hex(32)
         session.add(assessment)
         session.add_all(_score_rows(assessment_id, result))
         append_event(
@@ -291,11 +294,24 @@ def submit_assessment(
                 "wave": assessment.wave,
                 "mode": assessment.mode,
                 "bank_version": bank.version,
-                "overall": None if result.overall is None else round(result.overall, 6),
-                "answers": dict(sorted(answers.items())),
+                "digest": submission_digest(
+                    assessment.seal, answers=answers, scores=_audited_scores(result)
+                ),
             },
         )
     return result
+
+
+def _audited_scores(result: Result) -> dict[str, Any]:
+    """The scores a submission's digest covers, rounded as stored."""
+
+    def rounded(score: float | None) -> float | None:
+        return None if score is None else round(score, 6)
+
+    return {
+        "overall": rounded(result.overall),
+        "pillars": {pid: rounded(p.score) for pid, p in sorted(result.pillars.items())},
+    }
 
 
 def pillar_scores_of(*, engine: sa.Engine, assessment_id: int) -> dict[str, PillarScoreRow]:
