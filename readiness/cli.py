@@ -362,13 +362,22 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             return _fail(f"{args.checkpoint}: {exc}", AUDIT_CANNOT_CHECK)
         if note:
             print(f"note: {note}", file=sys.stderr)
-    report = store.verify_audit(engine=_engine(args), checkpoint=checkpoint)
+    engine = _engine(args)
+    report = store.verify_audit(engine=engine, checkpoint=checkpoint)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     if not report.ok:
         return _fail(
             f"audit chain broken at event {report.first_bad_id}: {report.reason} "
             f"({report.checked} events before it are intact)",
+            AUDIT_ALTERED,
+        )
+    altered = store.altered_submissions(engine=engine)
+    if altered:
+        shown = ", ".join(map(str, altered[:20])) + (" ..." if len(altered) > 20 else "")
+        return _fail(
+            f"the audit chain is intact, but the stored answers or scores of {len(altered)} "
+            f"submitted assessments no longer match what was submitted: {shown}",
             AUDIT_ALTERED,
         )
     against = f"; matches the checkpoint of event {checkpoint.seq}" if checkpoint else ""

@@ -8,6 +8,7 @@ from readiness.peers import NORM_COLUMNS
 from readiness.store.assessments import (
     NewAssessment,
     ResultRows,
+    altered_submissions,
     answer_rows,
     answers_of,
     answers_of_many,
@@ -133,6 +134,7 @@ __all__ = [
     "WorkshopStateError",
     "add_staff_user",
     "add_workshop",
+    "altered_submissions",
     "answer_rows",
     "answers_of",
     "answers_of_many",

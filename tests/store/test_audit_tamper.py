@@ -245,3 +245,27 @@ def test_imported_assessments_do_not_take_a_deleted_assessments_id(
     with engine.begin() as conn:
         conn.execute(sa.delete(Assessment.__table__))  # type: ignore[attr-defined]
     assert store.next_ids(engine=engine)["assessment"] == assessment_id + 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE answer SET level = 5 - level WHERE item_id = 'EXP01'",
+        "UPDATE pillar_score SET score = 99.5 WHERE pillar = 'AI'",
+        "UPDATE assessment SET overall = 12.5",
+        "DELETE FROM answer WHERE item_id = 'EXP02'",
+    ],
+    ids=["answer", "pillar-score", "overall", "answer-deleted"],
+)
+def test_a_stored_submission_changed_after_it_was_audited_is_named(
+    engine: sa.Engine, bank: Bank, profile: CompanyProfile, change: str
+) -> None:
+    _, assessment_id = _submitted(engine, bank, profile)
+    store.create_company(
+        engine=engine, profile=CompanyProfile(name="다른 회원", ksic="C10", employees=3)
+    )
+    assert store.altered_submissions(engine=engine) == []
+    with engine.begin() as conn:
+        conn.exec_driver_sql(change)
+    assert store.altered_submissions(engine=engine) == [assessment_id]
+    assert store.verify_audit(engine=engine).ok  # the log itself was not touched

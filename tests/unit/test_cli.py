@@ -159,10 +159,14 @@ def test_audit_checkpoint_and_verify_against_it(
 def test_audit_checkpoint_without_a_key_is_unsigned_and_says_so(
     sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _engine_with_history(sqlite_url)
+    engine = _engine_with_history(sqlite_url)
     code, out, err = run(capsys, "--database-url", sqlite_url, "audit", "checkpoint")
     assert code == 0 and "unsigned" in err
     assert json.loads(out)["signed"] is False and json.loads(out)["mac"] is None
+    with engine.begin() as conn:  # an answer changed after it was submitted
+        conn.exec_driver_sql("UPDATE answer SET level = 4 WHERE item_id = 'EXP01'")
+    code, _, err = run(capsys, "--database-url", sqlite_url, "audit", "verify")
+    assert code == 1 and "no longer match what was submitted: 1" in err
 
 
 def test_backup_is_a_consistent_copy(
