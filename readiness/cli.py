@@ -372,17 +372,82 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from readiness import store
+AUDIT_INTACT, AUDIT_ALTERED, AUDIT_CANNOT_CHECK = 0, 1, 2
 
-    report = store.verify_audit(engine=_engine(args))
-    if report.ok:
-        print(f"ok: audit chain intact ({report.checked} events)")
-        return 0
-    return _fail(
-        f"audit chain broken at event {report.first_bad_id}: {report.reason} "
-        f"({report.checked} events before it are intact)"
-    )
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Exit 0: intact (notes say what could not be checked); 1: altered, the first event that
+    does not fit named; 2: the checkpoint file cannot be used, or signatures need the key."""
+    from readiness import audit, store
+    from readiness.config import settings
+
+    checkpoint = None
+    if args.checkpoint:
+        data, problem = _read_json(args.checkpoint)
+        try:
+            if problem:
+                raise audit.CheckpointError(problem)
+            checkpoint = audit.Checkpoint.from_json(data)
+            note = audit.check_checkpoint_signature(checkpoint, settings().audit_key)
+        except audit.CheckpointError as exc:
+            return _fail(f"{args.checkpoint}: {exc}", AUDIT_CANNOT_CHECK)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    engine = _engine(args)
+    report = store.verify_audit(engine=engine, checkpoint=checkpoint)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not report.ok:
+        return _fail(
+            f"audit chain broken at event {report.first_bad_id}: {report.reason} "
+            f"({report.checked} events before it are intact)",
+            AUDIT_ALTERED,
+        )
+    altered = store.altered_submissions(engine=engine)
+    if altered:
+        shown = ", ".join(map(str, altered[:20])) + (" ..." if len(altered) > 20 else "")
+        return _fail(
+            f"the audit chain is intact, but the stored answers or scores of {len(altered)} "
+            f"submitted assessments no longer match what was submitted: {shown}",
+            AUDIT_ALTERED,
+        )
+    against = f"; matches the checkpoint of event {checkpoint.seq}" if checkpoint else ""
+    print(f"ok: audit chain intact ({report.checked} events, {report.signed} signed{against})")
+    if report.signed and settings().audit_key is None:
+        return _fail("set READINESS_AUDIT_KEY to check the signatures", AUDIT_CANNOT_CHECK)
+    return AUDIT_INTACT
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    """The head of an intact chain as a small JSON, signed when READINESS_AUDIT_KEY is set."""
+    from readiness import store
+    from readiness.models import utcnow
+
+    engine = _engine(args)
+    report = store.verify_audit(engine=engine)
+    if not report.ok:
+        return _fail(
+            f"no checkpoint: the audit chain is broken at event {report.first_bad_id}: "
+            f"{report.reason}",
+            AUDIT_ALTERED,
+        )
+    checkpoint = store.audit_checkpoint(engine=engine)
+    text = json.dumps(checkpoint.to_json(made_at=utcnow()), indent=2) + "\n"
+    if checkpoint.mac is None:
+        print(
+            "note: READINESS_AUDIT_KEY is not set: the checkpoint is unsigned; keep it where "
+            "no one who can write to the database can change it",
+            file=sys.stderr,
+        )
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"{args.out}: cannot write: {exc.strerror or exc}")
+        print(f"ok: checkpoint of event {checkpoint.seq} written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -748,8 +813,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = sub.add_parser("audit", help="the hash-chained audit log")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
-    verify = aud_sub.add_parser("verify", help="check the chain; names the first altered event")
+    verify = aud_sub.add_parser(
+        "verify",
+        help="check the chain, its signatures and a checkpoint; names the first altered event",
+    )
+    verify.add_argument(
+        "--checkpoint", help="a file `audit checkpoint` wrote: catches truncation and rewrites"
+    )
     verify.set_defaults(func=cmd_audit_verify)
+    cp = aud_sub.add_parser(
+        "checkpoint", help="the log's head, signed, as JSON to keep off the server"
+    )
+    cp.add_argument("--out", help="write it to FILE (default: standard output)")
+    cp.set_defaults(func=cmd_audit_checkpoint)
 
     backup = sub.add_parser("backup", help="consistent copy of the SQLite database")
     backup.add_argument("out")

@@ -36,6 +36,8 @@ SMTP_FROM = "READINESS_SMTP_FROM"
 SMTP_STARTTLS = "READINESS_SMTP_STARTTLS"
 REGISTRATIONS_PER_HOUR = "READINESS_REGISTRATIONS_PER_HOUR"
 REQUESTS_PER_HOUR = "READINESS_REQUESTS_PER_HOUR"
+AUDIT_KEY = "READINESS_AUDIT_KEY"
+AUDIT_KEY_MIN_CHARS = 32
 VARIABLES = (
     DATABASE_URL,
     WAVE,
@@ -54,6 +56,7 @@ VARIABLES = (
     SMTP_STARTTLS,
     REGISTRATIONS_PER_HOUR,
     REQUESTS_PER_HOUR,
+    AUDIT_KEY,
 )
 
 _ON = frozenset({"1", "true", "yes", "on"})
@@ -102,6 +105,9 @@ class Settings:
     """How many companies one client may create at /start in an hour (store.take_slot)."""
     requests_per_hour: int = 5
     """How many "send my link again" requests one client may send in an hour."""
+    audit_key: bytes | None = field(default=None, repr=False)
+    """The secret that signs the audit log's checkpoints (HMAC-SHA256); None: events are appended
+    unsigned, and only a checkpoint kept off the server catches a rewrite with recomputed hashes."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -134,6 +140,7 @@ class Settings:
             requests_per_hour=(
                 _whole(REQUESTS_PER_HOUR, raw(REQUESTS_PER_HOUR)) or defaults.requests_per_hour
             ),
+            audit_key=_audit_key(raw(AUDIT_KEY)),
         )
 
 
@@ -194,6 +201,18 @@ def _public_url(raw: str) -> str | None:
             f"got {raw!r}"
         )
     return raw.rstrip("/")
+
+
+def _audit_key(raw: str) -> bytes | None:
+    if not raw:
+        return None
+    if len(raw) < AUDIT_KEY_MIN_CHARS:
+        # The value is not echoed: it is a secret.
+        raise SettingsError(
+            f"{AUDIT_KEY} must be at least {AUDIT_KEY_MIN_CHARS} characters long "
+            "(e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return raw.encode("utf-8")
 
 
 def _smtp(raw: Callable[[str], str]) -> Smtp | None:

@@ -12,6 +12,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Ids are never reused: on SQLite the tables that audit events point at are AUTOINCREMENT (a
+# deleted row's id stays taken in sqlite_sequence); on PostgreSQL their serial sequences only move
+# forward (readiness.store.bulk never sets one back).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class CompanyBase(SQLModel):
     """What a company says about itself: the table's columns and the validated input's fields.
 
@@ -35,6 +41,7 @@ class CompanyBase(SQLModel):
 
 class Company(CompanyBase, table=True):
     __tablename__ = "company"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     size_band: str = Field(max_length=8, index=True)
@@ -47,6 +54,7 @@ class Company(CompanyBase, table=True):
 
 class Workshop(SQLModel, table=True):
     __tablename__ = "workshop"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=6, unique=True)
@@ -63,6 +71,7 @@ class Assessment(SQLModel, table=True):
         sa.Index("ix_assessment_wave_status", "wave", "status"),
         sa.CheckConstraint("mode in ('full', 'quick')", name="ck_assessment_mode"),
         sa.CheckConstraint("status in ('draft', 'submitted')", name="ck_assessment_status"),
+        NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -89,6 +98,9 @@ class Assessment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = None
+    seal: str | None = Field(default=None, max_length=64)
+    """The random key of the submission's digest in the audit log (readiness.audit): erased with
+    the assessment, which leaves the digest in the log unlinkable to any answers."""
 
 
 class Answer(SQLModel, table=True):
@@ -128,6 +140,7 @@ class PillarScoreRow(SQLModel, table=True):
 
 class StaffUser(SQLModel, table=True):
     __tablename__ = "staff_user"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
@@ -181,11 +194,15 @@ class SignInAttempt(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only, hash-chained: `hash` covers this row's content and `prev_hash`."""
+    """Append-only, hash-chained: `hash` covers this row's content and `prev_hash`; `seq` numbers
+    the events 1, 2, 3... without gaps; `mac` signs (seq, hash, at) with READINESS_AUDIT_KEY (None
+    when no key was configured). `id` is the database's and never reused (store.data_version)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
     at: datetime = Field(default_factory=utcnow)
     actor: str = Field(max_length=254)
     action: str = Field(max_length=40)
@@ -194,12 +211,14 @@ class AuditEvent(SQLModel, table=True):
     detail: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+    mac: str | None = Field(default=None, max_length=64)
 
 
 class Cluster(SQLModel, table=True):
     """A value-chain cluster staff saved (readiness/clusters.py proposes them)."""
 
     __tablename__ = "cluster"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
@@ -241,6 +260,7 @@ class AssociationRequest(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint("kind in ('link', 'introduction')", name="ck_request_kind"),
         sa.CheckConstraint("status in ('new', 'in_progress', 'done')", name="ck_request_status"),
+        NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1027,6 +1027,7 @@ def generate(
                     "created_at": submitted - timedelta(minutes=float(draft_minutes[k])),
                     "updated_at": submitted,
                     "submitted_at": submitted,
+                    "seal": None,
                 }
             )
             answer_rows.extend(store.answer_rows(assessment_id, answers))

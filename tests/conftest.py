@@ -45,6 +45,7 @@ def _isolated_database_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     for name in SMTP_VARIABLES:  # nor send mail through the developer's server
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv(config.AUDIT_KEY, raising=False)  # nor sign with the developer's key
 
 
 @pytest.fixture

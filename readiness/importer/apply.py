@@ -143,6 +143,7 @@ def _assessment_row(
         "created_at": now,
         "updated_at": now,
         "submitted_at": now,
+        "seal": None,  # audited once per file, not per submission
     }
 
 

@@ -8,6 +8,7 @@ from readiness.peers import NORM_COLUMNS
 from readiness.store.assessments import (
     NewAssessment,
     ResultRows,
+    altered_submissions,
     answer_rows,
     answers_of,
     answers_of_many,
@@ -22,7 +23,13 @@ from readiness.store.assessments import (
     start_assessment,
     submit_assessment,
 )
-from readiness.store.audit import append_event, data_version, record_event, verify_audit
+from readiness.store.audit import (
+    append_event,
+    audit_checkpoint,
+    data_version,
+    record_event,
+    verify_audit,
+)
 from readiness.store.bulk import (
     BULK_LOCK_KEY,
     BulkLoad,
@@ -149,10 +156,12 @@ __all__ = [
     "WorkshopStateError",
     "add_staff_user",
     "add_workshop",
+    "altered_submissions",
     "answer_rows",
     "answers_of",
     "answers_of_many",
     "append_event",
+    "audit_checkpoint",
     "assessments_of",
     "attempts",
     "carried_answers",

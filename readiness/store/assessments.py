@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,10 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from readiness.audit import submission_digest
 from readiness.bank import Bank
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
-from readiness.models import Answer, Assessment, Company, PillarScoreRow, utcnow
+from readiness.models import Answer, Assessment, AuditEvent, Company, PillarScoreRow, utcnow
 from readiness.peers import is_norm_eligible, overall_completeness
 from readiness.scoring import AnswerError, Answers, Result, score_assessment, validate_answers
 from readiness.store.audit import append_event
@@ -278,6 +281,7 @@ def submit_assessment(
         assessment.completeness = overall_completeness(result)
         assessment.norm_eligible = is_norm_eligible(result, answers)
         assessment.submitted_at = assessment.updated_at = utcnow()
+        assessment.seal = secrets.token_hex(32)
         session.add(assessment)
         session.add_all(_score_rows(assessment_id, result))
         append_event(
@@ -291,11 +295,77 @@ def submit_assessment(
                 "wave": assessment.wave,
                 "mode": assessment.mode,
                 "bank_version": bank.version,
-                "overall": None if result.overall is None else round(result.overall, 6),
-                "answers": dict(sorted(answers.items())),
+                "digest": submission_digest(
+                    assessment.seal,
+                    answers=answers,
+                    scores=_audited_scores(
+                        result.overall, {pid: p.score for pid, p in result.pillars.items()}
+                    ),
+                ),
             },
         )
     return result
+
+
+def _audited_scores(overall: float | None, pillars: dict[str, float | None]) -> dict[str, Any]:
+    """The scores a submission's digest covers, rounded (as stored, they read back the same)."""
+
+    def rounded(score: float | None) -> float | None:
+        return None if score is None else round(score, 6)
+
+    return {
+        "overall": rounded(overall),
+        "pillars": {pid: rounded(score) for pid, score in sorted(pillars.items())},
+    }
+
+
+SUBMISSION_CHUNK = 2_000
+
+
+def altered_submissions(*, engine: sa.Engine) -> list[int]:
+    """The submitted assessments whose stored answers or scores no longer match the digest their
+    `assessment.submit` event holds (only those with a seal: submitted since migration 0006, and
+    not deleted)."""
+    events = table_of(AuditEvent)
+    a, ans, ps = table_of(Assessment), table_of(Answer), table_of(PillarScoreRow)
+    with engine.connect() as conn:
+        digests: dict[int, str] = {}
+        for entity_id, detail in conn.execute(
+            sa.select(events.c.entity_id, events.c.detail).where(
+                events.c.action == "assessment.submit"
+            )
+        ):
+            try:
+                digests[int(entity_id)] = json.loads(detail)["digest"]
+            except (ValueError, TypeError, KeyError):
+                continue  # erased by migration 0006, or altered: the chain's check names it
+        ids = sorted(digests)
+        altered: list[int] = []
+        for start in range(0, len(ids), SUBMISSION_CHUNK):
+            chunk = ids[start : start + SUBMISSION_CHUNK]
+            answers: dict[int, dict[str, int | None]] = {i: {} for i in chunk}
+            for aid, item_id, level in conn.execute(
+                sa.select(ans.c.assessment_id, ans.c.item_id, ans.c.level).where(
+                    ans.c.assessment_id.in_(chunk)
+                )
+            ):
+                answers[aid][item_id] = level
+            pillars: dict[int, dict[str, float | None]] = {i: {} for i in chunk}
+            for aid, pillar, score in conn.execute(
+                sa.select(ps.c.assessment_id, ps.c.pillar, ps.c.score).where(
+                    ps.c.assessment_id.in_(chunk)
+                )
+            ):
+                pillars[aid][pillar] = score
+            for aid, seal, overall in conn.execute(
+                sa.select(a.c.id, a.c.seal, a.c.overall).where(
+                    a.c.id.in_(chunk), a.c.seal.is_not(None)
+                )
+            ):
+                scores = _audited_scores(overall, pillars[aid])
+                if submission_digest(seal, answers=answers[aid], scores=scores) != digests[aid]:
+                    altered.append(int(aid))
+    return sorted(altered)
 
 
 def pillar_scores_of(*, engine: sa.Engine, assessment_id: int) -> dict[str, PillarScoreRow]:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from readiness.audit import ChainReport, check_chain, next_event
+from readiness.audit import (
+    REDACT_ACTION,
+    ChainReport,
+    Checkpoint,
+    check_chain,
+    checkpoint_of,
+    next_event,
+)
+from readiness.config import settings
 from readiness.db import read_session, write_session
 from readiness.models import AuditEvent
-from readiness.store.rows import stored_id
 
 CHAIN_LOCK_KEY = 724201  # pg_advisory_xact_lock key that serialises appends on PostgreSQL
 
@@ -31,11 +39,17 @@ def append_event(
     entity_id: str | int = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event inside the caller's write transaction."""
+    """Append one event inside the caller's write transaction, signed with READINESS_AUDIT_KEY
+    when it is set (each write's own checkpoint)."""
     _lock_chain(session)
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
     event = next_event(
-        last, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail
+        _newest(session),
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+        key=settings().audit_key,
     )
     session.add(event)
     session.flush()
@@ -58,25 +72,60 @@ def record_event(
         )
 
 
+def _newest(session: Session) -> AuditEvent | None:
+    return session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+
+
 def _events(session: Session, batch: int) -> Iterator[AuditEvent]:
-    last_id = 0
+    last_seq = 0
     while True:
         rows = session.exec(
             select(AuditEvent)
-            .where(col(AuditEvent.id) > last_id)
-            .order_by(col(AuditEvent.id))
+            .where(col(AuditEvent.seq) > last_seq)
+            .order_by(col(AuditEvent.seq))
             .limit(batch)
         ).all()
         if not rows:
             return
         yield from rows
-        last_id = stored_id(rows[-1])
+        last_seq = rows[-1].seq
 
 
-def verify_audit(*, engine: sa.Engine, batch: int = 5000) -> ChainReport:
-    """Read the chain in id order, `batch` rows at a time, and check it (readiness.audit)."""
+def _redacted(session: Session) -> dict[int, str]:
+    """The events that audit.redact events list as erased (each only earlier ones), with the
+    digest each recorded of the erased row."""
+    found: dict[int, str] = {}
+    rows = session.exec(
+        select(AuditEvent.seq, AuditEvent.detail).where(AuditEvent.action == REDACT_ACTION)
+    )
+    for seq, detail in rows:
+        try:
+            listed = {int(k): str(v) for k, v in json.loads(detail)["events"].items()}
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue  # not what an audit.redact event holds: the walk fails on its hash
+        found.update((s, digest) for s, digest in listed.items() if s < seq)
+    return found
+
+
+def verify_audit(
+    *, engine: sa.Engine, checkpoint: Checkpoint | None = None, batch: int = 5000
+) -> ChainReport:
+    """Read the chain in sequence order, `batch` rows at a time, and check it, its signatures
+    (with READINESS_AUDIT_KEY) and, when given, against a checkpoint kept off the server."""
     with read_session(engine) as session:
-        return check_chain(_events(session, batch))
+        return check_chain(
+            _events(session, batch),
+            key=settings().audit_key,
+            redacted=_redacted(session),
+            checkpoint=checkpoint,
+        )
+
+
+def audit_checkpoint(*, engine: sa.Engine) -> Checkpoint:
+    """The chain's head as a checkpoint, signed with READINESS_AUDIT_KEY when it is set (unsigned
+    otherwise), for the association to keep off the server."""
+    with read_session(engine) as session:
+        return checkpoint_of(_newest(session), settings().audit_key)
 
 
 # Writes after which every process's cached aggregates must be read again: imports, synthetic

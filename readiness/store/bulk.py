@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session, SQLModel
 
 from readiness.db import write_session
@@ -31,10 +32,38 @@ def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield values[start : start + size]
 
 
-def _next_ids(conn: sa.Connection) -> dict[str, int]:
-    company = conn.execute(sa.select(sa.func.max(Company.id))).scalar() or 0
-    assessment = conn.execute(sa.select(sa.func.max(Assessment.id))).scalar() or 0
-    return {"company": int(company) + 1, "assessment": int(assessment) + 1}
+ID_TABLES: tuple[type[SQLModel], ...] = (Company, Assessment)  # a loader reads their next ids
+
+
+def _next_id(conn: sa.Connection, table: sa.Table, *, take: bool = True) -> int:
+    """The next id of `table` that was never handed out, deleted rows' ids included.
+
+    SQLite: past both sqlite_sequence (AUTOINCREMENT) and max(id). PostgreSQL: the serial
+    sequence's next value, taken with the table locked against other inserts
+    (SHARE ROW EXCLUSIVE, until the load commits) so no one else takes the ids after it;
+    `_advance_sequences` moves the sequence past the ids the load wrote. With take=False, a
+    preview: nothing locked or taken.
+    """
+    if take and conn.dialect.name == "postgresql":
+        quoted = conn.dialect.identifier_preparer.format_table(table)
+        conn.exec_driver_sql(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE")
+    top = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    if conn.dialect.name == "sqlite":
+        counter = conn.exec_driver_sql(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)
+        ).scalar()
+        return max(int(top), int(counter or 0)) + 1
+    if conn.dialect.name != "postgresql":
+        return int(top) + 1
+    sequence = sa.func.pg_get_serial_sequence(table.fullname, "id")
+    if not take:
+        last = sa.func.pg_sequence_last_value(sa.cast(sequence, REGCLASS))
+        return max(int(top), int(conn.execute(sa.select(last)).scalar() or 0)) + 1
+    return max(int(top) + 1, int(conn.execute(sa.select(sa.func.nextval(sequence))).scalar_one()))
+
+
+def _next_ids(conn: sa.Connection, *, take: bool = True) -> dict[str, int]:
+    return {t.name: _next_id(conn, t, take=take) for t in map(table_of, ID_TABLES)}
 
 
 def next_ids(*, engine: sa.Engine) -> dict[str, int]:
@@ -45,7 +74,7 @@ def next_ids(*, engine: sa.Engine) -> dict[str, int]:
     `bulk_insert`).
     """
     with engine.connect() as conn:
-        return _next_ids(conn)
+        return _next_ids(conn, take=False)
 
 
 def _row_writer(conn: sa.Connection, table: sa.Table) -> Callable[[Sequence[dict[str, Any]]], None]:
@@ -108,18 +137,21 @@ def _row_writer(conn: sa.Connection, table: sa.Table) -> Callable[[Sequence[dict
 
 
 def _advance_sequences(conn: sa.Connection, tables: Iterable[sa.Table]) -> None:
-    """On PostgreSQL, move serial sequences past ids that were inserted explicitly."""
+    """On PostgreSQL, move serial sequences past ids that were inserted explicitly; never back
+    (a deleted row's id stays taken). SQLite's AUTOINCREMENT counter moves by itself."""
     if conn.dialect.name != "postgresql":
         return
     for table in tables:
         column = table.autoincrement_column
         if column is None:
             continue
+        sequence = sa.func.pg_get_serial_sequence(table.fullname, column.name)
+        last = sa.func.coalesce(sa.func.pg_sequence_last_value(sa.cast(sequence, REGCLASS)), 0)
         conn.execute(
             sa.select(
                 sa.func.setval(
-                    sa.func.pg_get_serial_sequence(table.fullname, column.name),
-                    sa.select(sa.func.max(column)).scalar_subquery(),
+                    sequence,
+                    sa.func.greatest(sa.select(sa.func.max(column)).scalar_subquery(), last),
                 )
             )
         )

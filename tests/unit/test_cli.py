@@ -122,6 +122,53 @@ def test_audit_verify_exit_codes(sqlite_url: str, capsys: pytest.CaptureFixture[
     assert code == 1 and "event 1" in err
 
 
+def test_audit_checkpoint_and_verify_against_it(
+    sqlite_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("READINESS_AUDIT_KEY", "c" * 40)
+    engine = _engine_with_history(sqlite_url)
+    kept = tmp_path / "checkpoint.json"
+    code, _, err = run(
+        capsys, "--database-url", sqlite_url, "audit", "checkpoint", "--out", str(kept)
+    )
+    assert code == 0 and "event 2" in err
+    checkpoint = json.loads(kept.read_text(encoding="utf-8"))
+    assert checkpoint["seq"] == 2 and checkpoint["signed"] and len(checkpoint["mac"]) == 64
+    verify = ("--database-url", sqlite_url, "audit", "verify", "--checkpoint", str(kept))
+    code, out, _ = run(capsys, *verify)
+    assert code == 0 and "2 events, 2 signed; matches the checkpoint of event 2" in out
+
+    with engine.begin() as conn:  # the newest event deleted
+        conn.exec_driver_sql("DELETE FROM audit_event WHERE seq = 2")
+    code, out, _ = run(capsys, "--database-url", sqlite_url, "audit", "verify")
+    assert code == 0  # without the checkpoint, nothing tells
+    code, _, err = run(capsys, *verify)
+    assert code == 1 and "truncated" in err and "covers 2 events, the log holds 1" in err
+
+    kept.write_text(json.dumps({**checkpoint, "seq": 1}), encoding="utf-8")
+    code, _, err = run(capsys, *verify)
+    assert code == 2 and "altered or forged" in err
+    kept.write_text("{}", encoding="utf-8")
+    code, _, err = run(capsys, *verify)
+    assert code == 2 and "not an audit checkpoint" in err
+
+
+def test_audit_checkpoint_without_a_key_is_unsigned_and_says_so(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = _engine_with_history(sqlite_url)
+    code, out, err = run(capsys, "--database-url", sqlite_url, "audit", "checkpoint")
+    assert code == 0 and "unsigned" in err
+    assert json.loads(out)["signed"] is False and json.loads(out)["mac"] is None
+    with engine.begin() as conn:  # an answer changed after it was submitted
+        conn.exec_driver_sql("UPDATE answer SET level = 4 WHERE item_id = 'EXP01'")
+    code, _, err = run(capsys, "--database-url", sqlite_url, "audit", "verify")
+    assert code == 1 and "no longer match what was submitted: 1" in err
+
+
 def test_backup_is_a_consistent_copy(
     sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -155,3 +155,12 @@ def test_readme_documents_every_variable_with_its_default() -> None:
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     documented = {name for row in rows for name in re.findall(r"`([A-Z_]+)`", row.split("|")[1])}
     assert documented == set(config.VARIABLES)
+
+
+def test_the_audit_key_is_read_as_bytes_and_a_short_one_is_refused_unechoed() -> None:
+    key = "0123456789abcdef" * 4
+    assert Settings.from_environ({config.AUDIT_KEY: f" {key} "}).audit_key == key.encode()
+    assert key not in repr(Settings.from_environ({config.AUDIT_KEY: key}))
+    with pytest.raises(SettingsError, match="at least 32 characters") as refused:
+        Settings.from_environ({config.AUDIT_KEY: "short-secret"})
+    assert "short-secret" not in str(refused.value)
