@@ -104,13 +104,18 @@ facts = {
     t("members.col_region", lang): reference.label("regions", company.region, lang)
     if company.region
     else "–",
-    t("start.biz_no", lang): company.biz_no or "–",
+    t("start.biz_no", lang): format_biz_no(company.biz_no) or "–",
     t("start.export_share", lang): "–"
     if company.export_share is None
     else f"{100 * company.export_share:.0f}",
     t("members.consent", lang): "✓" if company.consent_suggest else "✗",
 }
-st.dataframe(pd.DataFrame({"": list(facts), " ": list(facts.values())}), hide_index=True)
+st.table(  # label and value, no header row; st.table renders Markdown: plain()
+    pd.DataFrame({"label": list(facts), "value": [plain(v) for v in facts.values()]}),
+    hide_index=True,
+    hide_header=True,
+    border="horizontal",
+)
 
 history = store.assessments_of(engine=engine(), company_id=company.id)
 if history:
