@@ -385,7 +385,7 @@ def check_room(engine, workshop: Workshop, sessions: list[Session]) -> Check:
                 s.exec(
                     select(AuditEvent.entity_id).where(
                         AuditEvent.action == "assessment.submit",
-                        AuditEvent.at >= since,  # ids of deleted rows come back in SQLite
+                        AuditEvent.at >= since,  # this run's events only (ids are never reused)
                         col(AuditEvent.entity_id).in_([str(a) for a in aids]),
                     )
                 ).all()
