@@ -132,7 +132,7 @@ def context_info(url: str) -> ContextInfo:
 
 
 async def http_get_headers(
-    url: str, cookies: dict[str, str], timeout: float
+    url: str, cookies: dict[str, str], timeout: float, accept: tuple[int, ...] = (200,)
 ) -> list[tuple[str, str]]:
     """The response headers of a plain GET of `url` (the page a phone loads before the socket)."""
     parts = urlsplit(url)
@@ -162,7 +162,7 @@ async def http_get_headers(
     finally:
         writer.close()
     status, *rest = head.decode("latin-1").split("\r\n")
-    if " 200 " not in f"{status} ":
+    if not any(f" {code} " in f"{status} " for code in accept):
         raise TabError(f"GET {url}: {status}")
     headers = []
     for line in rest:
@@ -210,6 +210,7 @@ class Tab:
         self.page_name = ""
         self.page_script_hash = ""
         self.pages: dict[str, str] = {}  # url path -> page script hash
+        self.redirect = ""  # where the server last sent the browser (auth_redirect), if anywhere
         self.widgets: dict[str, Widget] = {}  # key (or id) -> its latest delta
         # What the page shows now, each with the fragment it is drawn in ("" outside any): the
         # widgets by key (or id) and the st.error texts. A full run starts both afresh; a
@@ -272,6 +273,20 @@ class Tab:
             self._note_replica([*headers, *response_headers])
         self._reader = asyncio.create_task(self._read())
         return await self._rerun("load", page_name=page)
+
+    async def follow_redirect(self, page: str, query_string: str = "") -> Interaction:
+        """Do what a browser does after an auth_redirect (the staff sign-in's cookie route): load
+        the URL, keep the cookies it sets, and reload `page` on a new websocket (None to stay)."""
+        if not self.redirect:
+            raise TabError("the server sent no redirect")
+        parts = urlsplit(self.base_url)
+        target = f"{parts.scheme}://{parts.netloc}{self.redirect}"
+        self.redirect = ""
+        headers = await http_get_headers(target, self.cookies, self.timeout, accept=(302, 303, 307))
+        _take_cookies(headers, self.cookies)
+        await self.close()
+        self._closed = None
+        return await self.open(page, query_string)
 
     async def close(self) -> None:
         for timer in self._timers.values():
@@ -459,6 +474,8 @@ class Tab:
                     self.page_name = path
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
+        elif kind == "auth_redirect":
+            self.redirect = msg.auth_redirect.url
         elif kind == "page_not_found":
             self.counters.pages_not_found.append(msg.page_not_found.page_name)
         elif kind == "auto_rerun" and self.follow_auto_rerun:

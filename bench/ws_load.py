@@ -267,6 +267,8 @@ async def presenter(
             {"staff_email": PRESENTER_EMAIL, "staff_password": PRESENTER_PASSWORD},
             kind="sign_in",
         )
+        if tab.redirect:  # served as st.App (asgi.py): the session cookie comes from a route
+            await tab.follow_redirect("staff_overview", "lang=ko")
         if "presenter" not in tab.pages:
             raise TabError(f"signing in did not register the staff pages: {tab.run_alerts[:1]}")
         await tab.switch_page("presenter", f"code={code}&lang=ko")

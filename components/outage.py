@@ -4,8 +4,10 @@ Streamlit's stack trace, and the cause in the server's log.
 Unreachable server, refused connection, read-only or full disk and pool timeouts all arrive as the
 SQLAlchemy errors in OUTAGE (sqlite3 and psycopg map "attempt to write a readonly database",
 "database or disk is full" and "connection refused" to OperationalError; a read-only PostgreSQL
-transaction to InternalError). An IntegrityError is a bug or a race, not an outage, and is left
-alone. Answers are written as they are given, so what a user entered before the outage is saved.
+transaction to InternalError). A volume that is gone or unwritable before SQLite even opens its file
+(an unmounted disk, a permission change) arrives from the OS as an OSError. An IntegrityError is
+a bug or a race, not an outage, and is left alone. Answers are written as they are given, so what
+a user entered before the outage is saved.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ OUTAGE: tuple[type[BaseException], ...] = (
     sa.exc.InterfaceError,
     sa.exc.InternalError,
     sa.exc.TimeoutError,
+    OSError,  # the database's volume: missing, unmounted or not writable
 )
 log = logging.getLogger("readiness.outage")
 

@@ -20,20 +20,25 @@ from readiness.i18n import t
 from tests.app.test_journey import _fill_profile, _start
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:9/readiness?connect_timeout=2"
+# The volume holding the SQLite file is gone (an unmounted disk): the OS refuses, not the database.
+NO_VOLUME = "sqlite:////proc/no-such-volume/readiness.sqlite3"
+DOWN = pytest.mark.parametrize("down", [UNREACHABLE, NO_VOLUME], ids=["unreachable", "no-volume"])
 
 
 def _errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
 
+@DOWN
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_an_unreachable_database_leaves_the_home_page_up(
     make_app: Callable[..., AppTest],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     lang: str,
+    down: str,
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    monkeypatch.setenv("DATABASE_URL", down)
     with caplog.at_level(logging.ERROR, logger="readiness.outage"):
         at = make_app(lang).run()
     assert not at.exception
@@ -42,10 +47,11 @@ def test_an_unreachable_database_leaves_the_home_page_up(
     assert any("database unavailable (home)" in r.getMessage() for r in caplog.records)
 
 
+@DOWN
 def test_an_unreachable_database_gives_a_bilingual_page_not_a_stack_trace(
-    make_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch, down: str
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    monkeypatch.setenv("DATABASE_URL", down)
     at = make_app("ko")
     at.query_params["c"] = "some-private-link"
     at.run()
