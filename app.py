@@ -4,7 +4,7 @@ import pandas  # noqa: F401  (imported before plotly: many sessions at once can 
 import plotly  # noqa: F401
 import streamlit as st
 
-from components import outage, runtime
+from components import outage, runtime, staff_next
 from components.palette import PRIMARY
 from components.session import current_lang, mark_routed
 from components.staff import current_staff, session_ended_now
@@ -64,9 +64,22 @@ login = page(
     visibility="hidden" if staff else "visible",
 )
 public.append(login)
+
+
+def sign_in_first(path: str) -> st.Page:
+    """A staff URL opened signed out: the sign-in page, which returns there afterwards (a shared
+    or bookmarked view keeps its filters). Nothing of the staff page runs."""
+
+    def gate() -> None:
+        target = staff_next.encode(path, {k: st.query_params[k] for k in st.query_params})
+        st.switch_page(login, query_params={"lang": lang, staff_next.PARAM: target or path})
+
+    return st.Page(gate, title=t("nav.staff_login", lang), url_path=path, visibility="hidden")
+
+
 if staff is None:
-    # Staff pages are not registered at all for anyone else: their URLs show "page not found".
-    pages = public
+    # Staff pages are not registered for anyone else: each staff URL leads to sign-in only.
+    pages = [*public, *(sign_in_first(path) for path in staff_next.STAFF_PATHS)]
 else:
     pages = {
         t("nav.section_members", lang): public,
@@ -85,7 +98,8 @@ else:
     }
 navigation = st.navigation(pages, position="top")
 if session_ended_now():  # removed, locked, new password, signed out elsewhere, timed out
-    st.switch_page(login, query_params={"lang": lang})
+    back = staff_next.encode(navigation.url_path, {k: st.query_params[k] for k in st.query_params})
+    st.switch_page(login, query_params={"lang": lang, **({staff_next.PARAM: back} if back else {})})
 try:
     navigation.run()
 except outage.OUTAGE as exc:  # read-only, full or unreachable database: say so, log the cause

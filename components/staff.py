@@ -157,9 +157,10 @@ def session_ended_now() -> bool:
     return bool(st.session_state.pop(_ENDED_NOW, False))
 
 
-def sign_in(user: StaffUser, lang: str) -> bool:
+def sign_in(user: StaffUser, lang: str, next_: str | None = None) -> bool:
     """Begin a server-side session for `user` in this tab; True when the browser is being sent
-    to collect its cookie (the page then stops), False when the tab alone holds it."""
+    to collect its cookie and then to `next_` (the page then stops), False when the tab alone
+    holds it."""
     new = auth.start_session(
         engine=engine(), user=user, lifetime_hours=settings().staff_session_hours
     )
@@ -172,7 +173,7 @@ def sign_in(user: StaffUser, lang: str) -> bool:
     )
     for key in ("staff_expired", ENDED_KEY, _DEAD_TOKEN):
         st.session_state.pop(key, None)
-    return staff_cookie.collect(new.grant, lang)
+    return staff_cookie.collect(new.grant, lang, next_)
 
 
 def sign_out(*, expired: bool = False) -> None:

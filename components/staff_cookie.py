@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from components import staff_next
 from readiness import auth
 from readiness.config import settings
 from readiness.db import database_url, make_engine
@@ -61,9 +62,13 @@ def token() -> str | None:
     return value if isinstance(value, str) and value else None  # AppTest's context is a mock
 
 
-def collect(grant: str, lang: str) -> bool:
-    """Send the browser to trade `grant` for its cookie; False when no route is mounted."""
-    return _redirect(SESSION_PATH, {"grant": grant, "lang": lang})
+def collect(grant: str, lang: str, next_: str | None = None) -> bool:
+    """Send the browser to trade `grant` for its cookie, then on to `next_` (a staff view, see
+    components.staff_next) or the heatmap; False when no route is mounted."""
+    params = {"grant": grant, "lang": lang}
+    if next_:
+        params[staff_next.PARAM] = next_
+    return _redirect(SESSION_PATH, params)
 
 
 def drop(lang: str) -> bool:
@@ -94,11 +99,15 @@ def _engine() -> sa.Engine:
 
 
 def _page(name: str, lang: str) -> str:
+    return _path(f"{name}?lang={lang}")
+
+
+def _path(relative: str) -> str:
     from streamlit import config
     from streamlit.url_util import make_url_path
 
     base = config.get_option("server.baseUrlPath") or ""
-    return make_url_path(base, f"{name}?lang={lang}")
+    return make_url_path(base, relative)
 
 
 def _secure(request: Request) -> bool:
@@ -119,7 +128,9 @@ async def _session_route(request: Request) -> RedirectResponse:
     )
     if session_token is None:
         return _no_store(RedirectResponse(_page("staff_login", lang), status_code=303))
-    response = RedirectResponse(_page("staff_overview", lang), status_code=303)
+    target = staff_next.parse(request.query_params.get(staff_next.PARAM))
+    where = staff_next.url(target, lang) if target else f"staff_overview?lang={lang}"
+    response = RedirectResponse(_path(where), status_code=303)
     response.set_cookie(
         COOKIE,
         session_token,

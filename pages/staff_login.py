@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import staff_next
 from components.cache import engine
 from components.session import current_lang, require_router
 from components.staff import ENDED_KEY, client_address, current_staff, oidc_configured, sign_in
@@ -12,9 +13,14 @@ from readiness.i18n import t
 require_router()
 lang = current_lang()
 
+# A staff link opened signed out, or a session that ended mid-work: back there after sign-in.
+next_ = st.query_params.get(staff_next.PARAM)
+target = staff_next.parse(next_)
+
 st.title(t("staff.login_title", lang))
 if current_staff() is not None:
-    st.switch_page("pages/staff_overview.py", query_params={"lang": lang})
+    path, params = target or ("staff_overview", {})
+    st.switch_page(f"pages/{path}.py", query_params={**params, "lang": lang})
 ended = st.session_state.pop(ENDED_KEY, None)
 if st.session_state.pop("staff_expired", False) or ended == auth.SessionEnd.IDLE:
     st.info(t("staff.expired", lang), icon=":material/timer_off:")
@@ -23,6 +29,8 @@ elif ended == auth.SessionEnd.EXPIRED:
     st.info(t("staff.lifetime", lang, hours=hours), icon=":material/timer_off:")
 elif ended is not None:
     st.info(t("staff.ended", lang), icon=":material/logout:")
+elif target is not None:
+    st.info(t("staff.sign_in_to_continue", lang), icon=":material/lock:")
 st.caption(t("staff.login_lead", lang))
 
 with st.form("staff_login"):
@@ -44,7 +52,7 @@ if submitted:
         engine=engine(), email=email, password=password, client=client_address()
     )
     if result.ok and result.user is not None:
-        if sign_in(result.user, lang):
+        if sign_in(result.user, lang, next_ if target else None):
             st.stop()  # the browser goes to collect its session cookie, then to the heatmap
         st.rerun()
     elif result.outcome is auth.Outcome.BUSY:

@@ -154,6 +154,7 @@ def test_a_changed_account_is_signed_out_on_its_next_run(
     assert not at.exception
     assert at.title[0].value == t("staff.login_title", "ko")
     assert [i.value for i in at.info] == [t("staff.ended", "ko")]
+    assert at.query_params["next"] == "staff_members"  # signing in again returns there
     assert not at.dataframe
     with pytest.raises(Exception):  # noqa: B017  (the staff pages are gone from the navigation)
         at.switch_page("pages/staff_members.py").run()
@@ -222,3 +223,33 @@ def test_a_session_past_its_lifetime_or_idle_limit_ends_with_its_reason(
     at.run()
     assert at.title[0].value == t("staff.login_title", "en")
     assert [i.value for i in at.info] == [t(message, "en", hours=12)]
+
+
+def test_signing_in_from_a_shared_link_opens_that_view_with_its_filters(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine
+) -> None:
+    """Issue #14: a staff link opened signed out leads to sign-in, then to the linked view."""
+    at = make_app("en").run()
+    at.query_params["next"] = "staff_sector?ksic=C29&wave=2026"
+    at.switch_page("pages/staff_login.py").run()
+    assert [i.value for i in at.info] == [t("staff.sign_in_to_continue", "en")]
+    at.text_input(key="staff_email").input(EMAIL)
+    at.text_input(key="staff_password").input(PASSWORD)
+    at.button(key="staff_sign_in").click().run()
+    assert not at.exception
+    assert at.title[0].value == t("sector.title", "en")
+    assert at.query_params["ksic"] == "C29" and at.query_params["wave"] == "2026"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/login", "//evil.example", "staff_login", "../staff_overview", "home"],
+)
+def test_a_next_that_is_not_a_staff_view_is_ignored(
+    make_app: Callable[..., AppTest], staff_engine: sa.Engine, target: str
+) -> None:
+    at = make_app("en").run()
+    at.query_params["next"] = target
+    at = _sign_in(at)
+    assert not at.exception
+    assert at.title[0].value == t("overview.title", "en")

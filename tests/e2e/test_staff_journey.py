@@ -1,6 +1,6 @@
 """The association analyst's journey in a real Chromium (desktop, 1600 x 1000).
 
-- Signed out, every staff URL shows Streamlit's "Page not found" and the home page, and no staff
+- Signed out, every staff URL shows the sign-in page (which returns there afterwards), and no staff
   data at all.
 - Korean: sign in, read the heatmap (median, dimensions), open a sector profile, compare two waves,
   import a CP949 CSV with errors (each listed by row and column, nothing written), fix and import
@@ -258,22 +258,23 @@ def test_every_staff_page_is_in_the_signed_out_check() -> None:
 
 
 @pytest.mark.parametrize("slug", list(STAFF_URLS))
-def test_staff_urls_show_page_not_found_when_signed_out(
+def test_staff_urls_lead_to_sign_in_when_signed_out(
     page: Page, app_server: str, app_engine: sa.Engine, staff_account, wait_idle, shot, slug: str
 ) -> None:
-    """A fresh browser (no session) asks for a staff URL: Streamlit says "Page not found" and
-    runs the home page; nothing of the staff views reaches the browser, not even for a moment."""
+    """A fresh browser (no session) asks for a staff URL: the sign-in page, which keeps where it
+    was going (issue #14: a shared view opens after sign-in); nothing of the staff views reaches
+    the browser, not even for a moment."""
     page.set_viewport_size(DESKTOP)
     _, members = store.member_directory(engine=app_engine, limit=1)
     member_name = members[0]["name"]
     _watch_for_staff_data(page, member_name)
     page.goto(f"{app_server}{STAFF_URLS[slug]}")
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("Page not found")
-    expect(page.get_by_role("heading", name=HOME_TITLE["ko"], exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=t("staff.login_title", "ko"), exact=True)
+    ).to_be_visible()
+    expect(page).to_have_url(re.compile(f"/staff_login\\?.*next={slug}"))
+    expect(page.get_by_text(t("staff.sign_in_to_continue", "ko"))).to_be_visible()
     wait_idle(page)
-    expect(page).not_to_have_url(re.compile(f"/{slug}"))
-    expect(page.get_by_role("link", name=t("nav.staff_login", "ko"))).to_be_visible()
     _no_staff_data(page, member_name)
     if slug == "staff_overview":
         shot(page, "staff-signed-out-ko")

@@ -132,3 +132,28 @@ def test_removing_the_account_signs_out_its_open_tab_on_the_next_click(
     expect(page.get_by_role("heading", name=t("members.title", "en"))).to_have_count(0)
     page.reload()  # the cookie is still there; its session is gone
     _expect_signed_out(page, "en", wait_idle)
+
+
+def test_a_shared_staff_link_opened_signed_out_returns_there_after_sign_in(
+    server: tuple[str, str], context: BrowserContext, wait_idle: Callable[..., None]
+) -> None:
+    """Issue #14: an analyst pastes a colleague's link in a fresh browser: the sign-in page says
+    it will continue there, and after sign-in (through the cookie route) the linked view opens
+    with its filters; a reload keeps it."""
+    base, _ = server
+    page = context.new_page()
+    page.goto(f"{base}/staff_sector?ksic=C29&wave=2026&lang=en")
+    expect(page.get_by_role("heading", name=t("staff.login_title", "en"))).to_be_visible(
+        timeout=SLOW_MS
+    )
+    expect(page.get_by_text(t("staff.sign_in_to_continue", "en"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/staff_login\?.*next=staff_sector"))
+    wait_idle(page)
+    page.get_by_role("textbox", name=t("staff.email", "en")).fill(EMAIL)
+    page.get_by_role("textbox", name=t("staff.password", "en")).fill(PASSWORD)
+    page.get_by_role("button", name=t("staff.sign_in", "en"), exact=True).click()
+    expect(page.get_by_role("heading", name=t("sector.title", "en"))).to_be_visible(timeout=SLOW_MS)
+    expect(page).to_have_url(re.compile(r"/staff_sector\?(?=.*ksic=C29)(?=.*wave=2026)"))
+    page.reload()
+    expect(page.get_by_role("heading", name=t("sector.title", "en"))).to_be_visible(timeout=SLOW_MS)
+    expect(page).to_have_url(re.compile(r"/staff_sector\?(?=.*ksic=C29)"))
