@@ -198,13 +198,14 @@ def app_database_url(app_workdir: Path) -> str:
 
 @pytest.fixture(scope="session")
 def app_server(app_workdir: Path, app_database_url: str, browser: Browser) -> Iterator[str]:
-    """Base URL of app.py on a fresh SQLite file with a small synthetic demo membership.
+    """Base URL of the app served as scripts/app.sh serves it (asgi.py: st.App with the staff
+    session cookie's routes) on a fresh SQLite file with a small synthetic demo membership.
 
     The first visit seeds the demo data, so one visit is made here, with the startup timeout,
     before any test measures its own waits.
     """
     proc, url = start_streamlit(
-        REPO_ROOT / "app.py",
+        REPO_ROOT / "asgi.py",
         {"DATABASE_URL": app_database_url, **DEMO_ENV},
         log_path=app_workdir / "streamlit.log",
     )
