@@ -226,6 +226,8 @@ def peer_section(results: CompanyResults, bank: Bank, lang: str) -> None:
     )
     st.markdown(f":material/groups: {group}")
     st.caption(t(f"results.peer_fallback_{bench.group.fallback}", lang))
+    if not results.company.verified:  # compared with the verified peers, but nobody's peer yet
+        st.caption(f":material/pending: {t('results.not_verified', lang)}")
     if results.peer_synthetic:
         st.badge(t("results.peer_synthetic", lang), icon=":material/science:", color="orange")
     if results.peers_hidden:

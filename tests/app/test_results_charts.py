@@ -180,3 +180,20 @@ def test_a_self_registered_company_is_nobodys_suggested_partner_until_verified(
     store.set_verified(engine=engine, company_id=fake, verified=True, actor="staff@x.kr")
     st.cache_data.clear()
     assert fake in set(member_frame(wave, verified_only=True)["company_id"])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_an_unverified_company_is_told_it_joins_the_norms_once_confirmed(
+    make_app: Callable[..., AppTest], lang: str
+) -> None:
+    make_app(lang).run()
+    token = _submitted_company()  # self-registered: not verified
+    note = t("results.not_verified", lang)
+    at = _open(make_app, "pages/results.py", token, lang)
+    assert any(note in c.value for c in at.caption)
+    engine = make_engine(os.environ["DATABASE_URL"])
+    company = store.company_by_token(engine=engine, token=token)
+    assert company is not None and company.id is not None
+    store.set_verified(engine=engine, company_id=company.id, verified=True, actor="staff@x.kr")
+    at = _open(make_app, "pages/results.py", token, lang)
+    assert not any(note in c.value for c in at.caption)
