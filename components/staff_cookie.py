@@ -77,8 +77,12 @@ def drop(lang: str) -> bool:
 
 
 def _redirect(path: str, params: dict[str, str]) -> bool:
-    if not _mounted:
-        return False
+    return _mounted and send_browser(path, params)
+
+
+def send_browser(path: str, params: dict[str, str]) -> bool:
+    """Send this tab's browser to one of the server's routes (`path` at the server's root), as
+    st.login does: False outside a script run."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -99,10 +103,11 @@ def _engine() -> sa.Engine:
 
 
 def _page(name: str, lang: str) -> str:
-    return _path(f"{name}?lang={lang}")
+    return app_path(f"{name}?lang={lang}")
 
 
-def _path(relative: str) -> str:
+def app_path(relative: str) -> str:
+    """`relative` (a page and its query) under the server's base URL path."""
     from streamlit import config
     from streamlit.url_util import make_url_path
 
@@ -110,12 +115,12 @@ def _path(relative: str) -> str:
     return make_url_path(base, relative)
 
 
-def _secure(request: Request) -> bool:
+def is_secure(request: Request) -> bool:
     proto = request.headers.get("x-forwarded-proto", request.url.scheme)
     return proto.split(",")[0].strip().lower() == "https"
 
 
-def _no_store(response: RedirectResponse) -> RedirectResponse:
+def no_store(response: RedirectResponse) -> RedirectResponse:
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -127,26 +132,26 @@ async def _session_route(request: Request) -> RedirectResponse:
         lambda: auth.redeem_grant(engine=_engine(), grant=grant)
     )
     if session_token is None:
-        return _no_store(RedirectResponse(_page("staff_login", lang), status_code=303))
+        return no_store(RedirectResponse(_page("staff_login", lang), status_code=303))
     target = staff_next.parse(request.query_params.get(staff_next.PARAM))
     where = staff_next.url(target, lang) if target else f"staff_overview?lang={lang}"
-    response = RedirectResponse(_path(where), status_code=303)
+    response = RedirectResponse(app_path(where), status_code=303)
     response.set_cookie(
         COOKIE,
         session_token,
         max_age=settings().staff_session_hours * 3600,
         path="/",
-        secure=_secure(request),
+        secure=is_secure(request),
         httponly=True,
         samesite="strict",
     )
-    return _no_store(response)
+    return no_store(response)
 
 
 async def _sign_out_route(request: Request) -> RedirectResponse:
     lang = normalize_lang(request.query_params.get("lang"))
     response = RedirectResponse(_page("", lang), status_code=303)
     response.delete_cookie(
-        COOKIE, path="/", secure=_secure(request), httponly=True, samesite="strict"
+        COOKIE, path="/", secure=is_secure(request), httponly=True, samesite="strict"
     )
-    return _no_store(response)
+    return no_store(response)

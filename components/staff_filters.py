@@ -95,6 +95,12 @@ def cohort_filters(
     include_synthetic = cols[-1].toggle(
         t("filters.synthetic", lang), value=True, key=f"{key}_synthetic"
     )
+    include_respondents = cols[-1].toggle(
+        t("filters.respondents", lang),
+        value=False,
+        help=t("filters.respondents_help", lang),
+        key=f"{key}_respondents",
+    )
     return Cohort(
         waves=tuple(chosen_waves),
         size_bands=tuple(sizes),
@@ -103,6 +109,7 @@ def cohort_filters(
         workshop_ids=tuple(workshop_ids),
         include_synthetic=include_synthetic,
         verified_only=True,  # as the norms: self-registered companies count once verified
+        include_respondents=include_respondents,
     )
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
-from components import ratelimit, svg_charts
+from components import join_cookie, ratelimit, svg_charts
 from components.cache import bank, engine, members_reference, room_snapshot
 from components.link_card import link_card
 from components.profile_form import ksic_label
@@ -26,6 +26,7 @@ from components.widgets import (
 from readiness import reference, store, workshops
 from readiness.bank import bank_for_version
 from readiness.i18n import t
+from readiness.profile import BizNoError, normalize_biz_no
 from readiness.results import score_words
 from readiness.scoring import score_assessment
 
@@ -46,17 +47,31 @@ def refusal(kind: str) -> None:
     st.error(t(f"join.err_{kind}", lang), icon=":material/error:")
 
 
+def participation(link: str | None):
+    """The respondent a participant link names and its workshop scan; (None, None) if none."""
+    found = store.company_by_token(engine=engine(), token=link) if link else None
+    if found is None:
+        return None, None
+    scans = [a for a in store.assessments_of(engine=engine(), company_id=found.id) if a.workshop_id]
+    return (found, scans[0]) if scans else (None, None)
+
+
 # --- who is this participant? --------------------------------------------------------------------
 token = st.query_params.get(TOKEN_PARAM)
-company = store.company_by_token(engine=engine(), token=token) if token else None
-assessment = None
-if company is not None:
-    history = [
-        a for a in store.assessments_of(engine=engine(), company_id=company.id) if a.workshop_id
-    ]
-    assessment = history[0] if history else None
-if assessment is None:
-    company = None
+company, assessment = participation(token)
+if company is None and (asked := workshops.normalize_code(st.query_params.get("code", ""))):
+    # One device, one participation: Back, a reload or a second scan of the QR code on a phone
+    # that has joined this workshop returns to its own result, never to a second profile form.
+    token = join_cookie.remembered(asked)
+    company, assessment = participation(token)
+    mine = assessment is not None and (
+        workshops.get_workshop(engine=engine(), workshop_id=assessment.workshop_id).code == asked
+    )
+    if mine:
+        st.query_params[TOKEN_PARAM] = token
+        st.info(t("join.already", lang), icon=":material/devices:")
+    else:
+        company, assessment = None, None
 
 # --- step 1: the code ----------------------------------------------------------------------------
 if company is None:
@@ -118,6 +133,14 @@ if company is None:
             help=t("join.name_help", lang),
             key="join_name",
         )
+        st.caption(t("join.member_lead", lang))
+        member = st.text_input(
+            f"{t('join.member', lang)} ({t('common.optional', lang)})",
+            max_chars=300,
+            help=t("join.member_help", lang),
+            key="join_member",
+        )
+        consent = st.checkbox(t("join.member_consent", lang), key="join_member_consent")
         go = st.button(
             t("join.start", lang), type="primary", icon=":material/play_arrow:", key="join_start"
         )
@@ -129,18 +152,47 @@ if company is None:
     if employees is None:
         st.error(t("err.employees", lang), icon=":material/error:")
         st.stop()
+    member_link = member_biz_no = None
+    if member.strip():
+        given = member.strip()
+        if not consent:
+            st.error(t("join.err_member_consent", lang), icon=":material/error:")
+            st.stop()
+        if f"{TOKEN_PARAM}=" in given:  # the private link itself, pasted whole
+            given = given.split(f"{TOKEN_PARAM}=", 1)[1].split("&", 1)[0]
+        if sum(ch.isdigit() for ch in given) == len(given.replace("-", "").replace(" ", "")):
+            try:
+                member_biz_no = normalize_biz_no(given)
+            except BizNoError:
+                st.error(t("join.err_member", lang), icon=":material/error:")
+                st.stop()
+        elif 20 <= len(given) <= 100:
+            member_link = given
+        else:
+            st.error(t("join.err_member", lang), icon=":material/error:")
+            st.stop()
     try:
         profile = workshops.participant_profile(
             code=workshop.code, ksic=ksic, employees=int(employees), name=name or None
         )
-        joined = workshops.join(engine=engine(), code=workshop.code, profile=profile, bank=qbank)
+        joined = workshops.join(
+            engine=engine(),
+            code=workshop.code,
+            profile=profile,
+            bank=qbank,
+            member_link=member_link,
+            member_biz_no=member_biz_no,
+        )
     except ValidationError:
         st.error(t("err.name", lang), icon=":material/error:")
         st.stop()
     except workshops.WorkshopError as exc:
         refusal(exc.kind)
         st.stop()
-    # The private link rides in the URL: a reload or a closed browser comes back here.
+    # The participant link rides in the URL (a reload comes back here) and in the device's
+    # cookie (Back, or the QR code scanned again, comes back here too).
+    if join_cookie.remember(workshop.code, joined.token, lang):
+        st.stop()  # the browser collects the cookie, then reloads /join with the link
     st.query_params[TOKEN_PARAM] = joined.token
     st.rerun()
 
@@ -270,33 +322,42 @@ if overall is None:
     ]
     st.warning(t("results.missing_overall", lang, pillars=", ".join(short)), icon=":material/info:")
 
-room = room_snapshot(workshop.id)
+my_scores = [scores[p.id].score for p in qbank.pillars]
 members = members_reference(assessment.wave)
-axes = [p.name.get(lang) for p in qbank.pillars]
-room_median = [room.scores[p.id].median for p in qbank.pillars]
-chart_image(
-    svg_charts.radar_svg(
-        axes,
-        [scores[p.id].score for p in qbank.pillars],
-        names=(t("join.me", lang), t("join.room", lang), t("join.members", lang)),
-        median=room_median if all(v is not None for v in room_median) else None,
-        p75=[members.median.get(p.id) for p in qbank.pillars],
-        title=t("join.radar_title", lang),
-        key="join_radar",
-    )
-)
-if room.scores["overall"].median is None:
-    st.caption(t("join.room_waiting", lang, k=room.k))
-else:
-    st.caption(
-        t(
-            "join.room_sentence",
-            lang,
-            n=room.submitted,
-            room=score_words(room.scores["overall"].median),
-            members=score_words(members.median.get("overall")),
+ROOM_REFRESH_S = 10  # the room's figures move only in steps of k submissions (workshops.py)
+
+
+@st.fragment(run_every=ROOM_REFRESH_S if workshop.status != "closed" else None)
+def my_room() -> None:
+    """Me next to the room and all members; redrawn as the room fills, without a reload."""
+    room = room_snapshot(workshop.id)
+    room_median = [room.scores[p.id].median for p in qbank.pillars]
+    chart_image(
+        svg_charts.radar_svg(
+            [p.name.get(lang) for p in qbank.pillars],
+            my_scores,
+            names=(t("join.me", lang), t("join.room", lang), t("join.members", lang)),
+            median=room_median if all(v is not None for v in room_median) else None,
+            p75=[members.median.get(p.id) for p in qbank.pillars],
+            title=t("join.radar_title", lang),
+            key="join_radar",
         )
     )
+    if room.scores["overall"].median is None:
+        st.caption(t("join.room_waiting", lang, k=room.k))
+    else:
+        st.caption(
+            t(
+                "join.room_sentence",
+                lang,
+                n=room.shown,
+                room=score_words(room.scores["overall"].median),
+                members=score_words(members.median.get("overall")),
+            )
+        )
+
+
+my_room()
 link_card(
     company_name=company.name,
     token=token,

@@ -11,11 +11,11 @@ from typing import Any
 class Cohort:
     """A staff selection; an empty tuple means "all".
 
-    Company filters (ksic, size_bands, regions, search, include_synthetic, verified_only) pick
-    members (the staff analytics views count verified members only, as norms do); waves,
-    modes, workshop_ids and bank_versions pick which submissions count; stages apply to the
-    submission shown (a member's latest). Hashable, so it can key a cache; `label` only names it
-    on screen.
+    Company filters (ksic, size_bands, regions, search, include_synthetic, verified_only,
+    include_respondents) pick members (the staff analytics views count verified members only,
+    as norms do); waves, modes, workshop_ids and bank_versions pick which submissions count;
+    stages apply to the submission shown (a member's latest). Hashable, so it can key a cache;
+    `label` only names it on screen.
     """
 
     waves: tuple[int, ...] = ()
@@ -29,6 +29,9 @@ class Cohort:
     search: str = ""
     include_synthetic: bool = True
     verified_only: bool = False
+    # Workshop respondents are not members: left out unless staff include them, or the cohort is
+    # about workshops (workshop_ids), whose rooms are their respondents.
+    include_respondents: bool = False
     label: str = ""
 
     def __post_init__(self) -> None:

@@ -48,6 +48,13 @@ class Company(CompanyBase, table=True):
     synthetic: bool = Field(default=False, index=True)
     # Counts in other companies' norms: imported from the roster, confirmed by staff, or the demo.
     verified: bool = Field(default=False, index=True)
+    # A workshop respondent, not a member: joined a workshop's quick scan from a phone. Kept out of
+    # the member directory, norms, heatmaps, exports and counts unless staff include respondents;
+    # `member_id` is the member company it identified as (private link or business number, with
+    # consent), `member_via` how ("link" proves it; "biz_no" is a claim for staff to confirm).
+    respondent: bool = Field(default=False, index=True)
+    member_id: int | None = Field(default=None, index=True)
+    member_via: str | None = Field(default=None, max_length=8)
     token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
 

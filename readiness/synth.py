@@ -993,6 +993,9 @@ def generate(
                     "consent_named": bool(profiles["named"][c]),
                     "synthetic": True,
                     "verified": True,  # the demo's roster: its members count in its norms
+                    "respondent": False,
+                    "member_id": None,
+                    "member_via": None,
                     "token_hash": None,
                     "created_at": created,
                 }

@@ -255,9 +255,15 @@ def join(
     profile: CompanyProfile,
     bank: Bank,
     wave: int | None = None,
+    member_link: str | None = None,
+    member_biz_no: str | None = None,
 ) -> Participant:
-    """Join a workshop: the participant's company and a quick-scan draft, in one transaction.
+    """Join a workshop as a respondent (not a member) with a quick-scan draft, in one transaction.
 
+    A respondent who identifies as a member company, with consent, gives its private link
+    (`member_link`: proof, linked as "link") or its business number (`member_biz_no`, normalised:
+    a claim staff confirm, linked as "biz_no"); either links the respondent to that member
+    (`member_id`) when it names one, and nothing tells the participant whether it did.
     Refuses a malformed, unknown, paused or closed code with WorkshopError (its `kind` says which);
     the status is checked again inside the write transaction.
     """
@@ -265,9 +271,20 @@ def join(
     first = store.NewAssessment(
         wave if wave is not None else current_wave(), "quick", bank, workshop_id=workshop.id
     )
+    member_id = store.member_for(engine=engine, token=member_link) if member_link else None
+    via = "link" if member_id is not None else None
+    if member_id is None and member_biz_no:
+        member_id = store.member_for(engine=engine, biz_no=member_biz_no)
+        via = "biz_no" if member_id is not None else None
     try:
         company, token = store.create_company(
-            engine=engine, profile=profile, actor=f"workshop:{workshop.id}", first=first
+            engine=engine,
+            profile=profile,
+            actor=f"workshop:{workshop.id}",
+            first=first,
+            respondent=True,
+            member_id=member_id,
+            member_via=via,
         )
     except store.WorkshopStateError as exc:
         raise _refusal(exc) from None

@@ -118,6 +118,9 @@ def _company_row(company_id: int, member: FileMember, now: Any) -> dict[str, Any
         "consent_named": p.consent_named,
         "synthetic": member.synthetic,
         "verified": True,  # the association's roster
+        "respondent": False,
+        "member_id": None,
+        "member_via": None,
         "token_hash": None,
         "created_at": now,
     }

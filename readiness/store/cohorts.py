@@ -52,8 +52,11 @@ def company_clauses(cohort: Cohort, company: sa.Table) -> list[sa.ColumnElement[
         clauses.append(name_contains(c.name, cohort.search.strip()))
     if not cohort.include_synthetic:
         clauses.append(sa.not_(c.synthetic))
-    if cohort.verified_only:
-        clauses.append(c.verified)
+    respondents = cohort.include_respondents or bool(cohort.workshop_ids)
+    if not respondents:
+        clauses.append(sa.not_(c.respondent))
+    if cohort.verified_only:  # members verified; respondents, where included, are no members
+        clauses.append(sa.or_(c.verified, c.respondent) if respondents else c.verified)
     return clauses
 
 

@@ -48,6 +48,9 @@ def create_company(
     verified: bool = False,
     first: NewAssessment | None = None,
     if_biz_no_taken: Literal["refuse", "leave_out"] = "refuse",
+    respondent: bool = False,
+    member_id: int | None = None,
+    member_via: str | None = None,
 ) -> tuple[Company, str]:
     """Create a member, and its first draft when `first` is given, in one transaction.
 
@@ -56,6 +59,7 @@ def create_company(
     member's; the audit event says the number was left out, for staff to reconcile).
     A self-registered company is unverified: it sees its results at once but counts in other
     companies' norms only once staff verify it (`set_verified`).
+    A workshop `respondent` is created the same way but is not a member (models.Company).
     Returns the company with its private-link token (shown once, stored hashed).
     """
     token = new_token()
@@ -64,6 +68,9 @@ def create_company(
         size_band=profile.size_band,
         synthetic=synthetic,
         verified=verified,
+        respondent=respondent,
+        member_id=member_id,
+        member_via=member_via,
         token_hash=hash_token(token),
     )
     detail: dict[str, Any] = {}
@@ -91,6 +98,24 @@ def create_company(
             detail=detail or None,
         )
     return company, token
+
+
+def member_for(
+    *, engine: sa.Engine, token: str | None = None, biz_no: str | None = None
+) -> int | None:
+    """The id of the member (never a workshop respondent) a private link or a business number
+    names; None when none does. Callers must not tell the user which it was."""
+    if token:
+        where = Company.token_hash == hash_token(token)
+    elif biz_no:
+        where = Company.biz_no == biz_no
+    else:
+        return None
+    with read_session(engine) as session:
+        found = session.exec(
+            select(Company.id).where(where, sa.not_(col(Company.respondent)))
+        ).first()
+    return int(found) if found is not None else None
 
 
 def update_company(*, engine: sa.Engine, company_id: int, profile: CompanyProfile) -> Company:
@@ -172,6 +197,11 @@ def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
         session.exec(delete(PillarScoreRow).where(col(PillarScoreRow.assessment_id).in_(ids)))
         session.exec(delete(Answer).where(col(Answer.assessment_id).in_(ids)))
         session.exec(delete(Assessment).where(col(Assessment.company_id) == company_id))
+        session.exec(  # respondents who identified as this member are no longer linked to it
+            sa.update(Company)
+            .where(col(Company.member_id) == company_id)
+            .values(member_id=None, member_via=None)
+        )
         session.delete(company)
         append_event(
             session,
@@ -219,19 +249,21 @@ class Summary:
 
 
 def summary(*, engine: sa.Engine) -> Summary:
+    """Members (workshop respondents are not), their submissions and waves."""
+    member = sa.not_(col(Company.respondent))
+    members = select(func.count()).select_from(Company).where(member)
+    by_members = (
+        select(Assessment.id)
+        .join(Company, col(Company.id) == Assessment.company_id)
+        .where(member, Assessment.status == "submitted")
+    )
     with read_session(engine) as session:
-        companies = session.exec(select(func.count()).select_from(Company)).one()
-        synthetic = session.exec(
-            select(func.count()).select_from(Company).where(col(Company.synthetic))
-        ).one()
-        verified = session.exec(
-            select(func.count()).select_from(Company).where(col(Company.verified))
-        ).one()
-        submitted = session.exec(
-            select(func.count()).select_from(Assessment).where(Assessment.status == "submitted")
-        ).one()
+        companies = session.exec(members).one()
+        synthetic = session.exec(members.where(col(Company.synthetic))).one()
+        verified = session.exec(members.where(col(Company.verified))).one()
+        submitted = session.exec(select(func.count()).select_from(by_members.subquery())).one()
         waves = session.exec(
-            select(Assessment.wave).where(Assessment.status == "submitted").distinct()
+            select(Assessment.wave).where(col(Assessment.id).in_(by_members)).distinct()
         ).all()
     return Summary(
         int(companies),

@@ -247,3 +247,64 @@ def test_past_the_limit_even_the_right_code_is_refused(
         window=timedelta(minutes=10),
     )
     assert other  # another client is not affected
+
+
+def _join_and_submit(at: AppTest) -> AppTest:
+    at.selectbox(key="join_ksic").set_value("C29")
+    at.number_input(key="join_employees").set_value(30)
+    at.button(key="join_start").click().run()
+    for key in [r.key for r in at.radio if r.key and r.key.startswith("j_")]:
+        at.radio(key=key).set_value(3).run()
+    at.button(key="join_submit").click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_participant_is_a_respondent_not_a_member(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:
+    """Issue #14: a 150-person workshop added 150 members. A join adds none."""
+    at = _join(make_app, workshop.code)  # the first run seeds the demo members
+    before = store.member_directory(engine=ws_engine, limit=1)[0]
+    _join_and_submit(at)
+    assert store.member_directory(engine=ws_engine, limit=1)[0] == before
+    assert workshops.list_workshops(engine=ws_engine)[0].submitted == 1
+
+
+def test_back_after_submitting_returns_to_the_result_not_a_second_participation(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:
+    """Issue #14: Back returned the phone to the profile form, and Start made a second
+    participant ("제출 9명 / 참여 10명"). Back (the URL without the link) now shows the result."""
+    at = _join_and_submit(_join(make_app, workshop.code))
+    del at.query_params["c"]  # the browser's Back: /join?code=... in the same tab
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info if i.value == t("join.already", "ko")]
+    assert not [b for b in at.button if b.key == "join_start"]  # no profile form
+    assert {m.label for m in at.metric} >= {t("results.overall", "ko")}
+    assert at.query_params["c"]  # the link is back in the URL: a reload stays here
+    listing = workshops.list_workshops(engine=ws_engine)[0]
+    assert (listing.joined, listing.submitted) == (1, 1)
+
+
+def test_a_member_link_needs_consent_and_a_bad_one_is_refused(
+    make_app: Callable[..., AppTest], ws_engine: sa.Engine, workshop
+) -> None:
+    at = _join(make_app, workshop.code, "en")
+    at.selectbox(key="join_ksic").set_value("C29")
+    at.number_input(key="join_employees").set_value(30)
+    at.text_input(key="join_member").input("124-81-00998")
+    at.button(key="join_start").click().run()
+    assert [e.value for e in at.error] == [t("join.err_member_consent", "en")]
+    at.text_input(key="join_member").input("12345")
+    at.checkbox(key="join_member_consent").check()
+    at.button(key="join_start").click().run()
+    assert [e.value for e in at.error] == [t("join.err_member", "en")]
+    assert workshops.list_workshops(engine=ws_engine)[0].joined == 0  # nothing written
+    at.text_input(key="join_member").input("124-81-00998")
+    at.button(key="join_start").click().run()
+    assert not at.exception
+    refusals = {t(k, "en") for k in ("join.err_member", "join.err_member_consent")}
+    assert not {e.value for e in at.error} & refusals
+    assert workshops.list_workshops(engine=ws_engine)[0].joined == 1

@@ -38,6 +38,9 @@ def _company(company_id: int, **changes: object) -> dict[str, object]:
         "consent_named": False,
         "synthetic": True,
         "verified": True,
+        "respondent": False,
+        "member_id": None,
+        "member_via": None,
         "token_hash": None,
         "created_at": WHEN,
     }

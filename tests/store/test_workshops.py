@@ -16,6 +16,7 @@ from readiness.bank import Bank
 from readiness.cli import main
 from readiness.db import read_session
 from readiness.models import Answer, Assessment, AuditEvent, Company, PillarScoreRow, Workshop
+from readiness.store.rows import table_of
 from readiness.workshops import WorkshopError
 
 WAVE = 2026
@@ -493,10 +494,18 @@ def test_all_members_reference_is_the_median_of_the_wave_norms(
 ) -> None:
     room = _room(engine)
     _fill_room(engine, bank, room, ["C29", "C10", "C25", "C30", "C22", "C29"])
-    # Workshop respondents are not members: they stay out of member norms until staff verify them.
+    # Workshop respondents are not members: they stay out of member norms, verified or not.
     assert workshops.all_members_reference(engine=engine, wave=WAVE, bank=bank).n == 0
-    for company_id in _room_company_ids(engine, room):
+    ids = _room_company_ids(engine, room)
+    for company_id in ids:
         store.set_verified(engine=engine, company_id=company_id, verified=True, actor="staff")
+    assert workshops.all_members_reference(engine=engine, wave=WAVE, bank=bank).n == 0
+    with engine.begin() as conn:  # as if verified members had taken these quick scans
+        conn.execute(
+            sa.update(table_of(Company))
+            .where(table_of(Company).c.id.in_(ids))
+            .values(respondent=False)
+        )
     reference = workshops.all_members_reference(engine=engine, wave=WAVE, bank=bank)
     frame = store.norm_frame(engine=engine, wave=WAVE, pillars=bank.pillar_ids, mode="quick")
     assert reference.n == len(frame) == 6  # the members' quick scans against quick-scan norms
