@@ -274,9 +274,11 @@ class Tab:
         self._reader = asyncio.create_task(self._read())
         return await self._rerun("load", page_name=page)
 
-    async def follow_redirect(self, page: str, query_string: str = "") -> Interaction:
-        """Do what a browser does after an auth_redirect (the staff sign-in's cookie route): load
-        the URL, keep the cookies it sets, and reload `page` on a new websocket (None to stay)."""
+    async def follow_redirect(self, page: str | None = None, query_string: str = "") -> Interaction:
+        """Do what a browser does after an auth_redirect (the routes that set the staff session's
+        or the workshop phone's cookie): load the URL, keep the cookies it sets, and open on a new
+        websocket `page` with `query_string`, or (None) the page the route sends the browser on to.
+        """
         if not self.redirect:
             raise TabError("the server sent no redirect")
         parts = urlsplit(self.base_url)
@@ -284,6 +286,9 @@ class Tab:
         self.redirect = ""
         headers = await http_get_headers(target, self.cookies, self.timeout, accept=(302, 303, 307))
         _take_cookies(headers, self.cookies)
+        if page is None:
+            location = urlsplit(next(v for k, v in headers if k == "location"))
+            page, query_string = location.path.rsplit("/", 1)[-1], location.query
         await self.close()
         self._closed = None
         return await self.open(page, query_string)

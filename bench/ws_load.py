@@ -238,6 +238,8 @@ async def participant(n: int, count: int, code: str, args: argparse.Namespace) -
             },
             kind="join",
         )
+        if tab.redirect:  # asgi.py: the phone collects its participation cookie, then reloads
+            await tab.follow_redirect()
         pickers = tab.keys_shown(SCAN_PREFIX)
         if len(pickers) != 12 or "c=" not in tab.query_string:
             raise TabError(f"after joining: {len(pickers)} answers to give, URL {tab.query_string}")

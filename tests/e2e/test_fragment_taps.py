@@ -96,6 +96,8 @@ async def _joined_phone(base: str, code: str, name: str):
     await tab.submit_form(
         tab.widget("join_start"), {"join_ksic": ksic, "join_employees": 12, "join_name": name}
     )
+    if tab.redirect:  # served as asgi.py: the phone collects its participation cookie first
+        await tab.follow_redirect()
     return tab
 
 
