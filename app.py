@@ -8,7 +8,7 @@ from components import outage, runtime, staff_next
 from components.palette import PRIMARY
 from components.session import current_lang, mark_routed
 from components.staff import current_staff, session_ended_now
-from components.widgets import page_header
+from components.widgets import HTML_LANG, page_header
 from readiness.i18n import t
 from readiness.paths import DATA_DIR
 
@@ -24,6 +24,22 @@ st.set_page_config(
 runtime.settle()  # once per process: imports, then the import-time heap leaves the collector
 mark_routed()
 lang = current_lang()
+
+if st.query_params.get("k"):
+    # The projector's read-only presenter link (a kiosk): the room's view and nothing else: no
+    # navigation, no sign-in, no language switch or sign-out on the wall (pages/presenter.py
+    # checks the link on every refresh).
+    st.html(HTML_LANG[lang], unsafe_allow_javascript=True, width=1)
+    st.html("<style>[data-testid='stHeader']{display:none}</style>")
+    kiosk = st.Page(
+        "pages/presenter.py", title=t("nav.presenter", lang), url_path="presenter", default=True
+    )
+    try:
+        st.navigation([kiosk], position="hidden").run()
+    except outage.OUTAGE as exc:
+        outage.record(exc, "kiosk")
+        outage.notice(lang)
+    st.stop()
 try:
     staff = current_staff()
 except outage.OUTAGE as exc:  # no database, no staff session: the public pages still work

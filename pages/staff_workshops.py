@@ -91,6 +91,40 @@ if c4.button(
 ):
     st.switch_page("pages/presenter.py", query_params={"lang": lang, "code": current.code})
 
+# The projector's read-only presenter link: a kiosk without sign-in or staff menu.
+st.subheader(t("workshops.kiosk_title", lang))
+st.caption(t("workshops.kiosk_lead", lang, hours=workshops.PRESENTER_LINK_HOURS))
+KIOSK = "kiosk_link"  # (workshop id, address), shown once after it is made
+k1, k2 = st.columns(2)
+if k1.button(
+    t("workshops.kiosk_make", lang),
+    icon=":material/cast:",
+    disabled=current.status == "closed",
+    width="stretch",
+    key="kiosk_make",
+):
+    token = workshops.new_presenter_link(engine=engine(), workshop_id=current.id, actor=staff.email)
+    st.session_state[KIOSK] = (current.id, workshops.presenter_url(token, base=public_base_url()))
+    current = workshops.get_workshop(engine=engine(), workshop_id=current.id) or current
+if k2.button(
+    t("workshops.kiosk_revoke", lang),
+    icon=":material/link_off:",
+    disabled=current.presenter_key_hash is None,
+    width="stretch",
+    key="kiosk_revoke",
+):
+    workshops.revoke_presenter_link(engine=engine(), workshop_id=current.id, actor=staff.email)
+    st.session_state.pop(KIOSK, None)
+    current = workshops.get_workshop(engine=engine(), workshop_id=current.id) or current
+    st.success(t("workshops.kiosk_revoked", lang), icon=":material/link_off:")
+made = st.session_state.get(KIOSK)
+if made and made[0] == current.id and current.presenter_key_hash:
+    st.code(made[1], language=None, wrap_lines=True)
+    st.caption(t("workshops.kiosk_made", lang))
+elif current.presenter_key_hash and current.presenter_key_at is not None:
+    at = current.presenter_key_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    st.caption(t("workshops.kiosk_active", lang, at=at))
+
 filters = Cohort(workshop_ids=(current.id,))
 e1, e2 = st.columns(2)
 for col, fmt in ((e1, "csv"), (e2, "xlsx")):

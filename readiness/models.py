@@ -70,6 +70,10 @@ class Workshop(SQLModel, table=True):
     lang: str = Field(default="ko", max_length=2)
     status: str = Field(default="open", max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
+    # The read-only presenter link of the projector (a kiosk): its token's digest and when it was
+    # made; revoked by clearing it, ended by closing the workshop or by its lifetime.
+    presenter_key_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    presenter_key_at: datetime | None = Field(default=None)
 
 
 class Assessment(SQLModel, table=True):

@@ -18,7 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -187,6 +187,55 @@ def set_status(*, engine: sa.Engine, workshop_id: int, status: str, actor: str) 
     if workshop is None:
         raise WorkshopError("unknown")
     return workshop
+
+
+# --- the projector's presenter link -----------------------------------------------------------
+
+PRESENTER_LINK_HOURS = 24  # a presenter link ends with its workshop, or after a day at the latest
+
+
+def new_presenter_link(*, engine: sa.Engine, workshop_id: int, actor: str) -> str:
+    """A read-only presenter link's token for the projector (a kiosk: no sign-in, no staff menu,
+    the room's aggregates only). Stored as its digest; a new one replaces the old; audited."""
+    token = store.new_token()
+    if (
+        store.set_presenter_key(
+            engine=engine, workshop_id=workshop_id, key_hash=store.hash_token(token), actor=actor
+        )
+        is None
+    ):
+        raise WorkshopError("unknown")
+    return token
+
+
+def revoke_presenter_link(*, engine: sa.Engine, workshop_id: int, actor: str) -> None:
+    """End the workshop's presenter link: an open kiosk shows the room no more at its next
+    refresh; audited."""
+    store.set_presenter_key(engine=engine, workshop_id=workshop_id, key_hash=None, actor=actor)
+
+
+def presenter_workshop(
+    *, engine: sa.Engine, token: str | None, now: datetime | None = None
+) -> Workshop | None:
+    """The workshop a presenter link shows, or None: unknown or revoked link, closed workshop,
+    or a link older than PRESENTER_LINK_HOURS."""
+    if not token or len(token) > 100:
+        return None
+    workshop = store.workshop_with_presenter_key(engine=engine, key_hash=store.hash_token(token))
+    if workshop is None or workshop.status == "closed" or workshop.presenter_key_at is None:
+        return None
+    made = workshop.presenter_key_at
+    if made.tzinfo is None:
+        made = made.replace(tzinfo=UTC)
+    if (now or utcnow()) - made > timedelta(hours=PRESENTER_LINK_HOURS):
+        return None
+    return workshop
+
+
+def presenter_url(token: str, base: str | None = None) -> str:
+    """The kiosk's address for the projector: the app's root, which in kiosk mode is the room's
+    view and nothing else (app.py)."""
+    return f"{(base or public_url()).rstrip('/')}/?k={token}"
 
 
 # --- participants --------------------------------------------------------------------------------

@@ -120,9 +120,11 @@ from readiness.store.workshops import (
     add_workshop,
     get_workshop,
     room_rows,
+    set_presenter_key,
     set_workshop_status,
     workshop_head_counts,
     workshop_with_code,
+    workshop_with_presenter_key,
     workshops_newest_first,
 )
 
@@ -218,6 +220,7 @@ __all__ = [
     "room_rows",
     "save_answer",
     "set_verified",
+    "set_presenter_key",
     "set_workshop_status",
     "staff_user",
     "staff_users",
@@ -231,5 +234,6 @@ __all__ = [
     "verify_audit",
     "workshop_head_counts",
     "workshop_with_code",
+    "workshop_with_presenter_key",
     "workshops_newest_first",
 ]

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
-from readiness.models import Assessment, Company, Workshop
+from readiness.models import Assessment, Company, Workshop, utcnow
 from readiness.store.audit import append_event
 from readiness.store.cohorts import latest_submissions, with_pillar_scores
 from readiness.store.errors import WorkshopStateError
@@ -153,3 +153,31 @@ def room_rows(*, engine: sa.Engine, workshop_id: int, pillars: Sequence[str]) ->
     )
     with engine.connect() as conn:
         return list(conn.execute(query).all())
+
+
+def set_presenter_key(
+    *, engine: sa.Engine, workshop_id: int, key_hash: str | None, actor: str
+) -> Workshop | None:
+    """Make (a digest) or revoke (None) a workshop's presenter link, audited; None when there is
+    no such workshop."""
+    with write_session(engine) as session:
+        workshop = session.get(Workshop, workshop_id, with_for_update=True)
+        if workshop is None:
+            return None
+        workshop.presenter_key_hash = key_hash
+        workshop.presenter_key_at = utcnow() if key_hash else None
+        session.add(workshop)
+        append_event(
+            session,
+            actor=actor,
+            action="workshop.presenter_link" if key_hash else "workshop.presenter_revoke",
+            entity="workshop",
+            entity_id=workshop_id,
+            detail={"code": workshop.code},
+        )
+    return workshop
+
+
+def workshop_with_presenter_key(*, engine: sa.Engine, key_hash: str) -> Workshop | None:
+    with read_session(engine) as session:
+        return session.exec(select(Workshop).where(Workshop.presenter_key_hash == key_hash)).first()

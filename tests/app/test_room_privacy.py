@@ -81,7 +81,13 @@ def test_the_projector_sends_aggregates_of_the_first_five_only(
     at.query_params["code"] = workshop.code
     at.switch_page("pages/presenter.py").run()
     assert not at.exception
-    room = workshops.room_snapshot(engine=room_engine, workshop_id=workshop.id, bank=BANK)
+    _assert_aggregates_only(at, room_engine, workshop)
+
+
+def _assert_aggregates_only(at: AppTest, engine: sa.Engine, workshop: workshops.Workshop) -> None:
+    """Every number in the four charts' Plotly JSON is an aggregate of the first five, an axis
+    value, or the all-members' medians: the two who scored 100 (sixth and seventh) show nowhere."""
+    room = workshops.room_snapshot(engine=engine, workshop_id=workshop.id, bank=BANK)
     assert (room.submitted, room.shown) == (7, 5)
     allowed = {float(v) for v in range(0, 101, 25)}  # axis values the figures state
     for stats in room.scores.values():
@@ -129,3 +135,30 @@ def test_the_phone_radar_shows_the_room_median_not_the_latest_submissions(
         assert median is not None and median < 100  # the first five, not the two at 100
         assert f"{pillar.name.get('ko')}: 우리 회사" in desc.group(1)
         assert f"이 강의장 {score_words(median)}" in desc.group(1)
+
+
+def test_the_kiosk_link_shows_the_room_without_sign_in_menu_or_sign_out(
+    make_app: Callable[..., AppTest], room_engine: sa.Engine
+) -> None:
+    """Issue #14: the projector opens a read-only presenter link: no staff session, no menu, no
+    language switch or sign-out on the wall, and still aggregates of the first five only."""
+    from readiness.i18n import t
+
+    workshop, _ = _room_of_seven(room_engine)
+    token = workshops.new_presenter_link(engine=room_engine, workshop_id=workshop.id, actor=EMAIL)
+    at = make_app("ko")
+    at.query_params["k"] = token
+    at.run()
+    assert not at.exception and not at.error
+    assert at.header[0].value == "수출 전략 워크숍"
+    keys = {b.key for b in at.button} | {w.key for w in at.get("button_group")}
+    assert "staff_sign_out" not in keys and "lang_switch" not in keys
+    _assert_aggregates_only(at, room_engine, workshop)
+    # Revoked (or a made-up link): the message alone, nothing of the room.
+    workshops.revoke_presenter_link(engine=room_engine, workshop_id=workshop.id, actor=EMAIL)
+    for link in (token, "made-up-link-0123456789abcdef"):
+        at = make_app("en")
+        at.query_params["k"] = link
+        at.run()
+        assert [e.value for e in at.error] == [t("presenter.link_invalid", "en")]
+        assert not at.get("plotly_chart") and not at.header
