@@ -8,6 +8,7 @@ from readiness import reference
 from readiness.bank import Bank
 from readiness.cohorts import Cohort
 from readiness.i18n import t
+from readiness.peers import NORM_MIN_COMPLETENESS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,6 +96,12 @@ def cohort_filters(
     include_synthetic = cols[-1].toggle(
         t("filters.synthetic", lang), value=True, key=f"{key}_synthetic"
     )
+    include_incomplete = cols[-1].toggle(
+        t("filters.incomplete", lang),
+        value=False,
+        help=t("filters.incomplete_help", lang, pct=round(100 * NORM_MIN_COMPLETENESS)),
+        key=f"{key}_incomplete",
+    )
     include_respondents = cols[-1].toggle(
         t("filters.respondents", lang),
         value=False,
@@ -110,6 +117,7 @@ def cohort_filters(
         include_synthetic=include_synthetic,
         verified_only=True,  # as the norms: self-registered companies count once verified
         include_respondents=include_respondents,
+        complete_only=not include_incomplete,
     )
 
 

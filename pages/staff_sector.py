@@ -40,7 +40,7 @@ wave = c2.selectbox(t("filters.wave", lang), waves, index=wave_index)
 include_synthetic = c3.toggle(t("filters.synthetic", lang), value=True)
 st.query_params.update({"ksic": ksic, "wave": str(wave)})
 
-cohort = Cohort(include_synthetic=include_synthetic, verified_only=True)
+cohort = Cohort(include_synthetic=include_synthetic, verified_only=True, complete_only=True)
 frame = cohort_frame(cohort)
 items = item_frame(cohort.narrowed(ksic=ksic, wave=wave))
 profile = analytics.sector_profile(frame, ksic=ksic, wave=wave, items=items, bank=qbank)

@@ -32,6 +32,9 @@ class Cohort:
     # Workshop respondents are not members: left out unless staff include them, or the cohort is
     # about workshops (workshop_ids), whose rooms are their respondents.
     include_respondents: bool = False
+    # Results below the norms' completeness rule (readiness.peers.NORM_MIN_COMPLETENESS) are left
+    # out of staff figures unless staff include them (an import may hold incomplete results).
+    complete_only: bool = False
     label: str = ""
 
     def __post_init__(self) -> None:

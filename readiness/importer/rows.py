@@ -38,6 +38,7 @@ from readiness.importer.columns import ColumnMap, map_columns
 from readiness.importer.problems import Problem
 from readiness.importer.read import RawTable
 from readiness.member_file import FIELD_BY_KEY, FIELDS
+from readiness.peers import NORM_MIN_COMPLETENESS
 from readiness.profile import CompanyProfile
 from readiness.scoring import Result, score_assessment
 
@@ -267,6 +268,24 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
             )
         result = score_assessment(bank, answers, mode=mode)
         short = {pid: p for pid, p in result.pillars.items() if not p.scored}
+        answered = sum(p.answered for p in result.pillars.values())
+        total = sum(p.total for p in result.pillars.values())
+        if not short and answered < NORM_MIN_COMPLETENESS * total:
+            problems.append(
+                Problem(
+                    number,
+                    mode_header,
+                    Message(
+                        "importer.incomplete",
+                        {
+                            "answered": answered,
+                            "total": total,
+                            "rule": round(100 * NORM_MIN_COMPLETENESS),
+                        },
+                    ),
+                    "warning",
+                )
+            )
         if short:
             missing = ", ".join(f"{pid} {p.levels}/{p.min_levels}" for pid, p in short.items())
             problems.append(

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from readiness.cohorts import Cohort
 from readiness.models import Answer, Assessment, Company, PillarScoreRow
+from readiness.peers import NORM_MIN_COMPLETENESS
 from readiness.store.rows import table_of
 
 ANALYTICS_COLUMNS = (
@@ -63,7 +64,12 @@ def company_clauses(cohort: Cohort, company: sa.Table) -> list[sa.ColumnElement[
 def picks_submissions(cohort: Cohort) -> bool:
     """Whether the cohort filters on submissions (so a member without a match drops out)."""
     return bool(
-        cohort.waves or cohort.modes or cohort.workshop_ids or cohort.stages or cohort.bank_versions
+        cohort.waves
+        or cohort.modes
+        or cohort.workshop_ids
+        or cohort.stages
+        or cohort.bank_versions
+        or cohort.complete_only
     )
 
 
@@ -94,6 +100,8 @@ def latest_submissions(
     ):
         if wanted:
             conditions.append(column.in_(list(wanted)))
+    if cohort.complete_only:
+        conditions.append(a.c.completeness >= NORM_MIN_COMPLETENESS)
     on_company = company_clauses(cohort, c)
     if on_company:
         conditions.append(a.c.company_id.in_(sa.select(c.c.id).where(*on_company)))

@@ -166,3 +166,22 @@ def test_migration_0007_turns_earlier_participants_into_respondents(
     assert store.verify_audit(engine=engine).ok
     command.downgrade(alembic_config(engine), "0006")
     command.upgrade(alembic_config(engine), "head")
+
+
+def test_incomplete_results_are_out_of_staff_figures_unless_included(
+    engine: sa.Engine, bank: Bank
+) -> None:
+    """Issue #14: imported results with 5 of 36 answers counted in heatmaps like complete ones."""
+    complete, _ = _member(engine, bank, "다 답한 회사")  # every quick item: 100 %
+    profile = CompanyProfile(name="조금 답한 회사", ksic="C29", employees=40, region="44")
+    first = store.NewAssessment(wave=WAVE, mode="full", bank=bank)
+    company, _ = store.create_company(engine=engine, profile=profile, first=first, verified=True)
+    draft = store.open_draft(engine=engine, company_id=company.id)  # type: ignore[arg-type]
+    few = {i.id: 3 for i in bank.items_of(bank.pillars[0].id)}  # one pillar of four: scored
+    store.submit_assessment(engine=engine, bank=bank, assessment_id=draft.id, answers=few)  # type: ignore[union-attr]
+    _, default = store.cohort_rows(
+        engine=engine, cohort=Cohort(complete_only=True), pillars=bank.pillar_ids
+    )
+    assert {row[1] for row in default} == {complete}
+    _, everything = store.cohort_rows(engine=engine, cohort=Cohort(), pillars=bank.pillar_ids)
+    assert {row[1] for row in everything} == {complete, company.id}

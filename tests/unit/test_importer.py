@@ -471,3 +471,25 @@ def test_answers_too_few_for_any_pillar_score_are_kept_with_a_warning(bank: Bank
     assert "EXP 2/13" in problem.message.render("en")
     [assessment] = result.assessments
     assert assessment.result.overall is None and assessment.answers == {"EXP01": 3, "EXP02": 3}
+
+
+def test_a_scored_result_below_the_completeness_rule_is_flagged_incomplete(bank: Bank) -> None:
+    """Issue #14: every pillar scored (two thirds of its items with a level) but under 80 % of
+    items answered overall: imported, and the preview says it is left out of norms and figures."""
+    import math
+
+    chosen = [
+        item.id
+        for pillar in bank.pillars
+        for item in bank.items_of(pillar.id)[: math.ceil(0.7 * len(bank.items_of(pillar.id)))]
+    ]
+    data = csv_file(
+        "회사명,업종코드,종업원수,연도," + ",".join(chosen),
+        "a,C29,4,2025," + ",".join(str(1 + n % 5) for n in range(len(chosen))),
+    )
+    result = parsed(data, bank)
+    [problem] = result.problems
+    assert (problem.severity, problem.message.key) == ("warning", "importer.incomplete")
+    assert f"only {len(chosen)} of {len(bank.item_ids())} items" in problem.message.render("en")
+    [assessment] = result.assessments
+    assert assessment.result.overall is not None

@@ -27,17 +27,30 @@ def _first_call(path: Path) -> str | None:
     return getattr(first.value.func, "id", None)
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in PAGES if p.stem != "presenter"], ids=lambda p: p.name)
 def test_every_page_first_requires_the_router(path: Path) -> None:
     # staff_page() calls require_router() before anything else (test_staff_page_guards_first).
     assert _first_call(path) in {"require_router", "staff_page"}, path.name
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in STAFF_PAGES if p.stem != "staff_login"], ids=lambda p: p.name
+    "path",
+    [p for p in STAFF_PAGES if p.stem not in ("staff_login", "presenter")],
+    ids=lambda p: p.name,
 )
 def test_every_staff_page_opens_with_the_staff_preamble(path: Path) -> None:
     assert _first_call(path) == "staff_page", path.name
+
+
+def test_the_presenter_is_a_staff_page_unless_opened_by_a_presenter_link() -> None:
+    """pages/presenter.py also serves the projector's kiosk (?k=...): its first branch checks the
+    link and stops on anything else; every other way in goes through staff_page()."""
+    tree = ast.parse((Path(__file__).parents[2] / "pages" / "presenter.py").read_text("utf-8"))
+    branch = next(n for n in tree.body if isinstance(n, ast.If))
+    kiosk = ast.unparse(branch.body)
+    assert kiosk.startswith("require_router()")  # each branch checks the router once
+    assert "presenter_workshop(" in kiosk and "st.stop()" in kiosk
+    assert ast.unparse(branch.orelse).startswith("staff, lang, qbank = staff_page()")
 
 
 def test_staff_page_guards_first(monkeypatch: pytest.MonkeyPatch) -> None:
