@@ -33,6 +33,7 @@ GREY = "#5b6573"  # secondary text, reference lines (5.9)
 INK = "#1b2430"  # the darkest series and outlines on staff charts
 GRID = "#e3e7ec"
 GAP = "#eef0f3"  # a heatmap cell with no value
+LOW_N_CELL = "#d4d8de"  # a heatmap cell under the k threshold: flat grey, off the colour scale
 
 BLUE_FILL = "rgba(0,114,178,0.12)"  # BLUE, faint: the company's area on the radar
 SKY_FILL = "rgba(86,180,233,0.35)"  # SKY_BLUE, light: the room's middle half on the projector

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import plotly.colors as pc
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseTraceType
 
@@ -27,6 +25,7 @@ from components.palette import (
     GRID,
     HEATMAP_SCALE,
     INK,
+    LOW_N_CELL,
     PURPLE,
     TRANSPARENT,
     VERMILLION,
@@ -40,7 +39,6 @@ SERIES_COLOURS = (BLUE, VERMILLION, GREEN, PURPLE, GREY, INK)
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "hexagon", "star")
 LOW_N_MARK = "†"
-LOW_N_LIGHTEN = 0.6  # how far cells under the k threshold are blended towards white
 
 
 def _figure(
@@ -91,17 +89,6 @@ def _format(value: float, fmt: str) -> str:
     return "–" if value is None or math.isnan(value) else format(value, fmt)
 
 
-@lru_cache(maxsize=8)
-def _lightened(scale: str, amount: float) -> tuple[tuple[float, str], ...]:
-    """A named Plotly colour scale blended towards white by `amount` (0..1)."""
-    out = []
-    for stop, colour in pc.get_colorscale(scale):
-        rgb = pc.unlabel_rgb(pc.convert_colors_to_same_type(colour, "rgb")[0][0])
-        mixed = tuple(round(c + (255 - c) * amount) for c in rgb)
-        out.append((stop, f"rgb{mixed}"))
-    return tuple(out)
-
-
 def heatmap_figure(
     data: HeatmapData,
     *,
@@ -113,11 +100,14 @@ def heatmap_figure(
     value_format: str = ".0f",
     zrange: tuple[float, float] | None = None,
     height: int | None = None,
+    scale_title: str | None = None,
+    title: str | None = None,
 ) -> go.Figure:
     """Rows x columns of `data`, the value written in every cell and n in the hover.
 
-    Cells with n < data.min_n are drawn in a lighter shade of the same scale and their number
-    carries LOW_N_MARK; cells without any score stay blank (grey) and say "n = 0" on hover.
+    Cells with n < data.min_n are drawn flat grey, off the colour scale, and their number carries
+    LOW_N_MARK; cells without any score stay blank and say "n = 0". `scale_title` names the
+    colour bar (say, how its range was chosen); `title` heads the figure, and so its PNG export.
     """
     if data.empty:
         return empty_figure(empty_text, height=height or 260)
@@ -169,7 +159,7 @@ def heatmap_figure(
             "z": np.where(low, np.nan, values),
             "text": np.where(low, "", text),
             "colorscale": HEATMAP_SCALE,
-            "colorbar": {"title": {"text": stat_label}, "thickness": 12},
+            "colorbar": {"title": {"text": scale_title or stat_label}, "thickness": 12},
             "name": "n ≥ k",
             **common,
         },
@@ -177,7 +167,9 @@ def heatmap_figure(
             "type": "heatmap",
             "z": np.where(low, values, np.nan),
             "text": np.where(low, text, ""),
-            "colorscale": _lightened(HEATMAP_SCALE, LOW_N_LIGHTEN),
+            # Never on the colour scale: a pale cell of a small group must not read as a high value.
+            "colorscale": [[0.0, LOW_N_CELL], [1.0, LOW_N_CELL]],
+            "textfont": {"color": GREY},
             "showscale": False,
             "name": f"n < {data.min_n}",
             **common,
@@ -203,7 +195,7 @@ def heatmap_figure(
     return _figure(
         traces,
         height=height or 26 * len(data.rows) + (260 if many else 140),
-        margin={"t": 190 if many else 90, "b": 40, "l": 10},
+        margin={"t": (190 if many else 90) + (44 if title else 0), "b": 40, "l": 10},
         xaxis={
             "tickvals": x,
             "ticktext": list(column_labels)
@@ -218,6 +210,7 @@ def heatmap_figure(
         yaxis={
             "tickvals": y,
             "ticktext": list(row_labels),
+            "tickfont": {"size": 14, "color": INK},
             "range": [len(y) - 0.5, -0.5],  # first row on top
             "showgrid": False,
             "zeroline": False,
@@ -225,6 +218,11 @@ def heatmap_figure(
         annotations=[_note(low_n_note, x=0, y=0, yshift=-24, xanchor="left", yanchor="top")],
         plot_bgcolor=GAP,
         showlegend=False,
+        **(
+            {"title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}}}
+            if title
+            else {}
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from readiness import reference
@@ -56,12 +57,25 @@ def cohort_filters(
 
     from components.widgets import lingual
 
+    # Every filter is seeded from the URL on the page's first run and written back to it, so a
+    # view can be bookmarked, reloaded and shared (parameters: FILTER_PARAMS).
+    seed(f"{key}_size", lambda: url_list("size", reference.size_band_ids()))
+    seed(f"{key}_region", lambda: url_list("region", reference.region_codes()))
+    seed(f"{key}_mode", lambda: url_list("mode", ["full", "quick"]))
+    seed(f"{key}_synthetic", lambda: url_flag("syn"))
+    seed(f"{key}_incomplete", lambda: url_flag("inc"))
+    seed(f"{key}_respondents", lambda: url_flag("resp"))
+    if workshops:
+        seed(f"{key}_workshop", lambda: url_list("ws", list(workshops)))
     cols = st.columns(6 if workshops else 5)
     if single_wave:
-        index = waves.index(default_wave) if default_wave in waves else len(waves) - 1
+        asked = url_value("wave", waves)
+        wave_at = asked if asked is not None else default_wave
+        index = waves.index(wave_at) if wave_at in waves else len(waves) - 1
         wave = cols[0].selectbox(t("filters.wave", lang), waves, index=index, key=f"{key}_wave")
         chosen_waves: list[int] = [wave] if wave is not None else []
     else:
+        seed(f"{key}_waves", lambda: url_list("wave", waves))
         chosen_waves = cols[0].multiselect(
             t("filters.wave", lang), waves, key=f"{key}_waves", placeholder=t("filters.all", lang)
         )
@@ -108,6 +122,19 @@ def cohort_filters(
         help=t("filters.respondents_help", lang),
         key=f"{key}_respondents",
     )
+    keep_in_url(
+        {
+            "wave": chosen_waves,
+            "size": sizes,
+            "region": regions,
+            "mode": modes,
+            "ws": workshop_ids,
+            "syn": None if include_synthetic else False,
+            "inc": include_incomplete or None,
+            "resp": include_respondents or None,
+        }
+    )
+    url_ignored_notice(lang)
     return Cohort(
         waves=tuple(chosen_waves),
         size_bands=tuple(sizes),
@@ -143,3 +170,99 @@ def workshop_labels(lang: str) -> dict[int, str]:
         stored_id(w): f"{display(w.title)} · {w.code} · {w.held_on}"
         for w in workshops.workshop_choices(engine=engine())
     }
+
+
+# --- filters in the URL: shareable, bookmarkable, kept on reload ---------------------------------
+# A filter's value travels as one query parameter: a list as "a,b", a flag as "1"/"0". A value a
+# URL gives that the page does not offer is ignored (`url_ignored` says which), never an error.
+
+
+def _from_url(param: str) -> list[str]:
+    import streamlit as st
+
+    raw = st.query_params.get(param)
+    return [part for part in (raw or "").split(",") if part][:50]
+
+
+def url_list(param: str, allowed: Sequence[Any]) -> list[Any] | None:
+    """The allowed values a URL names for a multi-select filter (None when it names none)."""
+    asked = _from_url(param)
+    if not asked:
+        return None
+    by_text = {str(value): value for value in allowed}
+    picked = [by_text[a] for a in dict.fromkeys(asked) if a in by_text]
+    if len(picked) < len(asked):
+        _note_ignored(param)
+    return picked
+
+
+def url_value(param: str, allowed: Sequence[Any]) -> Any | None:
+    """The allowed value a URL names for a single-choice filter, or None."""
+    picked = url_list(param, allowed)
+    return picked[0] if picked else None
+
+
+def url_flag(param: str) -> bool | None:
+    asked = _from_url(param)
+    if not asked:
+        return None
+    if asked[0] in ("1", "0"):
+        return asked[0] == "1"
+    _note_ignored(param)
+    return None
+
+
+def seed(key: str, read: Callable[[], Any]) -> None:
+    """Give a filter widget the URL's value (`read()`) on the page's first run; later runs keep
+    the user's choice and do not read the URL again."""
+    import streamlit as st
+
+    if key in st.session_state:
+        return
+    value = read()
+    if value is not None:
+        st.session_state[key] = value
+
+
+def keep_in_url(values: dict[str, Any]) -> None:
+    """Write the filters to the URL (and drop the empty ones), so the view can be shared."""
+    import streamlit as st
+
+    for param, value in values.items():
+        if isinstance(value, bool):
+            text = "1" if value else "0"
+        elif isinstance(value, list | tuple):
+            text = ",".join(str(v) for v in value)
+        else:
+            text = "" if value is None else str(value)
+        if text and st.query_params.get(param) != text:
+            st.query_params[param] = text
+        elif not text and param in st.query_params:
+            del st.query_params[param]
+
+
+# The filters every staff view shares, as query parameters (cohort_filters).
+FILTER_PARAMS = ("wave", "size", "region", "mode", "ws", "syn", "inc", "resp")
+
+
+def filters_in_url() -> dict[str, str]:
+    """The shared filters the URL holds now: handed on when one staff view opens another."""
+    import streamlit as st
+
+    return {p: st.query_params[p] for p in FILTER_PARAMS if p in st.query_params}
+
+
+def _note_ignored(param: str) -> None:
+    import streamlit as st
+
+    st.session_state.setdefault("url_ignored", set()).add(param)
+
+
+def url_ignored_notice(lang: str) -> None:
+    """Say once which filters of a shared link this page could not use."""
+    import streamlit as st
+
+    ignored = st.session_state.pop("url_ignored", set())
+    if ignored:
+        names = ", ".join(sorted(ignored))
+        st.caption(f":material/link_off: {t('filters.url_ignored', lang, params=names)}")

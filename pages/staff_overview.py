@@ -4,8 +4,17 @@ import streamlit as st
 
 from components import staff_charts
 from components.cache import cohort_frame, engine, heatmap_data, summary
+from components.heatmap_view import heatmap_title, matrix_downloads
 from components.staff import staff_page
-from components.staff_filters import cohort_filters, verified_basis, workshop_labels
+from components.staff_filters import (
+    cohort_filters,
+    filters_in_url,
+    keep_in_url,
+    seed,
+    url_value,
+    verified_basis,
+    workshop_labels,
+)
 from components.widgets import lingual
 from readiness import analytics, exports, reference
 from readiness.i18n import t
@@ -18,6 +27,8 @@ if not waves:
     st.info(t("home.data_empty", lang))
     st.stop()
 
+seed("overview_stat", lambda: url_value("stat", list(analytics.STATS)))
+seed("overview_view", lambda: url_value("view", ["pillars", "dimensions"]))
 cohort = cohort_filters(lang, key="overview", waves=waves, workshops=workshop_labels(lang))
 c1, c2 = st.columns([1, 1])
 stat = c1.segmented_control(
@@ -36,6 +47,7 @@ view = c2.segmented_control(
     required=True,
     key=lingual("overview_view"),
 )
+keep_in_url({"stat": stat, "view": view})
 
 if view == "dimensions":
     columns = analytics.dimension_keys(qbank)
@@ -58,6 +70,8 @@ verified_basis(cohort_frame(cohort), lang)
 if data.synthetic:
     st.badge(t("app.synthetic_badge", lang), icon=":material/science:", color="orange")
 
+data = analytics.small_rows_last(data)  # a sector under k never sorts to the top as "best"
+fitted = analytics.fitted_range(data)
 row_labels = [
     f"{code} {reference.label('ksic_divisions', code, lang)}"
     if code != analytics.UNKNOWN_ROW
@@ -71,8 +85,10 @@ figure = staff_charts.heatmap_figure(
     stat_label=t(f"filters.{stat}", lang),
     low_n_note=t("overview.low_n_note", lang),
     empty_text=t("overview.empty", lang),
-    zrange=(0, 100),
-    height=max(420, 28 * len(data.rows) + 140),
+    zrange=fitted or (0, 100),
+    scale_title=t("overview.scale", lang, stat=t(f"filters.{stat}", lang)) if fitted else None,
+    title=heatmap_title(cohort, data, lang, view=view, stat=stat),
+    height=max(460, 30 * len(data.rows) + 190),
 )
 st.plotly_chart(
     figure,
@@ -84,6 +100,7 @@ st.plotly_chart(
     key="overview_heatmap",
 )
 st.caption(t("overview.read_me", lang))
+matrix_downloads(data, row_labels, column_labels, lang, name=f"heatmap-{view}-{stat}")
 
 left, right = st.columns([2, 3])
 with left:
@@ -97,8 +114,10 @@ with left:
     )
     if sector:
         wave = cohort.waves[0] if cohort.waves else waves[-1]
+        # The sector profile opens with this view's filters (size, region, mode...).
         st.switch_page(
-            "pages/staff_sector.py", query_params={"lang": lang, "ksic": sector, "wave": str(wave)}
+            "pages/staff_sector.py",
+            query_params={**filters_in_url(), "lang": lang, "ksic": sector, "wave": str(wave)},
         )
 with right:
     st.markdown(f"**{t('overview.export', lang)}**")

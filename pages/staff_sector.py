@@ -6,7 +6,16 @@ import streamlit as st
 from components import staff_charts
 from components.cache import cohort_frame, item_frame, partner_needs, summary
 from components.staff import staff_page
-from components.staff_filters import verified_basis
+from components.staff_filters import (
+    keep_in_url,
+    region_options,
+    seed,
+    size_band_options,
+    url_flag,
+    url_ignored_notice,
+    url_list,
+    verified_basis,
+)
 from components.widgets import lingual
 from readiness import analytics, reference
 from readiness.cohorts import Cohort
@@ -23,7 +32,14 @@ if not waves:
 codes = reference.ksic_codes()
 asked_ksic = st.query_params.get("ksic")
 asked_wave = st.query_params.get("wave")
-c1, c2, c3 = st.columns([3, 1, 1])
+# Opened from the heatmap, the profile keeps its filters (they travel in the URL).
+seed("sector_size", lambda: url_list("size", reference.size_band_ids()))
+seed("sector_region", lambda: url_list("region", reference.region_codes()))
+seed("sector_synthetic", lambda: url_flag("syn"))
+modes = url_list("mode", ["full", "quick"]) or []
+include_incomplete = bool(url_flag("inc"))
+include_respondents = bool(url_flag("resp"))
+c1, c2, c3, c4, c5 = st.columns([3, 1, 2, 2, 1.4])
 ksic = c1.selectbox(
     t("filters.ksic", lang),
     codes,
@@ -37,10 +53,44 @@ wave_index = (
     else len(waves) - 1
 )
 wave = c2.selectbox(t("filters.wave", lang), waves, index=wave_index)
-include_synthetic = c3.toggle(t("filters.synthetic", lang), value=True)
-st.query_params.update({"ksic": ksic, "wave": str(wave)})
+sizes = c3.multiselect(
+    t("filters.size_band", lang),
+    **size_band_options(lang),
+    key=lingual("sector_size"),
+    placeholder=t("filters.all", lang),
+)
+regions = c4.multiselect(
+    t("filters.region", lang),
+    **region_options(lang),
+    key=lingual("sector_region"),
+    placeholder=t("filters.all", lang),
+)
+include_synthetic = c5.toggle(t("filters.synthetic", lang), value=True, key="sector_synthetic")
+keep_in_url(
+    {
+        "ksic": ksic,
+        "wave": wave,
+        "size": sizes,
+        "region": regions,
+        "syn": None if include_synthetic else False,
+    }
+)
+url_ignored_notice(lang)
+if modes or include_incomplete or include_respondents:
+    kept = [t(f"assess.mode_{m}", lang) for m in modes]
+    kept += [t("filters.incomplete", lang)] if include_incomplete else []
+    kept += [t("filters.respondents", lang)] if include_respondents else []
+    st.caption(f":material/filter_alt: {t('sector.kept_filters', lang, filters=', '.join(kept))}")
 
-cohort = Cohort(include_synthetic=include_synthetic, verified_only=True, complete_only=True)
+cohort = Cohort(
+    size_bands=tuple(sizes),
+    regions=tuple(regions),
+    modes=tuple(modes),
+    include_synthetic=include_synthetic,
+    include_respondents=include_respondents,
+    verified_only=True,
+    complete_only=not include_incomplete,
+)
 frame = cohort_frame(cohort)
 items = item_frame(cohort.narrowed(ksic=ksic, wave=wave))
 profile = analytics.sector_profile(frame, ksic=ksic, wave=wave, items=items, bank=qbank)

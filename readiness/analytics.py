@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -162,6 +162,36 @@ class HeatmapData:
     def total(self) -> int:
         """The number of assessments behind the grid."""
         return sum(self.row_n)
+
+
+def small_rows_last(data: HeatmapData) -> HeatmapData:
+    """The same grid with the rows whose overall cell (the first column) rests on fewer than
+    `min_n` assessments moved to the bottom, in their order: a small sector never sorts to the
+    top as "best" of a filtered view."""
+    if data.empty:
+        return data
+    small = data.low_n[:, 0]
+    order = np.concatenate([np.flatnonzero(~small), np.flatnonzero(small)])
+    return replace(
+        data,
+        rows=tuple(data.rows[i] for i in order),
+        values=data.values[order],
+        n=data.n[order],
+        low_n=data.low_n[order],
+        row_n=tuple(data.row_n[i] for i in order),
+        row_key=tuple(data.row_key[i] for i in order),
+    )
+
+
+def fitted_range(data: HeatmapData, step: float = 5.0) -> tuple[float, float] | None:
+    """The colour scale's range fitted to the cells shown with enough assessments (n >= min_n),
+    widened to whole multiples of `step`; None when no such cell has a value."""
+    shown = data.values[~data.low_n & np.isfinite(data.values)]
+    if not shown.size:
+        return None
+    low = math.floor(float(shown.min()) / step) * step
+    high = math.ceil(float(shown.max()) / step) * step
+    return (low, high) if high > low else (low - step, high + step)
 
 
 def _check_stat(stat: str) -> Stat:

@@ -193,7 +193,9 @@ def _check_heatmap(chart: Locator, lang: str) -> None:
     columns = [t("results.overall", lang)] + [p.name.get(lang) for p in qbank.pillars]
     expect(chart.locator("g.xtick")).to_have_text([_wrapped(c) for c in columns])
     expect(chart.locator(".heatmaplayer")).to_have_count(1)
-    expect(chart.locator(".cbtitle")).to_have_text([t("filters.mean", lang)])
+    expect(chart.locator(".cbtitle")).to_have_text(
+        [t("overview.scale", lang, stat=t("filters.mean", lang))]
+    )
 
 
 def _no_staff_data(page: Page, member_name: str) -> None:
@@ -314,7 +316,9 @@ def test_analyst_journey_ko(
     # Median, then the dimensions view.
     stat = page.get_by_role("radiogroup", name=t("filters.stat", lang))
     stat.get_by_role("radio", name=t("filters.median", lang)).click()
-    expect(chart.locator(".cbtitle")).to_have_text([t("filters.median", lang)])
+    expect(chart.locator(".cbtitle")).to_have_text(
+        [t("overview.scale", lang, stat=t("filters.median", lang))]
+    )
     wait_idle(page)
     view = page.get_by_role("radiogroup", name=t("overview.view", lang))
     view.get_by_role("radio", name=t("overview.view_dimensions", lang)).click()
@@ -322,7 +326,9 @@ def test_analyst_journey_ko(
     expect(chart.locator("g.xtick")).to_have_count(len(dimensions))
     wait_idle(page)
     expect(chart.locator("g.ytick")).to_have_count(len(reference.ksic_codes()))
-    expect(chart.locator(".cbtitle")).to_have_text([t("filters.median", lang)])
+    expect(chart.locator(".cbtitle")).to_have_text(
+        [t("overview.scale", lang, stat=t("filters.median", lang))]
+    )
     first_dimension = qbank.dimension_name(*analytics.split_dimension_key(dimensions[0]), lang)
     expect(chart.locator("g.xtick").first).to_have_text(_wrapped(first_dimension))
     _full_shot(page, shot, "staff-overview-dimensions-ko", wait_idle)

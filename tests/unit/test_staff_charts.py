@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from components import staff_charts as sc
+from components.palette import LOW_N_CELL
 from readiness import analytics
 
 LABELS = {"overall": "Overall", "EXP": "Export readiness"}
@@ -55,14 +56,14 @@ def test_heatmap_writes_the_value_in_every_cell_and_n_in_the_hover() -> None:
     assert fig.layout.annotations[0].text == "† fewer than 5 companies"
 
 
-def test_heatmap_draws_small_cells_lighter_on_the_same_scale() -> None:
+def test_heatmap_draws_small_cells_flat_grey_off_the_scale() -> None:
+    """Issue #14: pale cells of small groups read like the high end of the scale; now one grey."""
     fig = _heatmap()
-    solid, light = fig.data[0], fig.data[1]
-    # One scale from the smallest to the largest value shown, small cells included.
-    assert (solid.zmin, solid.zmax) == (light.zmin, light.zmax) == pytest.approx((20.0, 355 / 6))
-    assert solid.showscale is not False and light.showscale is False
-    dark, pale = solid.colorscale[0][1], light.colorscale[0][1]
-    assert dark != pale and pale.startswith("rgb")
+    solid, small = fig.data[0], fig.data[1]
+    assert (solid.zmin, solid.zmax) == pytest.approx((20.0, 355 / 6))
+    assert solid.showscale is not False and small.showscale is False
+    assert {colour for _, colour in small.colorscale} == {LOW_N_CELL}
+    assert LOW_N_CELL not in {colour for _, colour in solid.colorscale}
 
 
 def test_heatmap_labels_empty_cells_n_zero() -> None:

@@ -1,0 +1,67 @@
+"""Issue #14: views an analyst keeps. The heatmap's filters live in the URL (a shared or reloaded
+link opens the same view), junk in a URL is left out with a note, and the sector profile opened
+from the heatmap keeps its filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from readiness.i18n import t
+from tests.app.test_staff_access import _sign_in, staff_engine  # noqa: F401  (a fixture)
+
+
+def _overview(make_app: Callable[..., AppTest], settle: bool = True, **params: str) -> AppTest:
+    """A colleague's link to the heatmap, opened signed out: sign-in, then the view."""
+    at = make_app("en").run()
+    at.query_params["next"] = "staff_overview?" + urlencode(params)
+    at = _sign_in(at)
+    assert not at.exception
+    assert at.title[0].value == t("overview.title", "en")
+    # AppTest reruns the page it last switched to; the sign-in switched in the script.
+    return at.switch_page("pages/staff_overview.py").run() if settle else at
+
+
+def test_the_heatmap_opens_with_the_filters_of_its_link(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    at = _overview(make_app, size="10-49,50-299", region="44", stat="median", view="dimensions")
+    assert at.multiselect(key="overview_size").value == ["10-49", "50-299"]
+    assert at.multiselect(key="overview_region").value == ["44"]
+    assert at.query_params["stat"] == "median" and at.query_params["view"] == "dimensions"
+    # Changing a filter writes it back: the address bar is the view to share (the multi-selects
+    # are changed in Chromium: tests/e2e/test_analyst_views.py).
+    at.toggle(key="overview_synthetic").set_value(False).run()
+    assert at.query_params["syn"] == "0" and at.query_params["region"] == "44"
+
+
+def test_junk_in_a_link_is_left_out_with_a_note(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    at = _overview(
+        make_app, settle=False, size="10-49,<script>", region="99", stat="nonsense", syn="maybe"
+    )
+    assert at.multiselect(key="overview_size").value == ["10-49"]
+    assert at.multiselect(key="overview_region").value == []
+    notes = [c.value for c in at.caption if t("filters.url_ignored", "en").split(":")[0] in c.value]
+    assert notes and "region" in notes[0] and "size" in notes[0] and "syn" in notes[0]
+
+
+def test_the_sector_profile_keeps_the_heatmaps_filters(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    at = _overview(make_app, size="10-49", region="44", inc="1")
+    sector = at.selectbox(key="overview_sector").options[0].split()[0]
+    at.selectbox(key="overview_sector").set_value(sector).run()
+    assert not at.exception
+    assert at.title[0].value == t("sector.title", "en")
+    assert at.query_params["ksic"] == sector
+    assert at.multiselect(key="sector_size").value == ["10-49"]
+    assert at.multiselect(key="sector_region").value == ["44"]
+    assert any(t("filters.incomplete", "en") in c.value for c in at.caption)
