@@ -66,7 +66,7 @@ shown = pd.DataFrame(
         f"n · {names[1]}": table["n_b"].to_list(),
         f"{t('filters.mean', lang)} · {names[1]}": table["mean_b"].round(1).to_list(),
         t("compare.difference", lang): table["difference"].round(1).to_list(),
-        "p": table["p_value"].round(4).to_list(),
+        "p": [analytics.p_text(p) for p in table["p_value"].to_list()],
     }
 )
 st.dataframe(shown, hide_index=True)

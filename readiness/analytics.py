@@ -164,6 +164,14 @@ class HeatmapData:
         return sum(self.row_n)
 
 
+def p_text(p: float | None) -> str:
+    """A p-value as people read it: "< 0.0001" rather than 0, four decimals otherwise; "–" when
+    there is none (a group too small to test)."""
+    if p is None or p != p:
+        return "–"
+    return "< 0.0001" if p < 0.0001 else f"{p:.4f}"
+
+
 def small_rows_last(data: HeatmapData) -> HeatmapData:
     """The same grid with the rows whose overall cell (the first column) rests on fewer than
     `min_n` assessments moved to the bottom, in their order: a small sector never sorts to the

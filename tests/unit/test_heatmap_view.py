@@ -52,3 +52,10 @@ def test_small_cells_are_flat_grey_and_the_figure_says_what_it_shows() -> None:
     assert (main.zmin, main.zmax) == (35.0, 65.0)
     assert main.colorbar.title.text == "mean (fitted)"
     assert fig.layout.title.text.startswith("Sector × pillar")
+
+
+def test_a_p_value_reads_as_less_than_not_zero() -> None:
+    from readiness.analytics import p_text
+
+    assert p_text(3e-9) == "< 0.0001" and p_text(0.0) == "< 0.0001"
+    assert p_text(0.04213) == "0.0421" and p_text(float("nan")) == "–" and p_text(None) == "–"
