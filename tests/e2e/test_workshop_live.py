@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from readiness import auth, workshops
 from readiness.db import make_engine, upgrade
@@ -61,7 +62,13 @@ def _participate(browser: Browser, base: str, code: str, n: int, lang: str, wait
     expect(groups).to_have_count(12, timeout=30_000)
     wait_idle(phone)
     for k in range(12):
-        groups.nth(k).get_by_role("radio").nth(1 + (k + n) % 4).check(force=True)
+        radio = groups.nth(k).get_by_role("radio").nth(1 + (k + n) % 4)
+        for _ in range(3):  # a tap that lands while the answers redraw is tapped again
+            try:
+                radio.check(force=True, timeout=10_000)
+                break
+            except PlaywrightError:
+                wait_idle(phone)
         done = f"^{k + 1}/12문항" if lang == "ko" else f"^{k + 1} of 12 answered"
         expect(phone.get_by_text(re.compile(done))).to_be_visible()
         wait_idle(phone)
