@@ -34,11 +34,7 @@ if st.query_params.get("k"):
     kiosk = st.Page(
         "pages/presenter.py", title=t("nav.presenter", lang), url_path="presenter", default=True
     )
-    try:
-        st.navigation([kiosk], position="hidden").run()
-    except outage.OUTAGE as exc:
-        outage.record(exc, "kiosk")
-        outage.notice(lang)
+    outage.run_page(st.navigation([kiosk], position="hidden"), lang, where="kiosk")
     st.stop()
 try:
     staff = current_staff()
@@ -87,7 +83,7 @@ def sign_in_first(path: str) -> st.Page:
     or bookmarked view keeps its filters). Nothing of the staff page runs."""
 
     def gate() -> None:
-        target = staff_next.encode(path, {k: st.query_params[k] for k in st.query_params})
+        target = staff_next.encode(path, st.query_params.to_dict())
         st.switch_page(login, query_params={"lang": lang, staff_next.PARAM: target or path})
 
     return st.Page(gate, title=t("nav.staff_login", lang), url_path=path, visibility="hidden")
@@ -114,10 +110,6 @@ else:
     }
 navigation = st.navigation(pages, position="top")
 if session_ended_now():  # removed, locked, new password, signed out elsewhere, timed out
-    back = staff_next.encode(navigation.url_path, {k: st.query_params[k] for k in st.query_params})
+    back = staff_next.encode(navigation.url_path, st.query_params.to_dict())
     st.switch_page(login, query_params={"lang": lang, **({staff_next.PARAM: back} if back else {})})
-try:
-    navigation.run()
-except outage.OUTAGE as exc:  # read-only, full or unreachable database: say so, log the cause
-    outage.record(exc, "page")
-    outage.notice(lang)
+outage.run_page(navigation, lang, where="page")

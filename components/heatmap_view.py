@@ -4,6 +4,7 @@ its PNG stands alone), and its matrix (value and n per cell) as CSV and xlsx."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -53,7 +54,8 @@ def matrix_downloads(
     *,
     name: str,
 ) -> None:
-    """Two buttons: the matrix shown, one row per sector, a value and an n column per column."""
+    """Two buttons: the matrix shown, one row per sector, a value and an n column per column;
+    each file is written when its button is pressed, not on every rerun."""
     if data.empty:
         return
     header = [t("filters.ksic", lang)]
@@ -72,7 +74,7 @@ def matrix_downloads(
     for col, fmt in formats:
         col.download_button(
             t(f"data.download_{fmt}", lang),
-            data=exports.table_bytes(fmt, header, rows, sheet="heatmap"),
+            data=partial(exports.table_bytes, fmt, header, rows, sheet="heatmap"),
             file_name=f"{name}.{fmt}",
             mime=exports.MIME_TYPES[fmt],
             on_click="ignore",

@@ -16,6 +16,7 @@ import logging
 
 import sqlalchemy as sa
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from readiness.i18n import LANGS, t
 
@@ -43,3 +44,13 @@ def notice(lang: str) -> None:
             st.caption(f"{t('outage.title', other)} {t('outage.body', other)}")
     if st.button(t("outage.retry", lang), icon=":material/refresh:", key="outage_retry"):
         st.rerun()
+
+
+def run_page(navigation: StreamlitPage, lang: str, *, where: str) -> None:
+    """Run the page the router chose; a read-only, full or unreachable database is said in words
+    and its cause logged, never Streamlit's stack trace."""
+    try:
+        navigation.run()
+    except OUTAGE as exc:
+        record(exc, where)
+        notice(lang)

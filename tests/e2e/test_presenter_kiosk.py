@@ -10,27 +10,22 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from readiness import auth, workshops
-from readiness.db import make_engine, upgrade
 from readiness.i18n import t
-from readiness.paths import ROOT
-from tests.e2e.test_workshop_live import EMAIL, PASSWORD, PHONE, PROJECTOR, _participate
-
-TITLE = "글로벌 강소기업 워크숍"
+from tests.e2e.test_workshop_live import (
+    EMAIL,
+    PASSWORD,
+    PHONE,
+    PROJECTOR,
+    TITLE,
+    _participate,
+    _server,
+)
 
 
 def test_the_kiosk_link_shows_the_room_on_a_projector_without_signing_in(
     browser: Browser, launch_streamlit, tmp_path: Path, wait_idle, shot
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    auth.add_staff(engine=engine, email=EMAIL, password=PASSWORD)
-    room = workshops.create_workshop(engine=engine, title=TITLE, actor="t")
-    base = launch_streamlit(
-        ROOT / "asgi.py",
-        {"DATABASE_URL": url, "READINESS_DEMO_COMPANIES": "120", "READINESS_DEMO_WAVES": "1"},
-    )
+    base, code = _server(launch_streamlit, tmp_path, "asgi.py")
 
     staff = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
     staff.goto(f"{base}/staff_workshops?lang=ko")  # signed out: sign-in first, then back here
@@ -58,7 +53,7 @@ def test_the_kiosk_link_shows_the_room_on_a_projector_without_signing_in(
     assert qr.bounding_box()["width"] >= 300  # type: ignore[index]  # large while nobody joined
     shot(projector, "kiosk-empty-ko")
 
-    _participate(browser, base, room.code, 0, "ko", wait_idle, shot)
+    _participate(browser, base, code, 0, "ko", wait_idle, shot)
     expect(projector.get_by_text(re.compile(r"^제출 1명 / 참여 1명"))).to_be_visible(timeout=20_000)
     wait_idle(projector)
     assert projector.get_by_test_id("stImage").first.bounding_box()["width"] <= 220  # type: ignore[index]
@@ -71,4 +66,3 @@ def test_the_kiosk_link_shows_the_room_on_a_projector_without_signing_in(
     phone = browser.new_context(viewport=PHONE).new_page()
     phone.goto(kiosk_url)  # the revoked link opens nothing anywhere
     expect(phone.get_by_text(t("presenter.link_invalid", "ko"))).to_be_visible(timeout=30_000)
-    engine.dispose()

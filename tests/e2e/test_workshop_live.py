@@ -15,20 +15,28 @@ from readiness.paths import ROOT
 PROJECTOR = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 EMAIL, PASSWORD = "facilitator@inno-biz.or.kr", "a long facilitator pass"
+TITLE = "글로벌 강소기업 워크숍"
 
 
-def _server(launch_streamlit, tmp_path: Path) -> tuple[str, str]:
+def _server(launch_streamlit, tmp_path: Path, script: str = "app.py") -> tuple[str, str]:
+    """`script` on a fresh SQLite file with a facilitator's account, one open workshop and 120
+    demo members: (base URL, join code)."""
     url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
     engine = make_engine(url)
     upgrade(engine)
     auth.add_staff(engine=engine, email=EMAIL, password=PASSWORD)
-    code = workshops.create_workshop(engine=engine, title="글로벌 강소기업 워크숍", actor="t").code
+    code = workshops.create_workshop(engine=engine, title=TITLE, actor="t").code
     engine.dispose()
     base = launch_streamlit(
-        ROOT / "app.py",
+        ROOT / script,
         {"DATABASE_URL": url, "READINESS_DEMO_COMPANIES": "120", "READINESS_DEMO_WAVES": "1"},
     )
     return base, code
+
+
+def _engine(tmp_path: Path):
+    """The database of `_server`, for checks and changes the test makes behind the page."""
+    return make_engine(f"sqlite:///{tmp_path / 'workshop.sqlite3'}")
 
 
 def _open_presenter(page: Page, base: str, wait_idle) -> None:
@@ -115,7 +123,7 @@ def test_a_closed_workshop_turns_a_phone_away(
     browser: Browser, launch_streamlit, tmp_path: Path, wait_idle, shot
 ) -> None:
     base, code = _server(launch_streamlit, tmp_path)
-    engine = make_engine(f"sqlite:///{tmp_path / 'workshop.sqlite3'}")
+    engine = _engine(tmp_path)
     workshop = workshops.workshop_by_code(engine=engine, code=code)
     workshops.set_status(engine=engine, workshop_id=workshop.id, status="closed", actor="t")
     phone = browser.new_context(viewport=PHONE).new_page()

@@ -13,26 +13,19 @@ from playwright.sync_api import Browser, expect
 
 from readiness import store, workshops
 from readiness.bank import default_bank
-from readiness.db import make_engine, upgrade
 from readiness.i18n import t
-from readiness.paths import ROOT
-from tests.e2e.test_workshop_live import _participate
+from tests.e2e.test_workshop_live import _engine, _participate, _server
 
-TITLE = "글로벌 강소기업 워크숍"
 PHONES = 10
 
 
 def test_ten_phones_are_ten_respondents_and_no_new_members(
     browser: Browser, launch_streamlit, tmp_path: Path, wait_idle, shot
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'respondents.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    room = workshops.create_workshop(engine=engine, title=TITLE, actor="t")
-    base = launch_streamlit(
-        ROOT / "asgi.py",
-        {"DATABASE_URL": url, "READINESS_DEMO_COMPANIES": "120", "READINESS_DEMO_WAVES": "1"},
-    )
+    base, code = _server(launch_streamlit, tmp_path, "asgi.py")
+    engine = _engine(tmp_path)
+    room = workshops.workshop_by_code(engine=engine, code=code)
+    assert room is not None
     warm = browser.new_page()
     warm.goto(base)  # the first visit seeds the demo members
     wait_idle(warm, timeout=120_000)
