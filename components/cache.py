@@ -191,7 +191,8 @@ def members_reference(engine: sa.Engine, wave: int) -> MembersReference:
 def heatmap_data(_engine: sa.Engine, cohort: Cohort, stat: Stat, view: str) -> HeatmapData:
     """The heatmap's grid for a cohort, statistic and view; a rerun copies only the grid.
 
-    Built from the cached cohort frames, so switching the statistic does not query again.
+    Views: "pillars" and "dimensions" (sector rows), "regions" (시도 rows x pillars). Built from
+    the cached cohort frames, so switching the statistic does not query again.
     """
     from readiness import analytics, reference
 
@@ -202,6 +203,14 @@ def heatmap_data(_engine: sa.Engine, cohort: Cohort, stat: Stat, view: str) -> H
     else:
         frame = cohort_frame(cohort)
         columns = analytics.score_columns(bank_)
+    if view == "regions":
+        return analytics.heatmap(
+            frame,
+            value_columns=columns,
+            stat=stat,
+            row="region",
+            all_rows=reference.region_codes(),
+        )
     return analytics.heatmap(
         frame, value_columns=columns, stat=stat, all_rows=reference.ksic_codes()
     )

@@ -31,17 +31,30 @@ def filters_text(cohort: Cohort, lang: str) -> str:
     return " · ".join(shown) if shown else t("filters.all", lang)
 
 
-def heatmap_title(cohort: Cohort, data: HeatmapData, lang: str, *, view: str, stat: str) -> str:
+def heatmap_title(
+    cohort: Cohort,
+    data: HeatmapData,
+    lang: str,
+    *,
+    view: str,
+    stat: str,
+    change: tuple[int, int | None] | None = None,
+) -> str:
+    """The figure's title (and so its PNG's): view, statistic, filters, n, synthetic flag; for a
+    change grid (`change` = (wave, previous wave)) the two years compared."""
     synthetic = f" · {t('app.synthetic_badge', lang)}" if data.synthetic else ""
+    wave, before = change or (0, None)
+    compared = f" · {t('overview.change_title', lang, wave=wave, before=before)}" if before else ""
     return (
         t(
-            "overview.png_title",
+            "overview.png_title_regions" if view == "regions" else "overview.png_title",
             lang,
-            view=t(f"overview.view_{view}", lang),
+            view=t(f"overview.view_{'pillars' if view == 'regions' else view}", lang),
             stat=t(f"filters.{stat}", lang),
             filters=filters_text(cohort, lang),
             n=f"{data.total:,}",
         )
+        + compared
         + synthetic
     )
 
@@ -53,20 +66,28 @@ def matrix_downloads(
     lang: str,
     *,
     name: str,
+    row_header: str = "",
+    base_label: str = "",
 ) -> None:
-    """Two buttons: the matrix shown, one row per sector, a value and an n column per column;
+    """Two buttons: the matrix shown, one row per sector (or region), a value and an n column per
+    column (a change grid: the change, n and the earlier wave's n, named by `base_label`);
     each file is written when its button is pressed, not on every rerun."""
     if data.empty:
         return
-    header = [t("filters.ksic", lang)]
+    header = [row_header or t("filters.ksic", lang)]
     for label in column_labels:
-        header += [label, f"{label} n"]
+        if data.base_n is not None:  # a change grid: the change, and both waves' n
+            header += [f"{label} Δ", f"{label} n", f"{label} n {base_label}".rstrip()]
+        else:
+            header += [label, f"{label} n"]
     rows = []
     for i, label in enumerate(row_labels):
         line: list[object] = [label]
         for j in range(len(column_labels)):
             value = float(data.values[i, j])
             line += [None if value != value else round(value, 1), int(data.n[i, j])]
+            if data.base_n is not None:
+                line.append(int(data.base_n[i, j]))
         rows.append(line)
     st.markdown(f"**{t('overview.matrix', lang)}**")
     c1, c2 = st.columns(2)

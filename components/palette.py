@@ -38,3 +38,12 @@ LOW_N_CELL = "#d4d8de"  # a heatmap cell under the k threshold: flat grey, off t
 BLUE_FILL = "rgba(0,114,178,0.12)"  # BLUE, faint: the company's area on the radar
 SKY_FILL = "rgba(86,180,233,0.35)"  # SKY_BLUE, light: the room's middle half on the projector
 HEATMAP_SCALE = "Cividis"  # sequential, readable with every common colour-vision deficiency
+# Change from the previous wave: orange (down) - white (no change) - blue (up), readable with every
+# common colour-vision deficiency (no red against green).
+DIVERGING_SCALE = [
+    [0.0, "#b35806"],
+    [0.25, "#f1a340"],
+    [0.5, "#f7f7f7"],
+    [0.75, "#67a9cf"],
+    [1.0, "#2166ac"],
+]

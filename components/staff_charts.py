@@ -19,6 +19,7 @@ from plotly.basedatatypes import BaseTraceType
 from components.charts import FONT, wrap_label
 from components.palette import (
     BLUE,
+    DIVERGING_SCALE,
     GAP,
     GREEN,
     GREY,
@@ -86,7 +87,22 @@ def empty_figure(text: str, *, height: int = 260) -> go.Figure:
 
 
 def _format(value: float, fmt: str) -> str:
-    return "–" if value is None or math.isnan(value) else format(value, fmt)
+    if value is None or math.isnan(value):
+        return "–"
+    text = format(value, fmt)
+    # A change that rounds to nothing reads "0", never "-0" or "+0".
+    return text.lstrip("+-") if float(text) == 0 else text
+
+
+def _wrap_parts(text: str, width: int, sep: str = " · ") -> str:
+    """`text` broken into lines of about `width` characters between its " · " parts."""
+    lines: list[str] = []
+    for part in text.split(sep):
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return "<br>".join(lines)
 
 
 def heatmap_figure(
@@ -102,8 +118,18 @@ def heatmap_figure(
     height: int | None = None,
     scale_title: str | None = None,
     title: str | None = None,
+    base_label: str = "",
+    transpose: bool = False,
+    row_ticks: Sequence[str] | None = None,
 ) -> go.Figure:
     """Rows x columns of `data`, the value written in every cell and n in the hover.
+
+    `transpose` draws the data's rows as columns (the dimension view: 36 dimensions down the
+    page, the sectors across, each labelled by `row_ticks`, say its code, with the full label in
+    the hover), so a wide grid stays readable at 1440 px.
+
+    A change grid (`data.base_n` set) is drawn on a diverging scale centred on 0 with signed
+    numbers, and its hover gives both waves' n (`base_label` names the earlier one).
 
     Cells with n < data.min_n are drawn flat grey, off the colour scale, and their number carries
     LOW_N_MARK; cells without any score stay blank and say "n = 0". `scale_title` names the
@@ -112,6 +138,15 @@ def heatmap_figure(
     if data.empty:
         return empty_figure(empty_text, height=height or 260)
     values, n, low = data.values, data.n, data.low_n
+    changed = data.base_n is not None
+    base_n = data.base_n if data.base_n is not None else n
+    ticks = list(column_labels)
+    if transpose:
+        values, n, low, base_n = values.T, n.T, low.T, base_n.T
+        row_labels, column_labels = column_labels, row_labels
+        ticks = list(row_ticks or column_labels)
+    if changed:
+        value_format = "+.0f" if value_format == ".0f" else value_format
     finite = values[np.isfinite(values)]
     zmin, zmax = zrange or (float(finite.min()), float(finite.max()))
     if zmax <= zmin:
@@ -120,14 +155,16 @@ def heatmap_figure(
         list(zip(vs, ks, smalls, strict=True))
         for vs, ks, smalls in zip(values.tolist(), n.tolist(), low.tolist(), strict=True)
     ]
+    hover_format = "+.1f" if changed else ".1f"
     hover = np.array(
         [
             [
-                f"{row}<br>{column}<br>{stat_label} {_format(v, '.1f')}<br>n = {k:,}"
+                f"{row}<br>{column}<br>{stat_label} {_format(v, hover_format)}<br>n = {k:,}"
+                + (f" ({base_label} {int(b):,})" if changed else "")
                 + (f" {LOW_N_MARK}" if small else "")
-                for column, (v, k, small) in zip(column_labels, line, strict=True)
+                for column, (v, k, small), b in zip(column_labels, line, bases, strict=True)
             ]
-            for row, line in zip(row_labels, cells, strict=True)
+            for row, line, bases in zip(row_labels, cells, base_n.tolist(), strict=True)
         ],
         dtype=str,
     )
@@ -138,8 +175,8 @@ def heatmap_figure(
         ],
         dtype=str,
     )
-    x = list(range(len(data.columns)))
-    y = list(range(len(data.rows)))
+    x = list(range(len(column_labels)))
+    y = list(range(len(row_labels)))
     common = {
         "x": x,
         "y": y,
@@ -158,8 +195,20 @@ def heatmap_figure(
             "type": "heatmap",
             "z": np.where(low, np.nan, values),
             "text": np.where(low, "", text),
-            "colorscale": HEATMAP_SCALE,
-            "colorbar": {"title": {"text": scale_title or stat_label}, "thickness": 12},
+            "colorscale": DIVERGING_SCALE if changed else HEATMAP_SCALE,
+            # Under the grid, across: the cells keep the page's width (a phone has little).
+            "colorbar": {
+                "title": {"text": scale_title or stat_label, "side": "top"},
+                "orientation": "h",
+                "thickness": 10,
+                "len": 0.6,
+                "x": 0.5,
+                "xanchor": "center",
+                "yref": "container",
+                "y": 0.0,
+                "yanchor": "bottom",
+                "ypad": 6,
+            },
             "name": "n ≥ k",
             **common,
         },
@@ -191,16 +240,18 @@ def heatmap_figure(
                 "name": "n = 0",
             }
         )
-    many = len(column_labels) > 8  # dimension view: tilted single-line labels, no overlaps
+    # A long title (filters, n, flags) breaks between its parts: plotly does not wrap.
+    title_lines = _wrap_parts(title or "", 48)
+    title_height = 26 * (title_lines.count("<br>") + 1) + 18 if title else 0
+    # Many long column labels: tilted single-line labels, no overlaps (short codes stay level).
+    many = len(ticks) > 8 and max(len(tick) for tick in ticks) > 6
     return _figure(
         traces,
-        height=height or 26 * len(data.rows) + (260 if many else 140),
-        margin={"t": (190 if many else 90) + (44 if title else 0), "b": 40, "l": 10},
+        height=height or 26 * len(row_labels) + (260 if many else 140),
+        margin={"t": (190 if many else 90) + title_height, "b": 120, "l": 10, "r": 10},
         xaxis={
             "tickvals": x,
-            "ticktext": list(column_labels)
-            if many
-            else [wrap_label(label, 14) for label in column_labels],
+            "ticktext": ticks if many else [wrap_label(label, 14) for label in ticks],
             "tickangle": -60 if many else 0,
             "range": [-0.5, len(x) - 0.5],
             "side": "top",
@@ -219,7 +270,7 @@ def heatmap_figure(
         plot_bgcolor=GAP,
         showlegend=False,
         **(
-            {"title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}}}
+            {"title": {"text": title_lines, "x": 0, "xanchor": "left", "font": {"size": 15}}}
             if title
             else {}
         ),

@@ -153,6 +153,8 @@ class HeatmapData:
     stat: Stat
     min_n: int = LOW_N
     synthetic: int = 0
+    # A change grid (see `change`): the previous wave's n per cell; `values` are then differences.
+    base_n: np.ndarray | None = None
 
     @property
     def empty(self) -> bool:
@@ -188,6 +190,7 @@ def small_rows_last(data: HeatmapData) -> HeatmapData:
         low_n=data.low_n[order],
         row_n=tuple(data.row_n[i] for i in order),
         row_key=tuple(data.row_key[i] for i in order),
+        base_n=None if data.base_n is None else data.base_n[order],
     )
 
 
@@ -200,6 +203,50 @@ def fitted_range(data: HeatmapData, step: float = 5.0) -> tuple[float, float] | 
     low = math.floor(float(shown.min()) / step) * step
     high = math.ceil(float(shown.max()) / step) * step
     return (low, high) if high > low else (low - step, high + step)
+
+
+def change(current: HeatmapData, previous: HeatmapData) -> HeatmapData:
+    """The change of every cell from `previous` (the previous wave, same filters) to `current`,
+    in points, on `current`'s rows and order; `base_n` holds the previous wave's n.
+
+    A difference is only as sound as its smaller side: a cell is marked low when either wave has
+    fewer than `min_n` assessments there (a row the previous wave lacks has n = 0 there).
+    """
+    if current.columns != previous.columns:
+        raise ValueError("the two grids have different columns")
+    where = {row: i for i, row in enumerate(previous.rows)}
+    shape = current.values.shape
+    before = np.full(shape, np.nan)
+    before_n = np.zeros(shape, dtype="int64")
+    for i, row in enumerate(current.rows):
+        j = where.get(row)
+        if j is not None:
+            before[i] = previous.values[j]
+            before_n[i] = previous.n[j]
+    with np.errstate(invalid="ignore"):
+        values = current.values - before
+    return replace(
+        current,
+        values=values,
+        low_n=current.low_n | (before_n < current.min_n),
+        base_n=before_n,
+        synthetic=current.synthetic + previous.synthetic,
+    )
+
+
+def diverging_range(data: HeatmapData, step: float = 5.0) -> tuple[float, float]:
+    """A colour range centred on 0 for a change grid: +-the largest change among the cells with
+    enough assessments, widened to a multiple of `step` (at least one step)."""
+    shown = data.values[~data.low_n & np.isfinite(data.values)]
+    reach = float(np.abs(shown).max()) if shown.size else 0.0
+    reach = max(step, math.ceil(reach / step) * step)
+    return (-reach, reach)
+
+
+def previous_wave(waves: Sequence[int], wave: int) -> int | None:
+    """The wave before `wave` among `waves` (the years with data), or None for the first."""
+    earlier = [w for w in waves if w < wave]
+    return max(earlier) if earlier else None
 
 
 def _check_stat(stat: str) -> Stat:

@@ -65,3 +65,49 @@ def test_the_sector_profile_keeps_the_heatmaps_filters(
     assert at.multiselect(key="sector_size").value == ["10-49"]
     assert at.multiselect(key="sector_region").value == ["44"]
     assert any(t("filters.incomplete", "en") in c.value for c in at.caption)
+
+
+def _heatmap(at: AppTest) -> dict:
+    import json
+
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+def test_the_region_view_change_mode_and_their_link(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    from readiness import reference
+
+    at = _overview(make_app, view="regions", change="1")
+    assert not at.exception
+    assert at.toggle(key="overview_change").value is True
+    figure = _heatmap(at)
+    rows = figure["layout"]["yaxis"]["ticktext"]
+    regions = {reference.label("regions", code, "en") for code in reference.region_codes()}
+    assert rows and set(rows) <= regions | {"–"}  # 시도 rows, not sectors
+    main = figure["data"][0]
+    assert main["zmin"] == -main["zmax"]  # a diverging scale centred on no change
+    texts = [x for line in main["text"] for x in line if x]
+    assert texts and all(x[0] in "+-" or x in ("0", "–") for x in texts)  # signed changes
+    title = figure["layout"]["title"]["text"]
+    assert "by region" in title and "→" in title
+    # A region view still opens any sector profile, with its filters.
+    assert len(at.selectbox(key="overview_sector").options) == len(reference.ksic_codes())
+    # Turning change off goes back to the plain grid, and the link says so.
+    at.toggle(key="overview_change").set_value(False).run()
+    assert at.query_params["change"] == "0" and at.query_params["view"] == "regions"
+    assert _heatmap(at)["data"][0]["zmin"] >= 0
+
+
+def test_change_in_the_first_year_says_there_is_nothing_before_it(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    at = _overview(make_app)
+    waves = sorted(int(w) for w in at.selectbox(key="overview_wave").options)
+    at = _overview(make_app, wave=str(waves[0]), change="1")
+    assert not at.exception
+    assert any(str(waves[0]) in i.value for i in at.info)
+    assert _heatmap(at)["data"][0]["zmin"] >= 0  # the year itself, not a change

@@ -10,6 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from readiness import auth, workshops
 from readiness.db import make_engine, upgrade
+from readiness.i18n import t
 from readiness.paths import ROOT
 
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -44,7 +45,8 @@ def _open_presenter(page: Page, base: str, wait_idle) -> None:
     page.get_by_role("textbox", name="이메일").fill(EMAIL)
     page.get_by_role("textbox", name="비밀번호").fill(PASSWORD)
     page.get_by_role("button", name="로그인").click()
-    expect(page.get_by_role("heading", name="업종 × 기둥 히트맵")).to_be_visible(timeout=60_000)
+    heading = page.get_by_role("heading", name=t("overview.title", "ko"))
+    expect(heading).to_be_visible(timeout=60_000)
     wait_idle(page)
     page.get_by_test_id("stTopNavSection").filter(has_text="협회 직원").click()
     page.get_by_role("menuitem", name="워크숍", exact=True).click()
