@@ -51,6 +51,8 @@ def cohort_filters(
     workshops: dict[int, str] | None = None,
     default_wave: int | None = None,
     single_wave: bool = True,
+    sectors: bool = False,
+    prefix: str = "",
 ) -> Cohort:
     """The filter row of the staff views; returns the cohort it describes."""
     import streamlit as st
@@ -59,25 +61,39 @@ def cohort_filters(
 
     # Every filter is seeded from the URL on the page's first run and written back to it, so a
     # view can be bookmarked, reloaded and shared (parameters: FILTER_PARAMS).
-    seed(f"{key}_size", lambda: url_list("size", reference.size_band_ids()))
-    seed(f"{key}_region", lambda: url_list("region", reference.region_codes()))
-    seed(f"{key}_mode", lambda: url_list("mode", ["full", "quick"]))
-    seed(f"{key}_synthetic", lambda: url_flag("syn"))
-    seed(f"{key}_incomplete", lambda: url_flag("inc"))
-    seed(f"{key}_respondents", lambda: url_flag("resp"))
+    # `prefix` keeps two filter rows of one page apart in the URL (cohort comparison: "a.", "b.").
+    def url(name: str) -> str:
+        return prefix + name
+
+    seed(f"{key}_size", lambda: url_list(url("size"), reference.size_band_ids()))
+    seed(f"{key}_region", lambda: url_list(url("region"), reference.region_codes()))
+    seed(f"{key}_mode", lambda: url_list(url("mode"), ["full", "quick"]))
+    seed(f"{key}_synthetic", lambda: url_flag(url("syn")))
+    seed(f"{key}_incomplete", lambda: url_flag(url("inc")))
+    seed(f"{key}_respondents", lambda: url_flag(url("resp")))
+    if sectors:
+        seed(f"{key}_ksic", lambda: url_list(url("ksic"), reference.ksic_codes()))
     if workshops:
-        seed(f"{key}_workshop", lambda: url_list("ws", list(workshops)))
-    cols = st.columns(6 if workshops else 5)
+        seed(f"{key}_workshop", lambda: url_list(url("ws"), list(workshops)))
+    cols = st.columns(5 + bool(workshops) + sectors)
     if single_wave:
-        asked = url_value("wave", waves)
+        asked = url_value(url("wave"), waves)
         wave_at = asked if asked is not None else default_wave
         index = waves.index(wave_at) if wave_at in waves else len(waves) - 1
         wave = cols[0].selectbox(t("filters.wave", lang), waves, index=index, key=f"{key}_wave")
         chosen_waves: list[int] = [wave] if wave is not None else []
     else:
-        seed(f"{key}_waves", lambda: url_list("wave", waves))
+        seed(f"{key}_waves", lambda: url_list(url("wave"), waves))
         chosen_waves = cols[0].multiselect(
             t("filters.wave", lang), waves, key=f"{key}_waves", placeholder=t("filters.all", lang)
+        )
+    chosen_sectors: list[str] = []
+    if sectors:
+        chosen_sectors = cols[-2].multiselect(
+            t("filters.ksic", lang),
+            **ksic_options(lang),
+            key=lingual(f"{key}_ksic"),
+            placeholder=t("filters.all", lang),
         )
     sizes = cols[1].multiselect(
         t("filters.size_band", lang),
@@ -122,18 +138,19 @@ def cohort_filters(
         help=t("filters.respondents_help", lang),
         key=f"{key}_respondents",
     )
-    keep_in_url(
-        {
-            "wave": chosen_waves,
-            "size": sizes,
-            "region": regions,
-            "mode": modes,
-            "ws": workshop_ids,
-            "syn": None if include_synthetic else False,
-            "inc": include_incomplete or None,
-            "resp": include_respondents or None,
-        }
-    )
+    chosen: dict[str, Any] = {
+        "wave": chosen_waves,
+        "size": sizes,
+        "region": regions,
+        "mode": modes,
+        "ws": workshop_ids,
+        "syn": None if include_synthetic else False,
+        "inc": include_incomplete or None,
+        "resp": include_respondents or None,
+    }
+    if sectors:
+        chosen["ksic"] = chosen_sectors
+    keep_in_url({url(name): value for name, value in chosen.items()})
     url_ignored_notice(lang)
     return Cohort(
         waves=tuple(chosen_waves),
@@ -141,6 +158,7 @@ def cohort_filters(
         regions=tuple(regions),
         modes=tuple(modes),
         workshop_ids=tuple(workshop_ids),
+        ksic=tuple(chosen_sectors),
         include_synthetic=include_synthetic,
         verified_only=True,  # as the norms: self-registered companies count once verified
         include_respondents=include_respondents,

@@ -6,7 +6,13 @@ import streamlit as st
 from components import staff_charts
 from components.cache import cohort_frame, summary
 from components.staff import staff_page
-from components.staff_filters import cohort_filters, verified_basis, workshop_labels
+from components.staff_filters import (
+    cohort_filters,
+    keep_in_url,
+    seed,
+    verified_basis,
+    workshop_labels,
+)
 from readiness import analytics
 from readiness.i18n import t
 
@@ -24,12 +30,15 @@ names = []
 cohorts = []
 for side, default_wave in (("a", waves[-1]), ("b", waves[-2] if len(waves) > 1 else waves[-1])):
     with st.container(border=True):
-        name = st.text_input(
-            t("compare.name", lang),
-            value=t(f"compare.default_{side}", lang),
-            max_chars=40,
-            key=f"compare_{side}_name",
+        # Each side's filters live in the URL under its own prefix ("a_ksic", "b_wave"...), so a
+        # comparison can be bookmarked and shared whole, names included.
+        seed(
+            f"compare_{side}_name",
+            lambda side=side: (
+                st.query_params.get(f"{side}_name") or t(f"compare.default_{side}", lang)
+            )[:40],
         )
+        name = st.text_input(t("compare.name", lang), max_chars=40, key=f"compare_{side}_name")
         cohorts.append(
             cohort_filters(
                 lang,
@@ -37,8 +46,11 @@ for side, default_wave in (("a", waves[-1]), ("b", waves[-2] if len(waves) > 1 e
                 waves=waves,
                 workshops=workshops,
                 default_wave=default_wave,
+                sectors=True,
+                prefix=f"{side}_",
             )
         )
+        keep_in_url({f"{side}_name": None if name == t(f"compare.default_{side}", lang) else name})
         names.append(name or side.upper())
 
 frame_a, frame_b = (cohort_frame(c) for c in cohorts)

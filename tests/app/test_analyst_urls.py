@@ -111,3 +111,40 @@ def test_change_in_the_first_year_says_there_is_nothing_before_it(
     assert not at.exception
     assert any(str(waves[0]) in i.value for i in at.info)
     assert _heatmap(at)["data"][0]["zmin"] >= 0  # the year itself, not a change
+
+
+def test_cohort_comparison_takes_a_sector_and_its_own_filters_per_side(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    """C29 against C30 in the same year, from a link: each side keeps its own filters."""
+    from readiness import analytics
+    from readiness.cohorts import Cohort
+
+    at = make_app("en").run()
+    at.query_params["next"] = "staff_compare?" + urlencode(
+        {"a_ksic": "C29", "b_ksic": "C30", "a_name": "Machinery", "b_region": "44"}
+    )
+    at = _sign_in(at)
+    at = at.switch_page("pages/staff_compare.py").run()
+    assert not at.exception
+    assert at.multiselect(key="compare_a_ksic").value == ["C29"]
+    assert at.multiselect(key="compare_b_ksic").value == ["C30"]
+    assert at.multiselect(key="compare_a_region").value == []  # b's region is b's alone
+    assert at.multiselect(key="compare_b_region").value == ["44"]
+    assert at.text_input(key="compare_a_name").value == "Machinery"
+    wave_a = int(at.selectbox(key="compare_a_wave").value)
+    wave_b = int(at.selectbox(key="compare_b_wave").value)
+    expected = []
+    for ksic, wave, regions in (("C29", wave_a, ()), ("C30", wave_b, ("44",))):
+        cohort = Cohort(waves=(wave,), ksic=(ksic,), regions=regions, verified_only=True)
+        expected.append(len(analytics.assessment_frame(engine=staff_engine, cohort=cohort)))
+    assert expected[0] > 0  # the demo has machinery makers in that year
+    (table,) = at.dataframe
+    shown = table.value
+    assert shown["n · Machinery"].iloc[0] == expected[0]
+    assert shown[f"n · {t('compare.default_b', 'en')}"].iloc[0] == expected[1]
+    # A change on one side is written under its prefix only.
+    at.toggle(key="compare_b_synthetic").set_value(False).run()
+    assert at.query_params["b_syn"] == "0" and "a_syn" not in at.query_params
+    assert at.query_params["a_ksic"] == "C29" and "ksic" not in at.query_params
