@@ -53,6 +53,8 @@ def cohort_filters(
     single_wave: bool = True,
     sectors: bool = False,
     prefix: str = "",
+    verified_only: bool = True,
+    incomplete_default: bool = False,
 ) -> Cohort:
     """The filter row of the staff views; returns the cohort it describes."""
     import streamlit as st
@@ -75,7 +77,8 @@ def cohort_filters(
         seed(f"{key}_ksic", lambda: url_list(url("ksic"), reference.ksic_codes()))
     if workshops:
         seed(f"{key}_workshop", lambda: url_list(url("ws"), list(workshops)))
-    cols = st.columns(5 + bool(workshops) + sectors)
+    # The toggles get the widest column: their labels are whole sentences.
+    cols = st.columns([1.0] * (4 + bool(workshops) + sectors) + [1.6])
     if single_wave:
         asked = url_value(url("wave"), waves)
         wave_at = asked if asked is not None else default_wave
@@ -128,7 +131,7 @@ def cohort_filters(
     )
     include_incomplete = cols[-1].toggle(
         t("filters.incomplete", lang),
-        value=False,
+        value=incomplete_default,
         help=t("filters.incomplete_help", lang, pct=round(100 * NORM_MIN_COMPLETENESS)),
         key=f"{key}_incomplete",
     )
@@ -145,7 +148,7 @@ def cohort_filters(
         "mode": modes,
         "ws": workshop_ids,
         "syn": None if include_synthetic else False,
-        "inc": include_incomplete or None,
+        "inc": None if include_incomplete == incomplete_default else include_incomplete,
         "resp": include_respondents or None,
     }
     if sectors:
@@ -160,7 +163,8 @@ def cohort_filters(
         workshop_ids=tuple(workshop_ids),
         ksic=tuple(chosen_sectors),
         include_synthetic=include_synthetic,
-        verified_only=True,  # as the norms: self-registered companies count once verified
+        # As the norms, self-registered companies count once verified (exports take everyone).
+        verified_only=verified_only,
         include_respondents=include_respondents,
         complete_only=not include_incomplete,
     )

@@ -4,16 +4,29 @@ import streamlit as st
 
 from components.cache import engine
 from components.staff import staff_page
-from components.staff_filters import ksic_options, region_options, size_band_options
+from components.staff_filters import (
+    cohort_filters,
+    keep_in_url,
+    seed,
+    url_value,
+    workshop_labels,
+)
 from components.widgets import lingual, said
 from readiness import exports, importer, store
-from readiness.cohorts import Cohort
 from readiness.i18n import t
 
 staff, lang, qbank = staff_page()
 
 st.title(t("data.title", lang))
-import_tab, export_tab = st.tabs([t("data.import_tab", lang), t("data.export_tab", lang)])
+# The open tab and the export's filters live in the URL: a shared link opens the same export.
+tab_labels = {tab: t(f"data.{tab}_tab", lang) for tab in ("import", "export")}
+import_tab, export_tab = st.tabs(
+    list(tab_labels.values()),
+    default=tab_labels[url_value("tab", list(tab_labels)) or "import"],
+    key=f"data_tab_{lang}",  # the value is the label: one key per language
+    on_change="rerun",
+)
+keep_in_url({"tab": "export" if export_tab.open else None})
 
 with import_tab:
     st.write(t("data.import_lead", lang))
@@ -101,6 +114,7 @@ with import_tab:
 
 with export_tab:
     st.write(t("data.export_lead", lang))
+    seed("export_kind", lambda: url_value("kind", ["members", "assessments"]))
     kind = st.radio(
         t("data.export_kind", lang),
         options=["members", "assessments"],
@@ -108,29 +122,17 @@ with export_tab:
         horizontal=True,
         key=lingual("export_kind"),
     )
-    c1, c2, c3, c4 = st.columns(4)
-    waves = c1.multiselect(
-        t("filters.wave", lang),
-        options=store.summary(engine=engine()).waves,
-        placeholder=t("filters.all", lang),
+    filters = cohort_filters(
+        lang,
+        key="export",
+        waves=store.summary(engine=engine()).waves,
+        workshops=workshop_labels(lang),
+        single_wave=False,
+        sectors=True,
+        verified_only=False,  # the whole membership, verified or not (a column says which)
+        incomplete_default=True,  # an export holds every result unless staff leave some out
     )
-    ksic = c2.multiselect(
-        t("filters.ksic", lang), **ksic_options(lang), placeholder=t("filters.all", lang)
-    )
-    sizes = c3.multiselect(
-        t("filters.size_band", lang), **size_band_options(lang), placeholder=t("filters.all", lang)
-    )
-    regions = c4.multiselect(
-        t("filters.region", lang), **region_options(lang), placeholder=t("filters.all", lang)
-    )
-    include_synthetic = st.toggle(t("filters.synthetic", lang), value=True, key="export_synth")
-    filters = Cohort(
-        ksic=ksic,
-        size_bands=sizes,
-        regions=regions,
-        waves=waves,
-        include_synthetic=include_synthetic,
-    )
+    keep_in_url({"kind": kind})
     export = exports.export_members if kind == "members" else exports.export_assessments
     st.caption(t("data.export_note", lang))
     c1, c2 = st.columns(2)

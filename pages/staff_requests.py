@@ -7,6 +7,7 @@ import streamlit as st
 from components.cache import engine
 from components.requests import request_target, status_label
 from components.staff import staff_page
+from components.staff_filters import keep_in_url, seed, url_ignored_notice, url_list
 from components.staff_requests import SAVED, TABLE_VERSION, request_editor
 from components.widgets import lingual
 from readiness import store
@@ -20,6 +21,9 @@ st.title(t("staff_requests.title", lang))
 st.caption(t("staff_requests.lead", lang))
 if st.session_state.pop(SAVED, False):
     st.success(t("staff_requests.saved", lang), icon=":material/check:")
+# The filters live in the URL: a link to "new introduction requests" opens just those.
+seed("req_filter_status", lambda: url_list("status", STATUSES))
+seed("req_filter_kind", lambda: url_list("kind", KINDS))
 c1, c2 = st.columns(2)
 statuses = c1.multiselect(
     t("staff_requests.status", lang),
@@ -36,6 +40,8 @@ kinds = c2.multiselect(
     placeholder=t("filters.all", lang),
     key=lingual("req_filter_kind"),
 )
+keep_in_url({"status": statuses or None, "kind": kinds})
+url_ignored_notice(lang)
 rows = store.list_requests(engine=engine(), statuses=statuses, kinds=kinds)
 if not rows:
     st.info(t("staff_requests.none", lang), icon=":material/inbox:")

@@ -8,6 +8,7 @@ import streamlit as st
 from components.cache import engine
 from components.session import public_base_url
 from components.staff import staff_page
+from components.staff_filters import keep_in_url, seed, url_ignored_notice, url_value
 from readiness import exports, workshops
 from readiness.cohorts import Cohort
 from readiness.i18n import t
@@ -60,13 +61,19 @@ st.dataframe(
     hide_index=True,
 )
 
+# The workshop managed is in the URL ("ws"): a reload or a colleague's link opens the same one.
+ids = [item.workshop.id for item in listing]
+seed("workshop_manage", lambda: url_value("ws", ids))
 chosen = st.selectbox(
     t("workshops.manage", lang),
-    [item.workshop.id for item in listing],
+    ids,
+    key="workshop_manage",
     format_func=lambda wid: next(
         f"{display(i.workshop.title)} · {i.workshop.code}" for i in listing if i.workshop.id == wid
     ),
 )
+keep_in_url({"ws": chosen})
+url_ignored_notice(lang)
 current = next(item.workshop for item in listing if item.workshop.id == chosen)
 st.caption(workshops.join_url(current.code, base=public_base_url()))
 c1, c2, c3, c4 = st.columns(4)
