@@ -198,7 +198,7 @@ def heatmap_figure(
             "colorscale": DIVERGING_SCALE if changed else HEATMAP_SCALE,
             # Under the grid, across: the cells keep the page's width (a phone has little).
             "colorbar": {
-                "title": {"text": scale_title or stat_label, "side": "top"},
+                "title": {"text": scale_title or stat_label, "side": "bottom"},
                 "orientation": "h",
                 "thickness": 10,
                 "len": 0.6,

@@ -95,3 +95,77 @@ def test_a_filtered_heatmap_is_a_link_a_colleague_opens_as_it_is(
     wait_idle(colleague)
     expect(chosen).to_contain_text(region)
     context.close()
+
+
+def test_the_region_view_of_change_survives_a_reload_and_a_language_switch(
+    browser: Browser, app_server: str, staff_account, wait_idle, shot
+) -> None:
+    """Region x pillar, change vs the year before: the address says so, a reload keeps it, the
+    matrix comes with both years' n, and English mid-way keeps the view."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{app_server}/staff_overview?lang=ko")
+    _sign_in_here(page, staff_account, wait_idle)
+    expect(page.get_by_role("heading", name=t("overview.title", "ko"))).to_be_visible(
+        timeout=SLOW_MS
+    )
+    wait_idle(page)
+    view = page.get_by_role("radiogroup", name=t("overview.view", "ko"))
+    view.get_by_role("radio", name=t("overview.view_regions", "ko")).click()
+    wait_idle(page)
+    page.get_by_text(t("overview.change", "ko"), exact=True).click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"(?=.*[?&]view=regions(&|$))(?=.*[?&]change=1(&|$))"))
+    title = page.get_by_test_id("stPlotlyChart").first.locator(".gtitle")
+    expect(title).to_contain_text("지역별")
+    expect(title).to_contain_text("→")
+    first_region = reference.label("regions", reference.region_codes()[0], "ko")
+    expect(page.get_by_test_id("stPlotlyChart").first).to_contain_text(first_region)
+    shot(page, "analyst-heatmap-regions-change-ko")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=t("data.download_csv", "ko")).first.click()
+    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text("utf-8-sig"))))
+    assert rows[0][0] == t("filters.region", "ko")
+    assert rows[0][1].endswith("Δ") and re.fullmatch(r".* n \d{4}", rows[0][3])
+
+    page.reload()
+    expect(page.get_by_role("heading", name=t("overview.title", "ko"))).to_be_visible(
+        timeout=SLOW_MS
+    )
+    wait_idle(page)
+    expect(title).to_contain_text("→")
+    page.get_by_role("radio", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    wait_idle(page)
+    expect(title).to_contain_text("by region")
+    expect(title).to_contain_text("→")
+    expect(page).to_have_url(re.compile(r"(?=.*[?&]view=regions(&|$))(?=.*[?&]change=1(&|$))"))
+    shot(page, "analyst-heatmap-regions-change-en")
+    context.close()
+
+
+def test_two_sectors_compared_from_a_shared_link(
+    browser: Browser, app_server: str, staff_account, wait_idle, shot
+) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{app_server}/staff_compare?lang=ko&a_ksic=C29&a_name=기계")
+    _sign_in_here(page, staff_account, wait_idle)
+    expect(page.get_by_role("heading", name=t("compare.title", "ko"))).to_be_visible(
+        timeout=SLOW_MS
+    )
+    wait_idle(page)
+    sectors = page.get_by_test_id("stMultiSelect").filter(has_text=t("filters.ksic", "ko"))
+    expect(sectors).to_have_count(2)  # one per side
+    expect(sectors.first).to_contain_text("C29")
+    # Side B gets C30 in the browser: the address keeps both sides apart.
+    sectors.nth(1).get_by_role("combobox").click()
+    page.keyboard.type("C30")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"(?=.*a_ksic=C29)(?=.*b_ksic=C30)"))
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    shot(page, "analyst-compare-sectors-ko")
+    context.close()

@@ -322,15 +322,18 @@ def test_analyst_journey_ko(
     wait_idle(page)
     view = page.get_by_role("radiogroup", name=t("overview.view", lang))
     view.get_by_role("radio", name=t("overview.view_dimensions", lang)).click()
+    # Dimensions run down the page, sectors across by code (readable at 1440 px).
     dimensions = analytics.dimension_keys(qbank)
-    expect(chart.locator("g.xtick")).to_have_count(len(dimensions))
+    expect(chart.locator("g.ytick")).to_have_count(len(dimensions))
     wait_idle(page)
-    expect(chart.locator("g.ytick")).to_have_count(len(reference.ksic_codes()))
+    expect(chart.locator("g.xtick")).to_have_count(len(reference.ksic_codes()))
     expect(chart.locator(".cbtitle")).to_have_text(
         [t("overview.scale", lang, stat=t("filters.median", lang))]
     )
     first_dimension = qbank.dimension_name(*analytics.split_dimension_key(dimensions[0]), lang)
-    expect(chart.locator("g.xtick").first).to_have_text(_wrapped(first_dimension))
+    expect(chart.locator("g.ytick").first).to_have_text(first_dimension)
+    expect(chart.locator("g.xtick").first).to_have_text(re.compile(r"^C\d\d$"))
+    expect(page.get_by_text(t("overview.dimension_median", lang))).to_be_visible()
     _full_shot(page, shot, "staff-overview-dimensions-ko", wait_idle)
 
     # A sector profile, opened from the heatmap page.
@@ -495,7 +498,7 @@ def test_sign_in_and_heatmap_en(
     page.set_viewport_size(DESKTOP)
     _sign_in(page, app_server, lang, staff_account, wait_idle)
     _check_heatmap(_heatmap(page), lang)
-    expect(page.get_by_text(re.compile(r"^[\d,]+ assessments"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^[\d,]+ assessments · \d{4}"))).to_be_visible()
     _full_shot(page, shot, "staff-overview-en", wait_idle)
     page.get_by_role("button", name=t("staff.sign_out", lang)).click()
     expect(page.get_by_role("link", name=t("nav.staff_login", lang))).to_be_visible(timeout=SLOW_MS)
