@@ -266,11 +266,16 @@ def test_synthetic_members_give_proposals_for_a_common_chain(engine: sa.Engine, 
     for chain in ("machinery", "C29"):
         proposals = clusters.propose_clusters(frame, chain=chain)
         assert proposals, chain
-        roles = clusters.resolve_chain(chain).roles
         for proposal in proposals:
             assert 3 <= len(proposal.members) <= 6
-            assert len(proposal.covered_roles) >= len(roles) - 1
+            # roles covered are the roles its members fill, each counted once
+            assert set(proposal.covered_roles) == {m.role for m in proposal.members}
             assert all(m.synthetic for m in proposal.members)
+        assert len(proposals[0].covered_roles) >= 4
+        taken = [i for proposal in proposals for i in proposal.company_ids]
+        assert len(taken) == len(set(taken))  # a company in one proposal of the run
+        if chain == "machinery":
+            assert all("final_product" in p.covered_roles for p in proposals)
         if chain == "C29":
             assert all(any(m.ksic == "C29" for m in p.members) for p in proposals)
     saved = clusters.save_proposal(
