@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.cache import engine, member_frame, summary
+from components.cache import cluster_proposals, engine, member_frame, summary
 from components.cluster_charts import cluster_graph_figure
 from components.staff import staff_page
 from components.staff_filters import (
@@ -85,18 +85,8 @@ keep_in_url(
 url_ignored_notice(lang)
 
 frame = member_frame(wave)
-every_chain = chain_key == clusters.ALL_CHAINS
 with st.spinner(t("clusters.searching", lang)):
-    proposals = clusters.propose_clusters(
-        frame,
-        chain=clusters.resolve_chains(chain_key),
-        size_bands=sizes or None,
-        regions=regions or None,
-        count=1 if every_chain else 5,
-        allow_repeat=allow_repeat,
-        lang=lang,
-        bank=qbank,
-    )
+    proposals = cluster_proposals(wave, chain_key, tuple(sizes), tuple(regions), allow_repeat, lang)
 if not proposals:
     st.info(t("clusters.none", lang), icon=":material/hub:")
     st.stop()

@@ -3,6 +3,9 @@ clusters audited, the 0002 migration, and proposals on synthetic members."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -251,6 +254,11 @@ def test_export_is_audited_and_neutralised(engine: sa.Engine, bank: Bank) -> Non
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Company,Company ID,KSIC")
     assert "비밀빨대" in text and "'=" not in text
+    # The proposal's sentence travels with it, in the export's language.
+    header, *rows = csv.reader(io.StringIO(text))
+    assert header[-1] == "Why this proposal" and proposal.summary is not None
+    assert [row[-1] for row in rows] == [proposal.summary.render("en")] * 3
+    assert "of the Food and beverages chain" in rows[0][-1]
     xlsx = clusters.export_proposal(engine=engine, proposal=proposal, fmt="xlsx", actor="s")
     assert xlsx[:2] == b"PK"
     with read_session(engine) as session:
