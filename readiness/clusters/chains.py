@@ -5,7 +5,7 @@ chain should cover with the divisions that may play each, and the anchor role ev
 (the finished product). Two members are in a related chain when they share a division or one chain
 lists both divisions. Staff may also build around one sector (a KSIC division): its chain is the
 division with every division related to it, the roles of those chains (each played by the divisions
-any of them lists for it), and at least one member of the sector.
+any of them lists for it) and their anchor role, and at least one member of the sector.
 
 Who plays a role. A member may play a role of a chain when its division is listed for the role and,
 when it declared value-chain roles, the role is one of them (`Chain.playable`): a role comes from
@@ -231,8 +231,11 @@ def resolve_chain(key: str, catalog: ChainCatalog | None = None) -> Chain:
     divisions = related_divisions(code, catalog)
     if not specs:  # a division no chain lists: it plays every role on its own
         roles = in_chain_order(r for r in reference.role_ids() if r != PLATFORM)
-        return Chain(code, name, divisions, roles, code, tuple((code,) for _ in roles))
-    return _chain_of(code, name, divisions, specs, None, anchor=code)
+        players = tuple((code,) for _ in roles)
+        return Chain(code, name, divisions, roles, code, players, "final_product")
+    anchors = {spec.anchor_role for spec in specs}  # the anchor role its chains agree on
+    anchor_role = anchors.pop() if len(anchors) == 1 else None
+    return _chain_of(code, name, divisions, specs, anchor_role, anchor=code)
 
 
 def _chain_of(

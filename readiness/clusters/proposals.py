@@ -221,14 +221,17 @@ class _Search:
         return role and sector
 
     def ranked(self, min_size: int, max_size: int) -> list[tuple[frozenset[int], float]]:
-        """Clusters of min_size-max_size pool members that fill the anchor, best first."""
+        """Clusters of min_size-max_size pool members that fill the anchor, best first. They
+        grow from the sector's members (a sector chain), else from who may play the anchor role."""
         anchor_role, anchor = self.chain.anchor_role, self.chain.anchor
-        seeds = [
-            i
-            for i, m in enumerate(self.pool)
-            if (anchor_role is None or anchor_role in self.chain_roles[i])
-            and (anchor is None or m.ksic == anchor)
-        ]
+        if anchor:
+            seeds = [i for i, m in enumerate(self.pool) if m.ksic == anchor]
+        else:
+            seeds = [
+                i
+                for i, roles in enumerate(self.chain_roles)
+                if anchor_role is None or anchor_role in roles
+            ]
         beam = sorted((frozenset([i]) for i in seeds), key=lambda k: self.rank(k, self.score(k)))
         beam = beam[:BEAM]
         finished: dict[frozenset[int], float] = {}

@@ -309,4 +309,16 @@ def test_the_shipped_chains_cast_the_divisions_the_issue_names() -> None:
         assert all(set(chain.divisions_for(r)) <= set(chain.divisions) for r in chain.roles)
     sector = resolve_chain("C28")  # a sector chain: what any chain lists for its roles
     assert "C28" in sector.divisions_for("final_product")  # electronics: appliances
-    assert sector.anchor == "C28" and sector.anchor_role is None
+    assert sector.anchor == "C28" and sector.anchor_role == "final_product"
+
+
+def test_a_sector_cluster_holds_the_sector_and_a_final_product() -> None:
+    """Around metal parts (C25): the one C25 member, and a maker of a finished product that a
+    chain of C25 lists (the electrical maker may: electronics; the shipbuilder may not)."""
+    proposals = propose_clusters(vehicles_frame(), chain="C25", allow_repeat=True)
+    assert proposals
+    for proposal in proposals:
+        assert 5 in proposal.company_ids
+        final = [m for m in proposal.members if m.role == "final_product"]
+        assert final and 1 not in {m.company_id for m in final}
+        counted_honestly(proposal)
