@@ -99,3 +99,24 @@ def test_a_run_over_every_chain_shows_each_company_once(
     taken = [cid for p in shown for cid in p.company_ids]
     assert len(taken) == len(set(taken))
     assert at.checkbox(key="cluster_repeat").label == "Allow a company in several proposals"
+
+
+def test_switching_language_keeps_the_filters_and_words_the_sentence_anew(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    make_app("ko").run()
+    region, expected = _busiest_region(staff_engine)
+    at = _clusters(make_app, "ko", chain=clusters.ALL_CHAINS, region=region)
+    sentence = expected[0].summary
+    assert sentence is not None
+    assert f"**{said(sentence, 'ko')}**" in [m.value for m in at.markdown]
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="cluster_regions").value == [region]
+    assert at.selectbox(key="cluster_chain").value == clusters.ALL_CHAINS
+    shown = [m.value for m in at.markdown]
+    assert f"**{said(sentence, 'en')}**" in shown
+    assert f"**{said(sentence, 'ko')}**" not in shown
+    radio = at.radio(key=f"cluster_pick_{clusters.ALL_CHAINS}")
+    assert list(radio.proto.captions) == [said(p.summary, "en") for p in expected if p.summary]
