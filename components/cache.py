@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from readiness.analytics import HeatmapData, Stat
-    from readiness.clusters import Match
+    from readiness.clusters import ClusterProposal, Match
     from readiness.cohorts import Cohort
     from readiness.instrument import InstrumentReport
     from readiness.workshops import MembersReference, RoomSnapshot
@@ -252,6 +252,32 @@ def complementary_members(
             members = pd.concat([members, own], ignore_index=True)
     return clusters.rank_members(
         members, company_id=company_id, viewer="company", limit=3, lang=lang, bank=default_bank()
+    )
+
+
+@shared(ttl=300, max_entries=64)
+def cluster_proposals(
+    engine: sa.Engine,
+    wave: int,
+    chain: str,
+    size_bands: tuple[str, ...],
+    regions: tuple[str, ...],
+    allow_repeat: bool,
+    lang: str,
+) -> list[ClusterProposal]:
+    """The cluster builder's proposals for a chain key (a chain, a sector, or every chain at
+    once: one proposal per chain then), cached: adjusting or saving one does not search again."""
+    from readiness import clusters
+
+    return clusters.propose_clusters(
+        member_frame(wave),
+        chain=clusters.resolve_chains(chain),
+        size_bands=size_bands or None,
+        regions=regions or None,
+        count=1 if chain == clusters.ALL_CHAINS else 5,
+        allow_repeat=allow_repeat,
+        lang=lang,
+        bank=default_bank(),
     )
 
 

@@ -3,10 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from components.cache import engine, member_frame, summary
+from components.cache import cluster_proposals, engine, member_frame, summary
 from components.cluster_charts import cluster_graph_figure
 from components.staff import staff_page
-from components.staff_filters import size_band_options
+from components.staff_filters import (
+    keep_in_url,
+    region_options,
+    seed,
+    size_band_options,
+    url_flag,
+    url_ignored_notice,
+    url_list,
+    url_value,
+)
 from components.widgets import lingual, plain, said
 from readiness import clusters, exports, reference, store
 from readiness.i18n import t
@@ -21,11 +30,22 @@ if not waves:
     st.info(t("home.data_empty", lang))
     st.stop()
 
-choices = dict(clusters.chain_choices(lang))
-c1, c2, c3 = st.columns([3, 2, 1])
+# Filters come from the URL on the first run and go back to it (a view staff can share).
+chain_ids = clusters.load_chains().chain_ids
+chain_list = clusters.chain_choices(lang)
+choices = dict(chain_list[: len(chain_ids)])
+choices[clusters.ALL_CHAINS] = t("clusters.all_chains", lang)
+choices.update(chain_list[len(chain_ids) :])
+seed("cluster_sizes", lambda: url_list("size", reference.size_band_ids()))
+seed("cluster_regions", lambda: url_list("region", reference.region_codes()))
+seed("cluster_repeat", lambda: url_flag("repeat"))
+asked_chain = url_value("chain", list(choices))
+asked_wave = url_value("wave", waves)
+c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
 chain_key = c1.selectbox(
     t("clusters.chain", lang),
     list(choices),
+    index=list(choices).index(asked_chain) if asked_chain else 0,
     format_func=choices.__getitem__,
     key=lingual("cluster_chain"),
 )
@@ -35,13 +55,38 @@ sizes = c2.multiselect(
     placeholder=t("filters.all", lang),
     key=lingual("cluster_sizes"),
 )
-wave = c3.selectbox(t("filters.wave", lang), waves, index=len(waves) - 1)
+regions = c3.multiselect(
+    t("filters.region", lang),
+    **region_options(lang),
+    placeholder=t("filters.all", lang),
+    key=lingual("cluster_regions"),
+)
+wave = c4.selectbox(
+    t("filters.wave", lang),
+    waves,
+    index=waves.index(asked_wave) if asked_wave is not None else len(waves) - 1,
+    key="cluster_wave",
+)
+allow_repeat = st.checkbox(
+    t("clusters.allow_repeat", lang),
+    value=False,
+    help=t("clusters.allow_repeat_help", lang),
+    key="cluster_repeat",
+)
+keep_in_url(
+    {
+        "chain": chain_key,
+        "wave": wave,
+        "size": sizes,
+        "region": regions,
+        "repeat": allow_repeat or None,
+    }
+)
+url_ignored_notice(lang)
 
 frame = member_frame(wave)
 with st.spinner(t("clusters.searching", lang)):
-    proposals = clusters.propose_clusters(
-        frame, chain=chain_key, size_bands=sizes or None, lang=lang, bank=qbank
-    )
+    proposals = cluster_proposals(wave, chain_key, tuple(sizes), tuple(regions), allow_repeat, lang)
 if not proposals:
     st.info(t("clusters.none", lang), icon=":material/hub:")
     st.stop()
@@ -54,19 +99,22 @@ pick = st.radio(
         "clusters.proposal_label",
         lang,
         n=n + 1,
+        chain=proposals[n].chain_name,
         members=len(proposals[n].members),
         score=round(100 * proposals[n].score),
         covered=len(proposals[n].covered_roles),
+        roles=len(proposals[n].covered_roles) + len(proposals[n].missing_roles),
     ),
-    horizontal=True,
+    captions=[said(p.summary, lang) if p.summary else "" for p in proposals],
     key=lingual(f"cluster_pick_{chain_key}"),
 )
 proposal = proposals[pick]
+chain_of_pick = proposal.chain
 
-# Staff may adjust the members; the adjusted cluster is scored the same way.
+# Staff may adjust the members (any member who may play a role of the chain); the adjusted
+# cluster is scored the same way.
 pool = frame[
-    frame["company_id"].isin(proposal.company_ids)
-    | frame["ksic"].isin(clusters.resolve_chain(chain_key).divisions)
+    frame["company_id"].isin(proposal.company_ids) | clusters.chain_fit(frame, chain_of_pick)
 ]
 names = {int(r.company_id): f"{display(r.name, limit=60)} · {r.ksic}" for r in pool.itertuples()}
 chosen = st.multiselect(
@@ -81,12 +129,14 @@ chosen = st.multiselect(
 if set(chosen) != set(proposal.company_ids) and chosen:
     try:
         proposal = clusters.evaluate_cluster(
-            frame, chain=chain_key, company_ids=chosen, lang=lang, bank=qbank
+            frame, chain=chain_of_pick, company_ids=chosen, lang=lang, bank=qbank
         )
     except clusters.ClusterError as exc:
         st.error(str(exc), icon=":material/error:")
         st.stop()
 
+if proposal.summary:
+    st.markdown(f"**{said(proposal.summary, lang)}**")
 m1, m2, m3 = st.columns(3)
 m1.metric(t("clusters.score", lang), f"{100 * proposal.score:.0f}")
 m2.metric(
@@ -130,7 +180,7 @@ for col, fmt in ((e1, "csv"), (e2, "xlsx")):
         data=lambda fmt=fmt: clusters.export_proposal(
             engine=engine(), proposal=proposal, fmt=fmt, actor=staff.email, lang=lang, bank=qbank
         ),
-        file_name=f"cluster-{chain_key}.{fmt}",
+        file_name=f"cluster-{proposal.chain}.{fmt}",
         mime=exports.MIME_TYPES[fmt],
         on_click="ignore",
         width="stretch",

@@ -1,9 +1,15 @@
 """Value chains and roles: the chain catalog (data/chains.yaml), sector chains, role adjacency.
 
-Chains. data/chains.yaml lists value chains: related KSIC divisions and the roles a cluster in the
-chain should cover. Two members are in a related chain when they share a division or one chain lists
-both divisions. Staff may also build around one sector (a KSIC division): its chain is the division
-with every division related to it, the roles of those chains, and at least one member of the sector.
+Chains. data/chains.yaml lists value chains: related KSIC divisions, the roles a cluster in the
+chain should cover with the divisions that may play each, and the anchor role every proposal fills
+(the finished product). Two members are in a related chain when they share a division or one chain
+lists both divisions. Staff may also build around one sector (a KSIC division): its chain is the
+division with every division related to it, the roles of those chains (each played by the divisions
+any of them lists for it) and their anchor role, and at least one member of the sector.
+
+Who plays a role. A member may play a role of a chain when its division is listed for the role and,
+when it declared value-chain roles, the role is one of them (`Chain.playable`): a role comes from
+the profile, never from scores.
 
 Roles. Chain order is value_chain_roles in data/reference.yaml: raw_material -> components ->
 final_product -> packaging_design -> distribution_export -> after_sales. Two roles are adjacent when
@@ -55,7 +61,9 @@ class ChainSpec(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
     name: Text
     divisions: Annotated[list[str], Field(min_length=2)]
-    roles: Annotated[list[str], Field(min_length=2)]
+    anchor_role: str
+    # role -> the divisions (of `divisions`) whose members may play it
+    roles: Annotated[dict[str, Annotated[list[str], Field(min_length=1)]], Field(min_length=2)]
 
 
 class ChainCatalog(Strict):
@@ -69,9 +77,11 @@ class ChainCatalog(Strict):
 
 @dataclass(frozen=True)
 class Chain:
-    """What a cluster is built in: divisions it draws on, roles it should cover (chain order).
+    """What a cluster is built in: divisions it draws on, roles it should cover (chain order),
+    the divisions that may play each role (`players`, in the order of `roles`).
 
-    `anchor` is set for a sector chain (a KSIC division): a proposal includes one of its members.
+    `anchor_role`: the role every proposal fills (a chain of the file). `anchor` is set for a
+    sector chain (a KSIC division): a proposal includes one of its members.
     """
 
     id: str
@@ -79,22 +89,49 @@ class Chain:
     divisions: tuple[str, ...]
     roles: tuple[str, ...]
     anchor: str | None = None
+    players: tuple[tuple[str, ...], ...] = ()
+    anchor_role: str | None = None
+
+    def divisions_for(self, role: str) -> tuple[str, ...]:
+        """The divisions whose members may play `role` in this chain."""
+        return dict(zip(self.roles, self.players, strict=True)).get(role, ())
+
+    def playable(self, ksic: str, declared: Sequence[str]) -> tuple[str, ...]:
+        """The chain's roles a member of division `ksic` that declared `declared` may play, in
+        chain order: its division fits the role and, when it declared roles, the role is one."""
+        return tuple(
+            role
+            for role, divisions in zip(self.roles, self.players, strict=True)
+            if ksic in divisions and (not declared or role in declared)
+        )
+
+
+def _listed(kind: str, values: Sequence[str], known: Sequence[str], where: str) -> list[str]:
+    problems = []
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        problems.append(f"{where}, field {kind}: unknown value(s) {', '.join(map(repr, unknown))}")
+    twice = sorted({v for v in values if values.count(v) > 1})
+    if twice:
+        problems.append(f"{where}, field {kind}: listed twice: {', '.join(twice)}")
+    return problems
 
 
 def _chain_problems(spec: ChainSpec, where: str) -> list[str]:
-    problems = []
-    for kind, values, known in (
-        ("divisions", spec.divisions, reference.ksic_codes()),
-        ("roles", spec.roles, reference.role_ids()),
-    ):
-        unknown = [v for v in values if v not in known]
-        if unknown:
+    problems = _listed("divisions", spec.divisions, reference.ksic_codes(), where)
+    problems += _listed("roles", list(spec.roles), reference.role_ids(), where)
+    for role, divisions in spec.roles.items():
+        problems += _listed(f"roles.{role}", divisions, reference.ksic_codes(), where)
+        outside = [d for d in divisions if d in reference.ksic_codes() and d not in spec.divisions]
+        if outside:
             problems.append(
-                f"{where}, field {kind}: unknown value(s) {', '.join(map(repr, unknown))}"
+                f"{where}, field roles.{role}: not among the chain's divisions: "
+                f"{', '.join(outside)}"
             )
-        twice = sorted({v for v in values if values.count(v) > 1})
-        if twice:
-            problems.append(f"{where}, field {kind}: listed twice: {', '.join(twice)}")
+    if spec.anchor_role not in spec.roles:
+        problems.append(
+            f"{where}, field anchor_role: {spec.anchor_role!r} is not one of the chain's roles"
+        )
     return problems
 
 
@@ -182,18 +219,44 @@ def resolve_chain(key: str, catalog: ChainCatalog | None = None) -> Chain:
     catalog = catalog or default_chains()
     for spec in catalog.chains:
         if spec.id == key:
-            return Chain(spec.id, spec.name, tuple(spec.divisions), in_chain_order(spec.roles))
+            return _chain_of(spec.id, spec.name, tuple(spec.divisions), [spec], spec.anchor_role)
     code = key.strip().upper()
     if code not in reference.ksic_codes():
         known = ", ".join(catalog.chain_ids)
         raise ClusterError(f"unknown chain {key!r}: give a chain id ({known}) or a KSIC division")
-    roles = [r for spec in catalog.chains if code in spec.divisions for r in spec.roles]
-    if not roles:
-        roles = [r for r in reference.role_ids() if r != PLATFORM]
     name = Text(
         ko=f"{code} {short_division(code, 'ko')}", en=f"{code} {short_division(code, 'en')}"
     )
-    return Chain(code, name, related_divisions(code, catalog), in_chain_order(roles), code)
+    specs = [spec for spec in catalog.chains if code in spec.divisions]
+    divisions = related_divisions(code, catalog)
+    if not specs:  # a division no chain lists: it plays every role on its own
+        roles = in_chain_order(r for r in reference.role_ids() if r != PLATFORM)
+        players = tuple((code,) for _ in roles)
+        return Chain(code, name, divisions, roles, code, players, "final_product")
+    anchors = {spec.anchor_role for spec in specs}  # the anchor role its chains agree on
+    anchor_role = anchors.pop() if len(anchors) == 1 else None
+    return _chain_of(code, name, divisions, specs, anchor_role, anchor=code)
+
+
+def _chain_of(
+    key: str,
+    name: Text,
+    divisions: tuple[str, ...],
+    specs: Sequence[ChainSpec],
+    anchor_role: str | None,
+    anchor: str | None = None,
+) -> Chain:
+    """A Chain whose roles are those of `specs`, each played by the divisions any of them lists."""
+    roles = in_chain_order(role for spec in specs for role in spec.roles)
+    players = tuple(
+        tuple(
+            code
+            for code in reference.ksic_codes()
+            if any(code in spec.roles.get(role, ()) for spec in specs)
+        )
+        for role in roles
+    )
+    return Chain(key, name, divisions, roles, anchor, players, anchor_role)
 
 
 def chain_choices(lang: str, catalog: ChainCatalog | None = None) -> list[tuple[str, str]]:

@@ -3,6 +3,9 @@ clusters audited, the 0002 migration, and proposals on synthetic members."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -251,6 +254,11 @@ def test_export_is_audited_and_neutralised(engine: sa.Engine, bank: Bank) -> Non
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Company,Company ID,KSIC")
     assert "비밀빨대" in text and "'=" not in text
+    # The proposal's sentence travels with it, in the export's language.
+    header, *rows = csv.reader(io.StringIO(text))
+    assert header[-1] == "Why this proposal" and proposal.summary is not None
+    assert [row[-1] for row in rows] == [proposal.summary.render("en")] * 3
+    assert "of the Food and beverages chain" in rows[0][-1]
     xlsx = clusters.export_proposal(engine=engine, proposal=proposal, fmt="xlsx", actor="s")
     assert xlsx[:2] == b"PK"
     with read_session(engine) as session:
@@ -266,11 +274,16 @@ def test_synthetic_members_give_proposals_for_a_common_chain(engine: sa.Engine, 
     for chain in ("machinery", "C29"):
         proposals = clusters.propose_clusters(frame, chain=chain)
         assert proposals, chain
-        roles = clusters.resolve_chain(chain).roles
         for proposal in proposals:
             assert 3 <= len(proposal.members) <= 6
-            assert len(proposal.covered_roles) >= len(roles) - 1
+            # roles covered are the roles its members fill, each counted once
+            assert set(proposal.covered_roles) == {m.role for m in proposal.members}
             assert all(m.synthetic for m in proposal.members)
+        assert len(proposals[0].covered_roles) >= 4
+        taken = [i for proposal in proposals for i in proposal.company_ids]
+        assert len(taken) == len(set(taken))  # a company in one proposal of the run
+        if chain == "machinery":
+            assert all("final_product" in p.covered_roles for p in proposals)
         if chain == "C29":
             assert all(any(m.ksic == "C29" for m in p.members) for p in proposals)
     saved = clusters.save_proposal(

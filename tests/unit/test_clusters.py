@@ -170,8 +170,8 @@ def test_a_bad_chain_file_names_file_chain_and_field(tmp_path: Path) -> None:
     with pytest.raises(ChainError, match=r"chain food, field divisions: unknown value\(s\) 'C99'"):
         parse_chains(raw, source="chains.yaml")
     raw = yaml.safe_load(clusters.DEFAULT_CHAINS.read_text(encoding="utf-8"))
-    raw["chains"][1]["roles"] = ["components", "components"]
-    with pytest.raises(ChainError, match="chain machinery, field roles: listed twice"):
+    raw["chains"][1]["roles"]["components"] = ["C25", "C25"]
+    with pytest.raises(ChainError, match="chain machinery, field roles.components: listed twice"):
         parse_chains(raw, source="chains.yaml")
     raw = yaml.safe_load(clusters.DEFAULT_CHAINS.read_text(encoding="utf-8"))
     raw["chains"][2]["id"] = "food"
@@ -434,12 +434,20 @@ def test_proposals_are_deterministic_and_explain_themselves() -> None:
     again = propose_clusters(frame.sample(frac=1, random_state=3), chain="food")
     assert [p.company_ids for p in first] == [p.company_ids for p in again]
     assert [p.score for p in first] == [p.score for p in again]
-    ko = said(first[0].reasons, "ko")
-    assert ko[0].startswith("식품·음료 가치사슬의 역할 5개 중 5개를 채웁니다")
+    best = first[0]
+    assert best.summary is not None
+    assert best.summary.render("ko").startswith(
+        "C10 원자재·소재 1곳, C22 부품·모듈 1곳, C10 완제품 1곳, C17 포장·디자인 1곳과 "
+        "C10 유통·수출 1곳이 식품·음료 가치사슬의 역할 5개 중 5개를 맡고, "
+    )
+    ko = said(best.reasons, "ko")
     assert any("수출 준비도" in r and "점(" in r for r in ko)
-    en = said(propose_clusters(frame, chain="food", lang="en")[0].reasons, "en")
-    assert en[0].startswith("Covers 5 of the 5 roles of the Food and beverages chain")
-    assert en == said(first[0].reasons, "en")
+    in_english = propose_clusters(frame, chain="food", lang="en")[0]
+    assert in_english.summary is not None
+    assert in_english.summary.render("en").startswith(
+        "Fills 5 of the 5 roles of the Food and beverages chain with 1 raw materials member (C10)"
+    )
+    assert said(in_english.reasons, "en") == said(best.reasons, "en")
 
 
 def test_a_sector_cluster_includes_the_sector_and_size_bands_filter() -> None:
