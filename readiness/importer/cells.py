@@ -99,8 +99,33 @@ def parse_ksic(text: str, known: set[str]) -> str:
     return code
 
 
+_REGION_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "도", "시")
+_OLD_REGION_NAMES = {"강원도": "강원", "전라북도": "전북", "제주도": "제주"}
+
+
+def _region_of_word(word: str, regions: Mapping[str, str]) -> str | None:
+    """The region a word names: "충청남도", "서울시", "경기", and the older "강원도", "전라북도"."""
+    word = _OLD_REGION_NAMES.get(word, word)
+    code = regions.get(_fold(word))
+    if code is not None:
+        return code
+    for suffix in _REGION_SUFFIXES:
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 2 and (code := regions.get(_fold(stem))):
+            return code
+    return None
+
+
 def parse_region(text: str, regions: Mapping[str, str]) -> str:
+    """A region code from a code, a name ("경기도", "Gyeonggi", "경기") or a full address.
+
+    An address ("충청남도 천안시 서북구 ...", "서울특별시 강남구") gives the 시도 its first word
+    names; an address whose first word names no 시도 is refused.
+    """
     code = regions.get(_fold(text))
+    if code is None:
+        first = unicodedata.normalize("NFC", text).split()[0] if text.split() else text
+        code = _region_of_word(first, regions)
     if code is None:
         raise BadCell(Message("importer.unknown_region", {"text": text}))
     return code
@@ -113,8 +138,12 @@ def parse_revenue_band(text: str, bands: Mapping[str, str]) -> str:
     return band
 
 
+_HEAD_COUNT_UNIT = re.compile(r"\s*(명|인)$")
+
+
 def parse_employees(text: str) -> int:
-    value = _number(text)
+    """A head count: "45", "1,200", and with the unit as Korean files write it, "45명", "45 명"."""
+    value = _number(_HEAD_COUNT_UNIT.sub("", text.strip()))
     if value is None or not value.is_integer() or not 1 <= value <= 1_000_000:
         raise BadCell(Message("importer.bad_employees", {"text": text}))
     return int(value)
