@@ -92,6 +92,53 @@ def _member_key(profile: CompanyProfile, synthetic: bool) -> MemberKey:
 
 
 _MISSING = Message("importer.missing_value")
+TOTALS_WORDS = {"합계", "총계", "소계", "총합계", "계", "total", "totals", "grandtotal", "subtotal"}
+
+
+def _is_totals_row(row: list[str], name_at: int, biz_no_at: int | None) -> bool:
+    """A spreadsheet's totals line: its name cell a totals word ("합계", "Total"), no number."""
+    name = row[name_at] if name_at < len(row) else ""
+    biz_no = row[biz_no_at] if biz_no_at is not None and biz_no_at < len(row) else ""
+    folded = "".join(unicodedata.normalize("NFC", name).casefold().split()).rstrip(":")
+    return folded in TOTALS_WORDS and not biz_no
+
+
+def _values_key(values: dict[str, Any], synthetic: bool) -> MemberKey | None:
+    """The member key of a row whose profile could not be built, when its cells give one."""
+    if values.get("biz_no"):
+        return ("biz_no", values["biz_no"])
+    if "name" in values and "ksic" in values:
+        return name_key(values["name"], values["ksic"], synthetic)
+    return None
+
+
+def _row_rule_problems(
+    number: int,
+    answers: dict[str, int | None],
+    *,
+    wave: int | None,
+    wave_header: str,
+    wave_was_bad: bool,
+    item_headers: list[tuple[str, str]],
+    critical: set[str],
+) -> list[Problem]:
+    """What a row's answers break as a whole: no wave, nothing but N/A, N/A on critical items."""
+    if not answers:
+        return []
+    found: list[Problem] = []
+    if wave is None and not wave_was_bad:
+        found.append(Problem(number, wave_header, Message("importer.wave_missing")))
+    if all(level is None for level in answers.values()):
+        first = next(h for item_id, h in item_headers if item_id in answers)
+        found.append(Problem(number, first, Message("importer.all_not_applicable")))
+    elif critical_na := [i for i, level in answers.items() if level is None and i in critical]:
+        column = next(h for item_id, h in item_headers if item_id in critical_na)
+        found.append(
+            Problem(
+                number, column, Message("importer.critical_na", {"items": ", ".join(critical_na)})
+            )
+        )
+    return found
 
 
 class _RowReader:
@@ -184,6 +231,9 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
     seen_members: dict[MemberKey, int] = {}
     seen_results: dict[tuple[MemberKey, int, str], int] = {}
     unnamed: set[int] = set()
+    name_at = columns.fields["name"]
+    biz_no_at = columns.fields.get("biz_no")
+    item_headers = {header[index] for _, index in reader.items}
 
     for number, row in table.rows:
         for index in range(len(header), len(row)):
@@ -192,70 +242,80 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
                 problems.append(
                     Problem(number, f"#{index + 1}", Message("importer.unnamed_column"), "warning")
                 )
-        values, answers, row_problems = reader.read(number, row)
-        if row_problems:
-            problems.extend(row_problems)
+        if _is_totals_row(row, name_at, biz_no_at):
+            problems.append(Problem(number, name_header, Message("importer.totals_row"), "warning"))
             continue
+        values, answers, row_problems = reader.read(number, row)
         synthetic = bool(values.pop("synthetic", False))
         wave = values.pop("wave", None)
         mode = values.pop("mode", "full")
-        try:
-            profile = CompanyProfile(**values)
-        except ValidationError as exc:  # a rule of the profile that the cell checks missed
-            detail = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-            problems.append(
-                Problem(number, "", Message("importer.profile_rule", {"detail": detail}))
+        key: MemberKey | None = None
+        profile: CompanyProfile | None = None
+        if not row_problems:
+            try:
+                profile = CompanyProfile(**values)
+                key = _member_key(profile, synthetic)
+            except ValidationError as exc:  # a rule of the profile that the cell checks missed
+                detail = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                row_problems.append(
+                    Problem(number, "", Message("importer.profile_rule", {"detail": detail}))
+                )
+        if key is None:
+            key = _values_key(values, synthetic)
+        bad_columns = {p.column for p in row_problems}
+        row_problems.extend(
+            _row_rule_problems(
+                number,
+                answers,
+                wave=wave,
+                wave_header=wave_header,
+                wave_was_bad=wave_header in bad_columns,
+                item_headers=[(item_id, header[index]) for item_id, index in reader.items],
+                critical=critical,
             )
-            continue
-        key = _member_key(profile, synthetic)
-
-        problem: Problem | None = None
-        if answers and wave is None:
-            problem = Problem(number, wave_header, Message("importer.wave_missing"))
-        elif answers and all(level is None for level in answers.values()):
-            problem = Problem(
-                number, header[reader.items[0][1]], Message("importer.all_not_applicable")
-            )
-        elif answers and (
-            critical_na := [i for i, level in answers.items() if level is None and i in critical]
+        )
+        if key is not None and answers and wave is not None:
+            if (key, wave, mode) in seen_results:
+                row_problems.append(
+                    Problem(
+                        number,
+                        name_header,
+                        Message(
+                            "importer.duplicate_result",
+                            {
+                                "first": seen_results[(key, wave, mode)],
+                                "wave": wave,
+                                "mode": Message(f"member_file.mode_{mode}"),
+                            },
+                        ),
+                    )
+                )
+            seen_results.setdefault((key, wave, mode), number)
+        elif (
+            key is not None
+            and not answers
+            and not bad_columns & item_headers
+            and key in seen_members
         ):
-            column = next(
-                header[index] for item_id, index in reader.items if item_id in critical_na
+            row_problems.append(
+                Problem(
+                    number,
+                    name_header,
+                    Message("importer.duplicate_member", {"first": seen_members[key]}),
+                )
             )
-            problem = Problem(
-                number, column, Message("importer.critical_na", {"items": ", ".join(critical_na)})
-            )
-        elif answers and (key, wave, mode) in seen_results:
-            problem = Problem(
-                number,
-                name_header,
-                Message(
-                    "importer.duplicate_result",
-                    {
-                        "first": seen_results[(key, wave, mode)],
-                        "wave": wave,
-                        "mode": Message(f"member_file.mode_{mode}"),
-                    },
-                ),
-            )
-        elif not answers and key in seen_members:
-            problem = Problem(
-                number,
-                name_header,
-                Message("importer.duplicate_member", {"first": seen_members[key]}),
-            )
-        if problem is not None:
-            problems.append(problem)
+        if key is not None:
+            seen_members.setdefault(key, number)
+        if row_problems or profile is None or key is None:
+            problems.extend(row_problems)
             continue
         if not answers and wave is not None and has_items:
             problems.append(
                 Problem(number, wave_header, Message("importer.wave_without_answers"), "warning")
             )
-        seen_members.setdefault(key, number)
         _merge_member(members, key, number, profile, synthetic)
         if not answers:
             continue
-        seen_results[(key, wave, mode)] = number
         unscored = sorted(set(answers) - quick_ids) if mode == "quick" else []
         if unscored:
             problems.append(
