@@ -103,6 +103,10 @@ def _is_totals_row(row: list[str], name_at: int, biz_no_at: int | None) -> bool:
     return folded in TOTALS_WORDS and not biz_no
 
 
+def _has_error(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
 def _values_key(values: dict[str, Any], synthetic: bool) -> MemberKey | None:
     """The member key of a row whose profile could not be built, when its cells give one."""
     if values.get("biz_no"):
@@ -144,7 +148,9 @@ def _row_rule_problems(
 class _RowReader:
     """Reads one data row into field values and answers, collecting its problems."""
 
-    def __init__(self, header: list[str], columns: ColumnMap) -> None:
+    def __init__(self, table: RawTable, columns: ColumnMap) -> None:
+        header = table.header
+        self.merged_over = table.merged_over
         regions = region_names()
         revenue = reference_names("revenue_bands", "id")
         ksic = set(reference.ksic_codes())
@@ -178,6 +184,7 @@ class _RowReader:
             text = unneutralise(row[index]) if index < width else ""
             if not text:
                 problems.append(Problem(number, self.header[index], _MISSING))
+                problems.extend(self._merged_blank(number, index))
                 continue
             try:
                 values[key] = self.required[key](text)
@@ -186,6 +193,7 @@ class _RowReader:
         for key, index in self.fields:
             text = unneutralise(row[index]) if index < width else ""
             if not text:
+                problems.extend(self._merged_blank(number, index))
                 continue
             try:
                 values[key] = self.optional[key](text)
@@ -205,6 +213,14 @@ class _RowReader:
                 problems.append(Problem(number, self.header[index], exc.message))
         return values, answers, problems
 
+    def _merged_blank(self, number: int, index: int) -> list[Problem]:
+        """A blank cell that an .xlsx merged range covers: its value is not imported, say so."""
+        merged = self.merged_over(number, index)
+        if merged is None:
+            return []
+        message = Message("importer.merged_blank", {"first": merged.first_row, "range": merged.ref})
+        return [Problem(number, self.header[index], message, "warning")]
+
 
 def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
     """Check every row on its own: values, required fields, duplicates; score the results."""
@@ -218,7 +234,7 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
         return ParsedTable(table, columns, members, assessments, problems)
 
     header = table.header
-    reader = _RowReader(header, columns)
+    reader = _RowReader(table, columns)
     has_items = bool(columns.items)
     quick_ids = set(bank.item_ids(quick_only=True))
     critical = {i.id for i in bank.items if i.critical}
@@ -251,7 +267,7 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
         mode = values.pop("mode", "full")
         key: MemberKey | None = None
         profile: CompanyProfile | None = None
-        if not row_problems:
+        if not _has_error(row_problems):
             try:
                 profile = CompanyProfile(**values)
                 key = _member_key(profile, synthetic)
@@ -262,7 +278,7 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
                 )
         if key is None:
             key = _values_key(values, synthetic)
-        bad_columns = {p.column for p in row_problems}
+        bad_columns = {p.column for p in row_problems if p.severity == "error"}
         row_problems.extend(
             _row_rule_problems(
                 number,
@@ -306,8 +322,8 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
             )
         if key is not None:
             seen_members.setdefault(key, number)
-        if row_problems or profile is None or key is None:
-            problems.extend(row_problems)
+        problems.extend(row_problems)
+        if _has_error(row_problems) or profile is None or key is None:
             continue
         if not answers and wave is not None and has_items:
             problems.append(

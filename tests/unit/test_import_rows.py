@@ -81,3 +81,42 @@ def test_a_row_missing_its_wave_that_is_all_not_applicable_reports_both(bank: Ba
 def test_a_bad_wave_is_reported_once_not_also_as_missing(bank: Bank) -> None:
     result = parsed("회사명,업종코드,종업원수,연도,EXP01", "한빛정밀,C29,45,1999,3", bank=bank)
     assert [(row, column) for row, column, *_ in found(result.problems)] == [(2, "연도")]
+
+
+def merged_region_workbook() -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["회사명", "업종코드", "종업원수", "지역"])
+    sheet.append(["한빛정밀", "C29", 45, "경기도"])
+    sheet.append(["세진테크", "C26", 12, None])
+    sheet.append(["대성식품", "C10", 120, None])
+    sheet.append(["동해금속", "C24", 30, None])
+    sheet.merge_cells("D2:D4")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_region_blanked_by_a_merged_cell_is_a_warning_naming_its_row(bank: Bank) -> None:
+    table = read_table(merged_region_workbook(), "members.xlsx")
+    result = parse_table(table, bank=bank)
+    assert [(row, column, severity) for row, column, severity, _ in found(result.problems)] == [
+        (3, "지역", "warning"),
+        (4, "지역", "warning"),
+    ]
+    message = result.problems[0].message
+    assert "merged with row 2 (D2:D4)" in message.render("en")
+    assert "셀 병합(D2:D4)" in message.render("ko")
+    regions = {m.profile.name: m.profile.region for m in result.members.values()}
+    assert regions == {"한빛정밀": "41", "세진테크": None, "대성식품": None, "동해금속": None}
+
+
+def test_a_blank_region_outside_any_merged_range_is_just_blank(bank: Bank) -> None:
+    table = read_table(merged_region_workbook(), "members.xlsx")
+    assert table.merged_over(5, 3) is None and table.merged_over(2, 3) is None
+    assert table.merged_over(4, 3) is not None and table.merged_over(3, 2) is None
