@@ -71,13 +71,44 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def parse_name(text: str) -> str:
+def _plain_text(text: str, max_length: int) -> str:
     if any(unicodedata.category(ch)[0] == "C" and ch != "\t" for ch in text):
         raise BadCell(Message("importer.control_characters"))
-    name = clean_text(text, max_length=10_000)
-    if len(name) > NAME_MAX:
-        raise BadCell(Message("importer.name_too_long", {"max": NAME_MAX, "n": len(name)}))
-    return name
+    cleaned = clean_text(text, max_length=10_000)
+    if len(cleaned) > max_length:
+        raise BadCell(Message("importer.name_too_long", {"max": max_length, "n": len(cleaned)}))
+    return cleaned
+
+
+def parse_name(text: str) -> str:
+    return _plain_text(text, NAME_MAX)
+
+
+CONTACT_NAME_MAX = 60
+_PHONE_CHARS = re.compile(r"\+?[\d\s\-\.\(\)]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+EMAIL_MAX = 254
+
+
+def parse_representative(text: str) -> str:
+    return _plain_text(text, CONTACT_NAME_MAX)
+
+
+def parse_phone(text: str) -> str:
+    """A phone number as written ("031-123-4567", "+82 10 1234 5678"): 8 to 15 digits."""
+    phone = " ".join(text.split())
+    digits = sum(ch.isdigit() for ch in phone)
+    if not _PHONE_CHARS.fullmatch(phone) or not 8 <= digits <= 15:
+        raise BadCell(Message("importer.bad_phone", {"text": text}))
+    return phone
+
+
+def parse_email(text: str) -> str:
+    """An e-mail address, checked for its shape only (one @, a dot in the domain)."""
+    email = text.strip()
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        raise BadCell(Message("importer.bad_email", {"text": text}))
+    return email
 
 
 def parse_biz_no(text: str) -> str:

@@ -8,7 +8,7 @@ later rows win, but a blank optional cell never clears an earlier value.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,6 +21,7 @@ from readiness.importer.cells import (
     LEVELS,
     BadCell,
     parse_biz_no,
+    parse_email,
     parse_employees,
     parse_export_share,
     parse_flag,
@@ -28,7 +29,9 @@ from readiness.importer.cells import (
     parse_level,
     parse_mode,
     parse_name,
+    parse_phone,
     parse_region,
+    parse_representative,
     parse_revenue_band,
     parse_wave,
     reference_names,
@@ -37,7 +40,7 @@ from readiness.importer.cells import (
 from readiness.importer.columns import ColumnMap, map_columns
 from readiness.importer.problems import Problem
 from readiness.importer.read import RawTable
-from readiness.member_file import FIELD_BY_KEY, FIELDS
+from readiness.member_file import CONTACT_KEYS, FIELD_BY_KEY, FIELDS
 from readiness.peers import NORM_MIN_COMPLETENESS
 from readiness.profile import CompanyProfile
 from readiness.scoring import Result, score_assessment
@@ -55,6 +58,9 @@ class FileMember:
     profile: CompanyProfile
     given: set[str]
     synthetic: bool
+    contact: dict[str, str] = field(
+        default_factory=dict
+    )  # staff only: representative, phone, email
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,11 @@ class ParsedTable:
     members: dict[MemberKey, FileMember]
     assessments: list[FileAssessment]
     problems: list[Problem]
+
+    @property
+    def any_contact(self) -> bool:
+        """True when the file gives a contact (representative, phone, e-mail) of any member."""
+        return any(m.contact for m in self.members.values())
 
 
 def name_key(name: str, ksic: str, synthetic: bool) -> MemberKey:
@@ -168,6 +179,9 @@ class _RowReader:
             "wave": parse_wave,
             "mode": parse_mode,
             "synthetic": parse_flag,
+            "representative": parse_representative,
+            "phone": parse_phone,
+            "email": parse_email,
         }
         self.fields = [(k, i) for k, i in columns.fields.items() if k in self.optional]
         self.required_at = [(k, columns.fields[k]) for k in self.required]
@@ -265,6 +279,7 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
         synthetic = bool(values.pop("synthetic", False))
         wave = values.pop("wave", None)
         mode = values.pop("mode", "full")
+        contact = {k: values.pop(k) for k in CONTACT_KEYS if k in values}
         key: MemberKey | None = None
         profile: CompanyProfile | None = None
         if not _has_error(row_problems):
@@ -329,7 +344,7 @@ def parse_table(table: RawTable, *, bank: Bank) -> ParsedTable:
             problems.append(
                 Problem(number, wave_header, Message("importer.wave_without_answers"), "warning")
             )
-        _merge_member(members, key, number, profile, synthetic)
+        _merge_member(members, key, number, profile, synthetic, contact)
         if not answers:
             continue
         unscored = sorted(set(answers) - quick_ids) if mode == "quick" else []
@@ -397,13 +412,15 @@ def _merge_member(
     number: int,
     profile: CompanyProfile,
     synthetic: bool,
+    contact: dict[str, str],
 ) -> None:
     """Later rows of a company win, but a blank optional cell never clears an earlier value."""
     given = {k for k in UPDATABLE if k in profile.model_fields_set}
     known = members.get(key)
     if known is None:
-        members[key] = FileMember(key, number, profile, given, synthetic)
+        members[key] = FileMember(key, number, profile, given, synthetic, dict(contact))
         return
+    known.contact.update(contact)
     kept = {k: getattr(known.profile, k) for k in known.given - given}
     known.profile = profile.model_copy(update=kept)
     known.given |= given

@@ -80,6 +80,7 @@ from readiness.store.companies import (
     summary,
     update_company,
 )
+from readiness.store.contacts import CONTACT_FIELDS, contact_of, contacts_of
 from readiness.store.errors import StoreError, WorkshopStateError
 from readiness.store.instrument import (
     InstrumentRows,
@@ -132,6 +133,7 @@ __all__ = [
     "ANALYTICS_COLUMNS",
     "BULK_LOCK_KEY",
     "CLUSTER_NOTE_MAX",
+    "CONTACT_FIELDS",
     "DIRECTORY_COLUMNS",
     "NORM_COLUMNS",
     "TOKEN_BYTES",
@@ -180,6 +182,8 @@ __all__ = [
     "cohort_item_rows",
     "cohort_rows",
     "company_by_token",
+    "contact_of",
+    "contacts_of",
     "create_cluster",
     "create_company",
     "create_request",
