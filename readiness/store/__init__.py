@@ -61,6 +61,7 @@ from readiness.store.cohorts import (
     latest_submissions,
 )
 from readiness.store.companies import (
+    COMPLETENESS_CHOICES,
     DIRECTORY_COLUMNS,
     TOKEN_BYTES,
     Summary,
@@ -133,6 +134,7 @@ __all__ = [
     "ANALYTICS_COLUMNS",
     "BULK_LOCK_KEY",
     "CLUSTER_NOTE_MAX",
+    "COMPLETENESS_CHOICES",
     "CONTACT_FIELDS",
     "DIRECTORY_COLUMNS",
     "NORM_COLUMNS",
