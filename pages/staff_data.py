@@ -3,9 +3,10 @@
 import streamlit as st
 
 from components.cache import engine
+from components.import_preview import problems_table
 from components.staff import staff_page
 from components.staff_filters import ksic_options, region_options, size_band_options
-from components.widgets import lingual, said
+from components.widgets import dashed, lingual, said
 from readiness import exports, importer, store
 from readiness.cohorts import Cohort
 from readiness.i18n import t
@@ -72,11 +73,11 @@ with import_tab:
             st.info(t("data.nothing_to_do", lang), icon=":material/check_circle:")
         if plan.problems:
             st.markdown(f"**{t('data.problems', lang)}**")
-            st.dataframe(plan.problems_frame(lang), hide_index=True)
+            problems_table(plan.problems_frame(lang), lang)
         with st.expander(t("data.preview_members", lang), expanded=plan.ok):
-            st.dataframe(plan.members_frame(lang), hide_index=True)
+            st.dataframe(dashed(plan.members_frame(lang)), hide_index=True)
         with st.expander(t("data.preview_results", lang)):
-            st.dataframe(plan.assessments_frame(lang), hide_index=True)
+            st.dataframe(dashed(plan.assessments_frame(lang)), hide_index=True)
         if st.button(
             t("data.apply", lang),
             type="primary",

@@ -1,4 +1,5 @@
-"""Spreadsheet-safe exports: formulas neutralised, Korean readable in Excel (UTF-8 with BOM).
+"""Spreadsheet-safe exports: no cell runs as a formula (CSV: neutralised with an apostrophe;
+.xlsx: string cells), Korean readable in Excel (CSV in UTF-8 with BOM).
 
 Also the two staff exports in the member file's format (readiness.member_file): the member
 directory and the submitted assessments, as CSV or .xlsx, each recorded in the audit log.
@@ -66,6 +67,22 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _xlsx_cell(ws: Any, value: Any, font: Any = None) -> Any:
+    """A cell of a write-only sheet; text without the control characters XML cannot hold, as a
+    string cell (openpyxl would take "=..." for a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def xlsx_bytes(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -73,27 +90,23 @@ def xlsx_bytes(
     sheet: str = "Sheet1",
     extra_sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = (),
 ) -> bytes:
-    """An .xlsx workbook: bold frozen header row, columns sized to fit, every text cell neutralised.
+    """An .xlsx workbook: bold frozen header row with an autofilter, columns sized to fit.
 
-    `extra_sheets` adds further (title, header, rows) sheets, laid out the same way.
+    Every text is written as a string cell, which Excel never runs as a formula: "=SUM(A1)" stays
+    text as typed, without the apostrophe a CSV needs (`neutralise`). `extra_sheets` adds further
+    (title, header, rows) sheets, laid out the same way.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-
-    def safe(value: Any) -> Any:
-        """Text without the control characters XML cannot hold, neutralised; numbers pass."""
-        if isinstance(value, str):
-            return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-        return value
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, head, body in ((sheet, header, rows), *extra_sheets):
         ws = workbook.create_sheet(title)
         ws.freeze_panes = "A2"
+        if head:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(body) + 1}"
         sample = [head, *body[:200]]
         for col in range(len(head)):
             widest = max(
@@ -105,14 +118,9 @@ def xlsx_bytes(
                 default=4,
             )
             ws.column_dimensions[get_column_letter(col + 1)].width = min(60, max(6, widest + 2))
-        header_cells = []
-        for text in head:
-            cell = WriteOnlyCell(ws, value=safe(text))
-            cell.font = bold
-            header_cells.append(cell)
-        ws.append(header_cells)
+        ws.append([_xlsx_cell(ws, text, bold) for text in head])
         for row in body:
-            ws.append([safe(v) for v in row])
+            ws.append([_xlsx_cell(ws, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
