@@ -1,5 +1,7 @@
 """Import members and past results from CSV or Excel; export the membership."""
 
+from functools import partial
+
 import streamlit as st
 
 from components.cache import engine
@@ -132,7 +134,16 @@ with export_tab:
         waves=waves,
         include_synthetic=include_synthetic,
     )
-    export = exports.export_members if kind == "members" else exports.export_assessments
+    with_contacts = kind == "members" and st.checkbox(
+        t("data.with_contacts", lang),
+        help=t("data.with_contacts_help", lang),
+        key="export_contacts",
+    )
+    export = (
+        partial(exports.export_members, with_contacts=with_contacts)
+        if kind == "members"
+        else exports.export_assessments
+    )
     st.caption(t("data.export_note", lang))
     c1, c2 = st.columns(2)
     for col, fmt, icon in ((c1, "csv", ":material/csv:"), (c2, "xlsx", ":material/table_view:")):

@@ -22,6 +22,7 @@ from readiness.cohorts import Cohort
 from readiness.i18n import normalize_lang
 from readiness.member_file import (
     COMPUTED,
+    CONTACT_KEYS,
     FIELD_BY_KEY,
     flag_words,
     mode_words,
@@ -217,20 +218,26 @@ def member_table(
     lang: str = "ko",
     filters: Cohort | None = None,
     bank: Bank | None = None,
+    with_contacts: bool = False,
 ) -> tuple[list[str], list[list[Any]]]:
     """The member directory: header and rows, one per member, with its latest submitted result.
 
     With filters on waves, modes or workshops, only members with such a submission are listed, and
-    the latest of those is shown; a stage filter applies to the stage shown.
+    the latest of those is shown; a stage filter applies to the stage shown. `with_contacts` adds
+    the roster's contact columns (a staff export asked for them; the file imports them back).
     """
     bank = bank or default_bank()
-    found = store.member_export_rows(engine=engine, cohort=filters or Cohort())
+    found = store.member_export_rows(
+        engine=engine, cohort=filters or Cohort(), with_contacts=with_contacts
+    )
+    contact_keys = CONTACT_KEYS if with_contacts else ()
     header = [
         *_profile_headers(lang),
         _computed("latest_wave", lang),
         _computed("latest_overall", lang),
         _computed("stage", lang),
         FIELD_BY_KEY["synthetic"].header(lang),
+        *(FIELD_BY_KEY[k].header(lang) for k in contact_keys),
     ]
     yes_no = flag_words(lang)
     rows = [
@@ -240,6 +247,7 @@ def member_table(
             _round(r.overall),
             _stage_label(bank, r.stage, lang),
             yes_no[bool(r.synthetic)],
+            *(getattr(r, k) for k in contact_keys),
         ]
         for r in found
     ]
@@ -322,11 +330,16 @@ def _export(
     filters: Cohort | None,
     actor: str,
     bank: Bank | None,
+    with_contacts: bool = False,
 ) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
-    build = member_table if kind == "members" else assessment_table
-    header, rows = build(engine=engine, lang=lang, filters=filters, bank=bank)
+    if kind == "members":
+        header, rows = member_table(
+            engine=engine, lang=lang, filters=filters, bank=bank, with_contacts=with_contacts
+        )
+    else:
+        header, rows = assessment_table(engine=engine, lang=lang, filters=filters, bank=bank)
     data = table_bytes(fmt, header, rows, sheet=SHEET_TITLES[kind])
     store.record_event(
         engine=engine,
@@ -340,6 +353,7 @@ def _export(
             "format": fmt,
             "lang": lang,
             "filters": (filters or Cohort()).to_dict(),
+            **({"contacts": True} if with_contacts else {}),
         },
     )
     return data
@@ -353,10 +367,19 @@ def export_members(
     lang: str = "ko",
     filters: Cohort | None = None,
     bank: Bank | None = None,
+    with_contacts: bool = False,
 ) -> bytes:
-    """The member directory as CSV (UTF-8 with BOM) or .xlsx; recorded in the audit log."""
+    """The member directory as CSV (UTF-8 with BOM) or .xlsx; recorded in the audit log (which
+    says when the roster's contacts were included, never the contacts themselves)."""
     return _export(
-        "members", engine=engine, fmt=fmt, lang=lang, filters=filters, actor=actor, bank=bank
+        "members",
+        engine=engine,
+        fmt=fmt,
+        lang=lang,
+        filters=filters,
+        actor=actor,
+        bank=bank,
+        with_contacts=with_contacts,
     )
 
 

@@ -13,7 +13,7 @@ from sqlmodel import col, delete, func, select
 
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
-from readiness.models import Answer, Assessment, Company, PillarScoreRow
+from readiness.models import Answer, Assessment, Company, CompanyContact, PillarScoreRow
 from readiness.peers import NORM_MIN_COMPLETENESS
 from readiness.profile import CompanyProfile
 from readiness.store.assessments import NewAssessment
@@ -383,16 +383,19 @@ def member_directory(
     return int(total), [dict(row) for row in rows]
 
 
-def member_export_rows(*, engine: sa.Engine, cohort: Cohort) -> list[Any]:
+def member_export_rows(
+    *, engine: sa.Engine, cohort: Cohort, with_contacts: bool = False
+) -> list[Any]:
     """One row per member the cohort picks, by id: every company column, then latest_wave, overall
-    and stage of its latest matching submission (None without one)."""
+    and stage of its latest matching submission (None without one); `with_contacts` adds the
+    roster's representative, phone and email (staff exports only; None without a contact)."""
     c = table_of(Company)
     joined, conditions, latest = _members_with_latest(cohort)
-    query = (
-        sa.select(c, latest.c.wave.label("latest_wave"), latest.c.overall, latest.c.stage)
-        .select_from(joined)
-        .where(*conditions)
-        .order_by(c.c.id)
-    )
+    columns: list[Any] = [c, latest.c.wave.label("latest_wave"), latest.c.overall, latest.c.stage]
+    if with_contacts:
+        cc = table_of(CompanyContact)
+        joined = joined.outerjoin(cc, cc.c.company_id == c.c.id)
+        columns += [cc.c.representative, cc.c.phone, cc.c.email]
+    query = sa.select(*columns).select_from(joined).where(*conditions).order_by(c.c.id)
     with engine.connect() as conn:
         return list(conn.execute(query).all())

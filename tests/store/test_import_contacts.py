@@ -115,6 +115,27 @@ def test_contacts_stay_out_of_the_member_export_and_the_audit_log(
     assert not any(text in d for d in details for text in HANBIT[4:])
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_staff_export_that_asks_for_contacts_has_them_and_imports_them_back(
+    engine: sa.Engine, bank: Bank, fmt: str
+) -> None:
+    formula = '=HYPERLINK("http://evil.example","x")'
+    company_id = imported(engine, bank, HEADER, [*HANBIT[:4], formula, *HANBIT[5:]])
+    data = export_members(engine=engine, fmt=fmt, actor="staff:kim", with_contacts=True)
+    if fmt == "csv":
+        text = data.decode("utf-8-sig")
+        assert "'" + formula.replace('"', '""') in text and HANBIT[5] in text  # neutralised
+    with read_session(engine) as session:
+        event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()  # type: ignore[union-attr]
+    assert event is not None and json.loads(event.detail)["contacts"] is True
+    store.delete_company(engine=engine, company_id=company_id, actor="staff:kim")
+    again = plan_import(read_table(data, f"members.{fmt}"), engine=engine, bank=bank)
+    assert again.errors == [], [p.describe() for p in again.errors]
+    apply_import(again, engine=engine, actor="staff:kim")
+    _, [company] = store.member_directory(engine=engine)
+    assert stored_contact(engine, company["company_id"]) == (formula, *HANBIT[5:])
+
+
 def test_deleting_a_member_deletes_its_contact(engine: sa.Engine, bank: Bank) -> None:
     company_id = imported(engine, bank, HEADER, HANBIT)
     assert store.delete_company(engine=engine, company_id=company_id, actor="staff:kim")
