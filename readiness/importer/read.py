@@ -238,6 +238,9 @@ def _merged_ranges(workbook: Any, sheet: Any) -> tuple[MergedRange, ...]:
     merge_tag, row_tag = f"{{{SHEET_MAIN_NS}}}mergeCells", f"{{{SHEET_MAIN_NS}}}row"
     found: list[MergedRange] = []
     with workbook._archive.open(sheet._worksheet_path) as source:
+        if not _mentions(source, b"mergeCell"):  # most sheets: a scan of the bytes, no parse
+            return ()
+    with workbook._archive.open(sheet._worksheet_path) as source:
         for _, element in iterparse(source):
             if element.tag == row_tag:
                 element.clear()
@@ -259,6 +262,16 @@ def _merged_ranges(workbook: Any, sheet: Any) -> tuple[MergedRange, ...]:
                     )
                 break
     return tuple(found)
+
+
+def _mentions(source: Any, word: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether a stream holds `word`, read a chunk at a time."""
+    tail = b""
+    while block := source.read(chunk):
+        if word in tail + block:
+            return True
+        tail = block[-len(word) :]
+    return False
 
 
 def _too_many_rows() -> ImportFileError:

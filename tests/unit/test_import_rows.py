@@ -120,3 +120,14 @@ def test_a_blank_region_outside_any_merged_range_is_just_blank(bank: Bank) -> No
     table = read_table(merged_region_workbook(), "members.xlsx")
     assert table.merged_over(5, 3) is None and table.merged_over(2, 3) is None
     assert table.merged_over(4, 3) is not None and table.merged_over(3, 2) is None
+
+
+@pytest.mark.parametrize("at", range(0, 12))
+def test_the_scan_for_merged_cells_finds_the_word_across_chunk_edges(at: int) -> None:
+    import io
+
+    from readiness.importer.read import _mentions
+
+    text = b"x" * at + b"mergeCell" + b"y" * 5
+    assert _mentions(io.BytesIO(text), b"mergeCell", chunk=4)
+    assert not _mentions(io.BytesIO(text.replace(b"C", b"c")), b"mergeCell", chunk=4)
