@@ -268,9 +268,10 @@ def _mentions(source: Any, word: bytes, chunk: int = 1 << 20) -> bool:
     """Whether a stream holds `word`, read a chunk at a time."""
     tail = b""
     while block := source.read(chunk):
-        if word in tail + block:
+        window = tail + block
+        if word in window:
             return True
-        tail = block[-len(word) :]
+        tail = window[-(len(word) - 1) :] if len(word) > 1 else b""
     return False
 
 
