@@ -212,18 +212,19 @@ p2.button(
     key="member_next",
     width="stretch",
 )
-first = (page - 1) * per_page + 1 if total else 0
-p3.caption(
-    t(
-        "members.page_range",
-        lang,
-        first=f"{first:,}",
-        last=f"{first + len(rows) - 1 if rows else 0:,}",
-        total=f"{total:,}",
-        page=f"{page:,}",
-        pages=f"{pages:,}",
+first = (page - 1) * per_page + 1
+if rows:  # "51–100 of 1,234 (page 2 of 25)"; nothing to say of an empty list
+    p3.caption(
+        t(
+            "members.page_range",
+            lang,
+            first=f"{first:,}",
+            last=f"{first + len(rows) - 1:,}",
+            total=f"{total:,}",
+            page=f"{page:,}",
+            pages=f"{pages:,}",
+        )
     )
-)
 p4.selectbox(
     t("members.page_size", lang),
     options=list(PAGE_SIZES),
