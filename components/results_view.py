@@ -13,11 +13,12 @@ from components.widgets import chart_image, lingual, plain, said
 from readiness import reference, store
 from readiness.bank import Bank, BankError, bank_for_version
 from readiness.i18n import t
-from readiness.models import Assessment
+from readiness.models import Assessment, Company
 from readiness.partners import Suggestion
 from readiness.report import report_pdf
 from readiness.results import (
     CompanyResults,
+    company_results,
     not_compared_sentence,
     peer_group_label,
     result_csv,
@@ -61,6 +62,49 @@ def choose_assessment(submitted: list[Assessment], lang: str) -> Assessment:
         key=lingual("results_history"),
     )
     return next(a for a in submitted if a.id == chosen)
+
+
+def results_of(
+    company: Company, assessment: Assessment, submitted: list[Assessment], lang: str
+) -> CompanyResults:
+    """Everything the results page, its report and its downloads show for one submission."""
+    from components.cache import complementary_members, norm_frame, peer_dimension_frame
+
+    wave, mode, version = assessment.wave, assessment.mode, assessment.bank_version
+    return company_results(
+        engine=engine(),
+        bank=current_bank(),
+        company=company,
+        assessment=assessment,
+        submitted=submitted,
+        norm_frame=norm_frame(wave, mode, version),
+        members=complementary_members(stored_id(company), company.ksic, wave, lang),
+        lang=lang,
+        peer_dimensions=lambda ksic, size_band: peer_dimension_frame(
+            wave, mode, version, ksic, size_band
+        ),
+    )
+
+
+def staff_report_download(company: Company, submitted: list[Assessment], lang: str) -> None:
+    """For staff: the member's own report (the PDF its results page offers) of a submission."""
+    if not submitted:
+        return
+    chosen = choose_assessment(submitted, lang)
+
+    def pdf() -> bytes:
+        results = results_of(company, chosen, submitted, lang)
+        return report_pdf(results, results.bank, lang)
+
+    st.download_button(
+        t("members.report", lang, wave=chosen.wave),
+        data=pdf,
+        file_name=f"readiness-{stored_id(company)}-{chosen.wave}-{stored_id(chosen)}-{lang}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="member_report",
+    )
 
 
 # --- sections ------------------------------------------------------------------------------------

@@ -224,6 +224,14 @@ def url_value(param: str, allowed: Sequence[Any]) -> Any | None:
     return picked[0] if picked else None
 
 
+def url_text(param: str, max_chars: int) -> str | None:
+    """A free text a URL gives (a search), clipped to what its text box takes; None without."""
+    import streamlit as st
+
+    raw = st.query_params.get(param)
+    return " ".join(raw.split())[:max_chars] if raw else None
+
+
 def url_flag(param: str) -> bool | None:
     asked = _from_url(param)
     if not asked:

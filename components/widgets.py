@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -12,6 +13,10 @@ from readiness.i18n import LANGS, Message, t
 from readiness.scoring import Answers, Result
 from readiness.text import DISPLAY_LIMIT
 from readiness.text import markdown as text_markdown
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pandas.io.formats.style import Styler
 
 _LANG_LABELS = {"ko": "한국어", "en": "English"}
 
@@ -171,6 +176,15 @@ def plain(text: object, *, limit: int | None = DISPLAY_LIMIT) -> str:
     headers, alerts, toasts, widget labels and help): see readiness.text.markdown. Clipped to
     `limit` characters with an ellipsis (None: whole)."""
     return text_markdown(text, limit=limit)
+
+
+MISSING = "—"
+
+
+def dashed(frame: pd.DataFrame, *, precision: int = 1) -> Styler:
+    """A table for st.dataframe with a missing value shown as "—" rather than "None", decimals to
+    `precision` (whole-number columns with gaps: give them the Int64 dtype)."""
+    return frame.style.format(na_rep=MISSING, precision=precision)
 
 
 def said(message: Message, lang: str) -> str:

@@ -3,19 +3,12 @@
 import streamlit as st
 
 from components import results_view as view
-from components.cache import (
-    bank,
-    complementary_members,
-    engine,
-    norm_frame,
-    peer_dimension_frame,
-)
+from components.cache import bank, engine
 from components.requests import own_requests
 from components.session import company_from_link, current_lang, require_router
 from components.widgets import plain
 from readiness import store
 from readiness.i18n import t
-from readiness.results import company_results
 from readiness.waves import current_wave
 
 require_router()
@@ -37,19 +30,7 @@ if not submitted:
     st.stop()
 
 current = view.choose_assessment(submitted, lang)
-results = company_results(
-    engine=engine(),
-    bank=qbank,
-    company=company,
-    assessment=current,
-    submitted=submitted,
-    norm_frame=norm_frame(current.wave, current.mode, current.bank_version),
-    members=complementary_members(company.id, company.ksic, current.wave, lang),
-    lang=lang,
-    peer_dimensions=lambda ksic, size_band: peer_dimension_frame(
-        current.wave, current.mode, current.bank_version, ksic, size_band
-    ),
-)
+results = view.results_of(company, current, submitted, lang)
 
 qbank = results.bank  # the bank of the assessment's own version
 view.indicative_notice(results, qbank, token, lang, draft_open=draft is not None)

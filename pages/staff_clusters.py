@@ -16,7 +16,7 @@ from components.staff_filters import (
     url_list,
     url_value,
 )
-from components.widgets import lingual, plain, said
+from components.widgets import dashed, lingual, plain, said
 from readiness import clusters, exports, reference, store
 from readiness.i18n import t
 from readiness.text import display, display_cells
@@ -158,7 +158,7 @@ st.plotly_chart(
     key="cluster_graph",
 )
 header, rows = clusters.proposal_table(proposal, lang=lang, bank=qbank)
-st.dataframe(pd.DataFrame(display_cells(rows), columns=header), hide_index=True)
+st.dataframe(dashed(pd.DataFrame(display_cells(rows), columns=header)), hide_index=True)
 
 with st.form("save_cluster"):
     name = st.text_input(t("clusters.name", lang), max_chars=120, key="cluster_name")

@@ -1,8 +1,11 @@
 """Import members and past results from CSV or Excel; export the membership."""
 
+from functools import partial
+
 import streamlit as st
 
 from components.cache import engine
+from components.import_preview import problems_table
 from components.staff import staff_page
 from components.staff_filters import (
     cohort_filters,
@@ -11,7 +14,7 @@ from components.staff_filters import (
     url_value,
     workshop_labels,
 )
-from components.widgets import lingual, said
+from components.widgets import dashed, lingual, said
 from readiness import exports, importer, store
 from readiness.i18n import t
 
@@ -85,11 +88,11 @@ with import_tab:
             st.info(t("data.nothing_to_do", lang), icon=":material/check_circle:")
         if plan.problems:
             st.markdown(f"**{t('data.problems', lang)}**")
-            st.dataframe(plan.problems_frame(lang), hide_index=True)
+            problems_table(plan.problems_frame(lang), lang)
         with st.expander(t("data.preview_members", lang), expanded=plan.ok):
-            st.dataframe(plan.members_frame(lang), hide_index=True)
+            st.dataframe(dashed(plan.members_frame(lang)), hide_index=True)
         with st.expander(t("data.preview_results", lang)):
-            st.dataframe(plan.assessments_frame(lang), hide_index=True)
+            st.dataframe(dashed(plan.assessments_frame(lang)), hide_index=True)
         if st.button(
             t("data.apply", lang),
             type="primary",
@@ -133,7 +136,16 @@ with export_tab:
         incomplete_default=True,  # an export holds every result unless staff leave some out
     )
     keep_in_url({"kind": kind})
-    export = exports.export_members if kind == "members" else exports.export_assessments
+    with_contacts = kind == "members" and st.checkbox(
+        t("data.with_contacts", lang),
+        help=t("data.with_contacts_help", lang),
+        key="export_contacts",
+    )
+    export = (
+        partial(exports.export_members, with_contacts=with_contacts)
+        if kind == "members"
+        else exports.export_assessments
+    )
     st.caption(t("data.export_note", lang))
     c1, c2 = st.columns(2)
     for col, fmt, icon in ((c1, "csv", ":material/csv:"), (c2, "xlsx", ":material/table_view:")):

@@ -9,7 +9,7 @@ from components.requests import request_target, status_label
 from components.staff import staff_page
 from components.staff_filters import keep_in_url, seed, url_ignored_notice, url_list
 from components.staff_requests import SAVED, TABLE_VERSION, request_editor
-from components.widgets import lingual
+from components.widgets import dashed, lingual
 from readiness import store
 from readiness.i18n import t
 from readiness.requests import KINDS, STATUSES
@@ -65,7 +65,7 @@ table = pd.DataFrame(
     ]
 )
 event = st.dataframe(
-    table,
+    dashed(table),
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",

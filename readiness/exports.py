@@ -1,4 +1,5 @@
-"""Spreadsheet-safe exports: formulas neutralised, Korean readable in Excel (UTF-8 with BOM).
+"""Spreadsheet-safe exports: no cell runs as a formula (CSV: neutralised with an apostrophe;
+.xlsx: string cells), Korean readable in Excel (CSV in UTF-8 with BOM).
 
 Also the two staff exports in the member file's format (readiness.member_file): the member
 directory and the submitted assessments, as CSV or .xlsx, each recorded in the audit log.
@@ -21,6 +22,7 @@ from readiness.cohorts import Cohort
 from readiness.i18n import normalize_lang
 from readiness.member_file import (
     COMPUTED,
+    CONTACT_KEYS,
     FIELD_BY_KEY,
     flag_words,
     mode_words,
@@ -66,6 +68,22 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _xlsx_cell(ws: Any, value: Any, font: Any = None) -> Any:
+    """A cell of a write-only sheet; text without the control characters XML cannot hold, as a
+    string cell (openpyxl would take "=..." for a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def xlsx_bytes(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -73,27 +91,23 @@ def xlsx_bytes(
     sheet: str = "Sheet1",
     extra_sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = (),
 ) -> bytes:
-    """An .xlsx workbook: bold frozen header row, columns sized to fit, every text cell neutralised.
+    """An .xlsx workbook: bold frozen header row with an autofilter, columns sized to fit.
 
-    `extra_sheets` adds further (title, header, rows) sheets, laid out the same way.
+    Every text is written as a string cell, which Excel never runs as a formula: "=SUM(A1)" stays
+    text as typed, without the apostrophe a CSV needs (`neutralise`). `extra_sheets` adds further
+    (title, header, rows) sheets, laid out the same way.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-
-    def safe(value: Any) -> Any:
-        """Text without the control characters XML cannot hold, neutralised; numbers pass."""
-        if isinstance(value, str):
-            return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-        return value
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, head, body in ((sheet, header, rows), *extra_sheets):
         ws = workbook.create_sheet(title)
         ws.freeze_panes = "A2"
+        if head:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(body) + 1}"
         sample = [head, *body[:200]]
         for col in range(len(head)):
             widest = max(
@@ -105,14 +119,9 @@ def xlsx_bytes(
                 default=4,
             )
             ws.column_dimensions[get_column_letter(col + 1)].width = min(60, max(6, widest + 2))
-        header_cells = []
-        for text in head:
-            cell = WriteOnlyCell(ws, value=safe(text))
-            cell.font = bold
-            header_cells.append(cell)
-        ws.append(header_cells)
+        ws.append([_xlsx_cell(ws, text, bold) for text in head])
         for row in body:
-            ws.append([safe(v) for v in row])
+            ws.append([_xlsx_cell(ws, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -209,20 +218,26 @@ def member_table(
     lang: str = "ko",
     filters: Cohort | None = None,
     bank: Bank | None = None,
+    with_contacts: bool = False,
 ) -> tuple[list[str], list[list[Any]]]:
     """The member directory: header and rows, one per member, with its latest submitted result.
 
     With filters on waves, modes or workshops, only members with such a submission are listed, and
-    the latest of those is shown; a stage filter applies to the stage shown.
+    the latest of those is shown; a stage filter applies to the stage shown. `with_contacts` adds
+    the roster's contact columns (a staff export asked for them; the file imports them back).
     """
     bank = bank or default_bank()
-    found = store.member_export_rows(engine=engine, cohort=filters or Cohort())
+    found = store.member_export_rows(
+        engine=engine, cohort=filters or Cohort(), with_contacts=with_contacts
+    )
+    contact_keys = CONTACT_KEYS if with_contacts else ()
     header = [
         *_profile_headers(lang),
         _computed("latest_wave", lang),
         _computed("latest_overall", lang),
         _computed("stage", lang),
         FIELD_BY_KEY["synthetic"].header(lang),
+        *(FIELD_BY_KEY[k].header(lang) for k in contact_keys),
     ]
     yes_no = flag_words(lang)
     rows = [
@@ -232,6 +247,7 @@ def member_table(
             _round(r.overall),
             _stage_label(bank, r.stage, lang),
             yes_no[bool(r.synthetic)],
+            *(getattr(r, k) for k in contact_keys),
         ]
         for r in found
     ]
@@ -314,11 +330,16 @@ def _export(
     filters: Cohort | None,
     actor: str,
     bank: Bank | None,
+    with_contacts: bool = False,
 ) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
-    build = member_table if kind == "members" else assessment_table
-    header, rows = build(engine=engine, lang=lang, filters=filters, bank=bank)
+    if kind == "members":
+        header, rows = member_table(
+            engine=engine, lang=lang, filters=filters, bank=bank, with_contacts=with_contacts
+        )
+    else:
+        header, rows = assessment_table(engine=engine, lang=lang, filters=filters, bank=bank)
     data = table_bytes(fmt, header, rows, sheet=SHEET_TITLES[kind])
     store.record_event(
         engine=engine,
@@ -332,6 +353,7 @@ def _export(
             "format": fmt,
             "lang": lang,
             "filters": (filters or Cohort()).to_dict(),
+            **({"contacts": True} if with_contacts else {}),
         },
     )
     return data
@@ -345,10 +367,19 @@ def export_members(
     lang: str = "ko",
     filters: Cohort | None = None,
     bank: Bank | None = None,
+    with_contacts: bool = False,
 ) -> bytes:
-    """The member directory as CSV (UTF-8 with BOM) or .xlsx; recorded in the audit log."""
+    """The member directory as CSV (UTF-8 with BOM) or .xlsx; recorded in the audit log (which
+    says when the roster's contacts were included, never the contacts themselves)."""
     return _export(
-        "members", engine=engine, fmt=fmt, lang=lang, filters=filters, actor=actor, bank=bank
+        "members",
+        engine=engine,
+        fmt=fmt,
+        lang=lang,
+        filters=filters,
+        actor=actor,
+        bank=bank,
+        with_contacts=with_contacts,
     )
 
 

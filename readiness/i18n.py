@@ -69,6 +69,14 @@ def t(key: str, lang: str, /, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def t_count(key: str, lang: str, n: int, /, **values: Any) -> str:
+    """`t` for a sentence about `n` things: "<key>_one" when n is 1 and the catalog has it
+    ("1 member matches" / "2 members match"); `n` is filled in with thousands separators."""
+    one = f"{key}_one"
+    chosen = one if n == 1 and one in catalog(normalize_lang(lang)) else key
+    return t(chosen, lang, n=f"{n:,}", **values)
+
+
 def mid_sentence(name: str, lang: str) -> str:
     """A name as it reads inside a sentence: English drops the capital of a common noun
     ('Channels and partner contracts' -> 'channels and ...'); 'AI in quality' keeps it."""

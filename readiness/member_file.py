@@ -94,6 +94,27 @@ FIELDS: tuple[FileField, ...] = (
         aliases=("매출액구간", "revenue"),
     ),
     FileField(
+        key="representative",
+        ko="대표자",
+        en="representative",
+        example="김한빛",
+        aliases=("대표자명", "대표", "대표이사", "ceo", "representative name"),
+    ),
+    FileField(
+        key="phone",
+        ko="연락처",
+        en="phone",
+        example="031-123-4567",
+        aliases=("전화번호", "전화", "대표전화", "휴대폰", "tel", "telephone", "phone number"),
+    ),
+    FileField(
+        key="email",
+        ko="이메일",
+        en="email",
+        example="ceo@hanbit.example",
+        aliases=("이메일주소", "전자우편", "메일", "e-mail", "email address", "mail"),
+    ),
+    FileField(
         key="wave",
         ko="연도",
         en="wave",
@@ -117,6 +138,8 @@ FIELDS: tuple[FileField, ...] = (
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 TEMPLATE_FIELDS = tuple(f for f in FIELDS if f.key != "synthetic")
+# A member's contact: imported from the roster, kept in a staff-only table (never a company's).
+CONTACT_KEYS = ("representative", "phone", "email")
 
 # Columns our exports add that are computed from the rest; an import recognises and skips them.
 COMPUTED: dict[str, FileField] = {

@@ -59,6 +59,28 @@ class Company(CompanyBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+CONTACT_NAME_MAX = 60
+CONTACT_PHONE_MAX = 32
+CONTACT_EMAIL_MAX = 254
+
+
+class CompanyContact(SQLModel, table=True):
+    """A member's contact from the association's roster: staff only (directory detail, staff
+    export), never on company pages, in company exports or in the public CSV."""
+
+    __tablename__ = "company_contact"
+
+    company_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    representative: str | None = Field(default=None, max_length=CONTACT_NAME_MAX)
+    phone: str | None = Field(default=None, max_length=CONTACT_PHONE_MAX)
+    email: str | None = Field(default=None, max_length=CONTACT_EMAIL_MAX)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Workshop(SQLModel, table=True):
     __tablename__ = "workshop"
     __table_args__ = NEVER_REUSE_IDS

@@ -13,7 +13,8 @@ from readiness.i18n import Message
 from readiness.importer.plan import PROFILE_FIELDS, ImportPlan, MemberChange, resolve, signature
 from readiness.importer.problems import ImportRefused
 from readiness.importer.rows import FileAssessment, FileMember, MemberKey
-from readiness.models import Answer, Assessment, Company, PillarScoreRow, utcnow
+from readiness.member_file import CONTACT_KEYS
+from readiness.models import Answer, Assessment, Company, CompanyContact, PillarScoreRow, utcnow
 
 ACTION = "import"
 
@@ -26,6 +27,7 @@ class ImportResult:
     assessments: int
     assessments_unchanged: int
     verified: int
+    contacts: int
     rows: dict[str, int]
     audit_event_id: int
 
@@ -76,7 +78,12 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
             }
         )
         updates = [m for m in members if m.action == "update"]
-        load.update(Company, [_company_changes(m) for m in updates])
+        load.update(Company, [row for m in updates if len(row := _company_changes(m)) > 1])
+        contact_rows = _contact_rows(plan, members, ids, load, now)
+        if contact_rows:
+            ids_written = [r["company_id"] for r in contact_rows]
+            load.delete_where_in(CompanyContact, "company_id", ids_written)
+            load.insert({CompanyContact: contact_rows})
         # A member of the roster that registered itself (its number matched) is verified now.
         verified = load.verify([m.company_id for m in members if m.company_id is not None])
         summary = {
@@ -86,6 +93,7 @@ def apply_import(plan: ImportPlan, *, engine: sa.Engine, actor: str) -> ImportRe
             "assessments": len(assessment_rows),
             "assessments_unchanged": len(assessments) - len(assessment_rows),
             "verified": verified,
+            "contacts": len(contact_rows),
         }
         event = load.audit(
             actor=actor,
@@ -150,9 +158,40 @@ def _assessment_row(
     }
 
 
+def _contact_rows(
+    plan: ImportPlan,
+    members: list[MemberChange],
+    ids: dict[MemberKey, int],
+    load: store.BulkLoad,
+    now: Any,
+) -> list[dict[str, Any]]:
+    """The contact rows to write: a new member's, or a member's whose contact the file changes
+    (a blank cell keeps what is stored)."""
+    changed = [
+        m
+        for m in members
+        if plan.parsed.members[m.key].contact
+        and (m.action == "create" or any(k in m.changes for k in CONTACT_KEYS))
+    ]
+    stored = load.contacts(company_ids=[m.company_id for m in changed if m.company_id is not None])
+    rows = []
+    for m in changed:
+        company_id = ids[m.key]
+        kept = stored.get(company_id, {})
+        given = plan.parsed.members[m.key].contact
+        rows.append(
+            {
+                "company_id": company_id,
+                **{k: given.get(k, kept.get(k)) for k in CONTACT_KEYS},
+                "updated_at": now,
+            }
+        )
+    return rows
+
+
 def _company_changes(member: MemberChange) -> dict[str, Any]:
     """The changed profile fields of a member by id, with the size band its head count implies."""
-    values = {k: new for k, (_, new) in member.changes.items()}
+    values = {k: new for k, (_, new) in member.changes.items() if k not in CONTACT_KEYS}
     if "employees" in values:
         values["size_band"] = reference.size_band_for(values["employees"])
     return {"id": member.company_id, **values}

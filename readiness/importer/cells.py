@@ -71,13 +71,44 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def parse_name(text: str) -> str:
+def _plain_text(text: str, max_length: int) -> str:
     if any(unicodedata.category(ch)[0] == "C" and ch != "\t" for ch in text):
         raise BadCell(Message("importer.control_characters"))
-    name = clean_text(text, max_length=10_000)
-    if len(name) > NAME_MAX:
-        raise BadCell(Message("importer.name_too_long", {"max": NAME_MAX, "n": len(name)}))
-    return name
+    cleaned = clean_text(text, max_length=10_000)
+    if len(cleaned) > max_length:
+        raise BadCell(Message("importer.name_too_long", {"max": max_length, "n": len(cleaned)}))
+    return cleaned
+
+
+def parse_name(text: str) -> str:
+    return _plain_text(text, NAME_MAX)
+
+
+CONTACT_NAME_MAX = 60
+_PHONE_CHARS = re.compile(r"\+?[\d\s\-\.\(\)]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+EMAIL_MAX = 254
+
+
+def parse_representative(text: str) -> str:
+    return _plain_text(text, CONTACT_NAME_MAX)
+
+
+def parse_phone(text: str) -> str:
+    """A phone number as written ("031-123-4567", "+82 10 1234 5678"): 8 to 15 digits."""
+    phone = " ".join(text.split())
+    digits = sum(ch.isdigit() for ch in phone)
+    if not _PHONE_CHARS.fullmatch(phone) or not 8 <= digits <= 15:
+        raise BadCell(Message("importer.bad_phone", {"text": text}))
+    return phone
+
+
+def parse_email(text: str) -> str:
+    """An e-mail address, checked for its shape only (one @, a dot in the domain)."""
+    email = text.strip()
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        raise BadCell(Message("importer.bad_email", {"text": text}))
+    return email
 
 
 def parse_biz_no(text: str) -> str:
@@ -99,8 +130,33 @@ def parse_ksic(text: str, known: set[str]) -> str:
     return code
 
 
+_REGION_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "도", "시")
+_OLD_REGION_NAMES = {"강원도": "강원", "전라북도": "전북", "제주도": "제주"}
+
+
+def _region_of_word(word: str, regions: Mapping[str, str]) -> str | None:
+    """The region a word names: "충청남도", "서울시", "경기", and the older "강원도", "전라북도"."""
+    word = _OLD_REGION_NAMES.get(word, word)
+    code = regions.get(_fold(word))
+    if code is not None:
+        return code
+    for suffix in _REGION_SUFFIXES:
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 2 and (code := regions.get(_fold(stem))):
+            return code
+    return None
+
+
 def parse_region(text: str, regions: Mapping[str, str]) -> str:
+    """A region code from a code, a name ("경기도", "Gyeonggi", "경기") or a full address.
+
+    An address ("충청남도 천안시 서북구 ...", "서울특별시 강남구") gives the 시도 its first word
+    names; an address whose first word names no 시도 is refused.
+    """
     code = regions.get(_fold(text))
+    if code is None:
+        first = unicodedata.normalize("NFC", text).split()[0] if text.split() else text
+        code = _region_of_word(first, regions)
     if code is None:
         raise BadCell(Message("importer.unknown_region", {"text": text}))
     return code
@@ -113,8 +169,12 @@ def parse_revenue_band(text: str, bands: Mapping[str, str]) -> str:
     return band
 
 
+_HEAD_COUNT_UNIT = re.compile(r"\s*(명|인)$")
+
+
 def parse_employees(text: str) -> int:
-    value = _number(text)
+    """A head count: "45", "1,200", and with the unit as Korean files write it, "45명", "45 명"."""
+    value = _number(_HEAD_COUNT_UNIT.sub("", text.strip()))
     if value is None or not value.is_integer() or not 1 <= value <= 1_000_000:
         raise BadCell(Message("importer.bad_employees", {"text": text}))
     return int(value)

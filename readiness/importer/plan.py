@@ -18,7 +18,7 @@ from readiness.i18n import Message, t
 from readiness.importer.problems import Problem
 from readiness.importer.read import RawTable
 from readiness.importer.rows import UPDATABLE, MemberKey, ParsedTable, name_key, parse_table
-from readiness.member_file import FIELDS, mode_words
+from readiness.member_file import CONTACT_KEYS, FIELDS, mode_words
 
 PROFILE_FIELDS = ("name", "biz_no", "ksic", "employees", "region", "export_share", "revenue_band")
 MemberAction = Literal["create", "update", "unchanged"]
@@ -230,6 +230,8 @@ def resolve(
 
     problems: list[Problem] = []
     name_header = parsed.table.header[parsed.columns.fields["name"]] if members else ""
+    matched = [int(r.id) for r in (*by_biz.values(), *(r for rs in by_name.values() for r in rs))]
+    contacts = reads.contacts(company_ids=sorted(set(matched))) if parsed.any_contact else {}
     changes: dict[MemberKey, MemberChange] = {}
     for m in members:
         p = m.profile
@@ -257,6 +259,10 @@ def resolve(
             stored, new = getattr(match, k), getattr(p, k)
             if not _same(k, stored, new):
                 diff[k] = (stored, new)
+        stored_contact = contacts.get(int(match.id), {})
+        for k in CONTACT_KEYS:
+            if k in m.contact and stored_contact.get(k) != m.contact[k]:
+                diff[k] = (stored_contact.get(k), m.contact[k])
         action: MemberAction = "update" if diff else "unchanged"
         changes[m.key] = MemberChange(m.key, m.row, p.name, action, int(match.id), diff)
 

@@ -6,6 +6,7 @@ or tab; the header is the first row that names a known column (a title row above
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import hashlib
@@ -13,6 +14,7 @@ import io
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +46,45 @@ class RawTable:
     header_row: int
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    merged: tuple[MergedRange, ...] = ()
+
+    def merged_over(self, row: int, column: int) -> MergedRange | None:
+        """The merged range that covers a cell (column from 0) without starting at it, if any."""
+        starts, ranges = self._merged_by_column.get(column, ([], []))
+        at = bisect.bisect_right(starts, row) - 1
+        # merged ranges never overlap: only the last one starting at or above the row can cover it
+        if at >= 0 and ranges[at].covers(row, column):
+            return ranges[at]
+        return None
+
+    @cached_property
+    def _merged_by_column(self) -> dict[int, tuple[list[int], list[MergedRange]]]:
+        """Per column, the ranges over it by first row (and those first rows, to bisect)."""
+        by_column: dict[int, list[MergedRange]] = {}
+        for merged in self.merged:
+            for column in range(merged.first_column, min(merged.last_column, MAX_COLUMNS) + 1):
+                by_column.setdefault(column, []).append(merged)
+        out = {}
+        for column, ranges in by_column.items():
+            ranges.sort(key=lambda r: r.first_row)
+            out[column] = ([r.first_row for r in ranges], ranges)
+        return out
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """An .xlsx merged range ("E2:E4"): its value sits in its first cell, the others read blank."""
+
+    ref: str
+    first_row: int
+    last_row: int
+    first_column: int  # from 0, as the cells of a RawTable row
+    last_column: int
+
+    def covers(self, row: int, column: int) -> bool:
+        inside = self.first_row <= row <= self.last_row
+        inside = inside and self.first_column <= column <= self.last_column
+        return inside and (row, column) != (self.first_row, self.first_column)
 
 
 def read_table(data: bytes, filename: str) -> RawTable:
@@ -57,9 +98,11 @@ def read_table(data: bytes, filename: str) -> RawTable:
     if suffix == ".xls" or data.startswith(OLE_MAGIC):
         raise ImportFileError(Message("importer.old_excel"))
     encoding: str | None = None
+    merged: tuple[MergedRange, ...] = ()
     if suffix in (".xlsx", ".xlsm") or data.startswith(XLSX_MAGIC):
         kind: Literal["csv", "xlsx"] = "xlsx"
-        lines: Iterable[tuple[int, list[str]]] = _xlsx_rows(data)
+        lines: Iterable[tuple[int, list[str]]]
+        lines, merged = _xlsx_rows(data)
     else:
         kind = "csv"
         text, encoding = _decode(data)
@@ -73,6 +116,7 @@ def read_table(data: bytes, filename: str) -> RawTable:
         header_row=header_row,
         header=header,
         rows=rows,
+        merged=merged,
     )
 
 
@@ -145,8 +189,8 @@ def _xlsx_text(cell: Any) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    """The first sheet's rows as text, numbered as Excel shows them."""
+def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], tuple[MergedRange, ...]]:
+    """The first sheet's rows as text, numbered as Excel shows them, and its merged ranges."""
     from openpyxl import load_workbook
 
     try:
@@ -167,13 +211,68 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
                 rows.append((number, values))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise _too_many_rows()
+        merged = _merged_ranges(workbook, sheet)
     except ImportFileError:
         raise
     except Exception:  # a broken sheet inside a valid zip
         raise ImportFileError(_BAD_XLSX) from None
     finally:
         workbook.close()
-    return rows
+    return rows, merged
+
+
+MAX_MERGED_RANGES = 100_000
+
+
+def _merged_ranges(workbook: Any, sheet: Any) -> tuple[MergedRange, ...]:
+    """The sheet's merged ranges, read with openpyxl's own parser of the <mergeCells> element.
+
+    A read-only worksheet does not keep them, so the sheet's XML is read once more, skipping the
+    cells (each row is dropped as soon as it is parsed).
+    """
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet.merge import MergeCells
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    merge_tag, row_tag = f"{{{SHEET_MAIN_NS}}}mergeCells", f"{{{SHEET_MAIN_NS}}}row"
+    found: list[MergedRange] = []
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        if not _mentions(source, b"mergeCell"):  # most sheets: a scan of the bytes, no parse
+            return ()
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        for _, element in iterparse(source):
+            if element.tag == row_tag:
+                element.clear()
+            elif element.tag == merge_tag:
+                merge_cells = MergeCells.from_tree(element)
+                ranges = merge_cells.mergeCell if merge_cells is not None else []
+                for cell_range in ranges[:MAX_MERGED_RANGES]:
+                    first_col, first_row, last_col, last_row = range_boundaries(cell_range.ref)
+                    if None in (first_col, first_row, last_col, last_row):
+                        continue
+                    found.append(
+                        MergedRange(
+                            ref=cell_range.ref,
+                            first_row=int(first_row or 0),
+                            last_row=int(last_row or 0),
+                            first_column=int(first_col or 0) - 1,
+                            last_column=int(last_col or 0) - 1,
+                        )
+                    )
+                break
+    return tuple(found)
+
+
+def _mentions(source: Any, word: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether a stream holds `word`, read a chunk at a time."""
+    tail = b""
+    while block := source.read(chunk):
+        window = tail + block
+        if word in window:
+            return True
+        tail = window[-(len(word) - 1) :] if len(word) > 1 else b""
+    return False
 
 
 def _too_many_rows() -> ImportFileError:

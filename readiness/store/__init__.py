@@ -61,6 +61,7 @@ from readiness.store.cohorts import (
     latest_submissions,
 )
 from readiness.store.companies import (
+    COMPLETENESS_CHOICES,
     DIRECTORY_COLUMNS,
     TOKEN_BYTES,
     Summary,
@@ -80,6 +81,7 @@ from readiness.store.companies import (
     summary,
     update_company,
 )
+from readiness.store.contacts import CONTACT_FIELDS, contact_of, contacts_of
 from readiness.store.errors import StoreError, WorkshopStateError
 from readiness.store.instrument import (
     InstrumentRows,
@@ -132,6 +134,8 @@ __all__ = [
     "ANALYTICS_COLUMNS",
     "BULK_LOCK_KEY",
     "CLUSTER_NOTE_MAX",
+    "COMPLETENESS_CHOICES",
+    "CONTACT_FIELDS",
     "DIRECTORY_COLUMNS",
     "NORM_COLUMNS",
     "TOKEN_BYTES",
@@ -180,6 +184,8 @@ __all__ = [
     "cohort_item_rows",
     "cohort_rows",
     "company_by_token",
+    "contact_of",
+    "contacts_of",
     "create_cluster",
     "create_company",
     "create_request",

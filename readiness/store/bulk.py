@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlmodel import Session, SQLModel
 
 from readiness.db import write_session
-from readiness.models import Answer, Assessment, AuditEvent, Company
+from readiness.models import Answer, Assessment, AuditEvent, Company, CompanyContact
 from readiness.store.audit import append_event
 from readiness.store.rows import table_of
 
@@ -196,6 +196,16 @@ class LoadReads:
                 found.setdefault(int(aid), {})[item_id] = level
         return found
 
+    def contacts(self, *, company_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The stored contacts of the companies (representative, phone, email), by company id."""
+        cc = table_of(CompanyContact)
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(list(company_ids), QUERY_CHUNK):
+            query = sa.select(cc).where(cc.c.company_id.in_(chunk))
+            for row in self._conn.execute(query).mappings():
+                found[int(row["company_id"])] = dict(row)
+        return found
+
 
 @contextmanager
 def load_reads(*, engine: sa.Engine) -> Iterator[LoadReads]:
@@ -243,6 +253,12 @@ class BulkLoad(LoadReads):
                 .values({k: sa.bindparam(f"b_{k}") for k in columns})
             )
             self._conn.execute(statement, params)
+
+    def delete_where_in(self, model: type[SQLModel], column: str, values: Sequence[Any]) -> None:
+        """Delete the rows whose `column` is one of `values` (rows a load then writes anew)."""
+        table = table_of(model)
+        for chunk in _chunks(list(values), QUERY_CHUNK):
+            self._conn.execute(sa.delete(table).where(table.c[column].in_(chunk)))
 
     def verify(self, company_ids: Sequence[int]) -> int:
         """Mark these companies verified (they count in norms); returns how many were not yet."""

@@ -37,6 +37,19 @@ def name_contains(column: sa.ColumnElement[str], text: str) -> sa.ColumnElement[
     return sa.func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
 
 
+BIZ_NO_SEARCH_MIN = 3  # digits of a business number a search needs before it matches numbers
+
+
+def search_clause(company: Any, text: str) -> sa.ColumnElement[bool]:
+    """A member search: the name contains the text, or, when the text is digits (dashes and
+    spaces allowed: "123-45-67890", "1234567890"), the business number contains them."""
+    by_name = name_contains(company.name, text)
+    digits = "".join(text.replace("-", " ").split())
+    if digits.isdigit() and len(digits) >= BIZ_NO_SEARCH_MIN:
+        return sa.or_(by_name, company.biz_no.contains(digits, autoescape=True))
+    return by_name
+
+
 def company_clauses(cohort: Cohort, company: sa.Table) -> list[sa.ColumnElement[bool]]:
     """The cohort's conditions on the company table."""
     c = company.c
@@ -50,7 +63,7 @@ def company_clauses(cohort: Cohort, company: sa.Table) -> list[sa.ColumnElement[
         if wanted
     ]
     if cohort.search.strip():
-        clauses.append(name_contains(c.name, cohort.search.strip()))
+        clauses.append(search_clause(c, cohort.search.strip()))
     if not cohort.include_synthetic:
         clauses.append(sa.not_(c.synthetic))
     respondents = cohort.include_respondents or bool(cohort.workshop_ids)

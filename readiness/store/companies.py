@@ -13,7 +13,8 @@ from sqlmodel import col, delete, func, select
 
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
-from readiness.models import Answer, Assessment, Company, PillarScoreRow
+from readiness.models import Answer, Assessment, Company, CompanyContact, PillarScoreRow
+from readiness.peers import NORM_MIN_COMPLETENESS
 from readiness.profile import CompanyProfile
 from readiness.store.assessments import NewAssessment
 from readiness.store.audit import append_event
@@ -284,6 +285,7 @@ def is_empty(*, engine: sa.Engine) -> bool:
 DIRECTORY_COLUMNS = (
     "company_id",
     "name",
+    "biz_no",
     "ksic",
     "size_band",
     "region",
@@ -293,7 +295,10 @@ DIRECTORY_COLUMNS = (
     "latest_wave",
     "latest_overall",
     "latest_stage",
+    "latest_completeness",
 )
+Completeness = Literal["all", "complete", "incomplete", "none"]
+COMPLETENESS_CHOICES: tuple[Completeness, ...] = ("all", "complete", "incomplete", "none")
 
 
 def _members_with_latest(
@@ -304,7 +309,7 @@ def _members_with_latest(
     submission drops out when the cohort filters on submissions."""
     c = table_of(Company)
     latest = latest_submissions(
-        "company_id", "wave", "overall", "stage", cohort=cohort, count_as=count_as
+        "company_id", "wave", "overall", "stage", "completeness", cohort=cohort, count_as=count_as
     )
     conditions = company_clauses(cohort, c)
     if picks_submissions(cohort):
@@ -321,15 +326,23 @@ def member_directory(
     stages: Sequence[str] = (),
     include_synthetic: bool = True,
     unverified_only: bool = False,
+    size_bands: Sequence[str] = (),
+    completeness: Completeness = "all",
     limit: int = 200,
+    offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Members matching the filters (name search is a case-insensitive substring), with their
-    latest submitted assessment; returns the total number of matches and the first `limit`.
-    `unverified_only` keeps the companies awaiting verification (self-registered, workshop)."""
+    """Members matching the filters, with their latest submitted assessment; returns the total
+    number of matches and `limit` of them from `offset` (a page), by name.
+
+    The search is a case-insensitive substring of the name, or digits of the business number
+    (with or without dashes). `unverified_only` keeps the companies awaiting verification
+    (self-registered, workshop); `completeness` keeps members whose latest result is complete
+    (the norms' rule), incomplete, or who have no result ("none")."""
     c = table_of(Company)
     cohort = Cohort(
         search=search,
         ksic=tuple(ksic),
+        size_bands=tuple(size_bands),
         regions=tuple(regions),
         stages=tuple(stages),
         include_synthetic=include_synthetic,
@@ -337,10 +350,18 @@ def member_directory(
     joined, conditions, latest = _members_with_latest(cohort, count_as="n")
     if unverified_only:
         conditions.append(sa.not_(c.c.verified))
+    if completeness == "complete":
+        conditions.append(latest.c.completeness >= NORM_MIN_COMPLETENESS)
+    elif completeness == "incomplete":
+        conditions.append(latest.c.id.is_not(None))
+        conditions.append(sa.func.coalesce(latest.c.completeness, 0) < NORM_MIN_COMPLETENESS)
+    elif completeness == "none":
+        conditions.append(latest.c.id.is_(None))
     query = (
         sa.select(
             c.c.id.label("company_id"),
             c.c.name,
+            c.c.biz_no,
             c.c.ksic,
             c.c.size_band,
             c.c.region,
@@ -350,26 +371,31 @@ def member_directory(
             latest.c.wave.label("latest_wave"),
             latest.c.overall.label("latest_overall"),
             latest.c.stage.label("latest_stage"),
+            latest.c.completeness.label("latest_completeness"),
         )
         .select_from(joined)
         .where(*conditions)
     )
     with engine.connect() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(query.order_by(c.c.name, c.c.id).limit(limit)).mappings().all()
+        page = query.order_by(c.c.name, c.c.id).limit(limit).offset(max(0, offset))
+        rows = conn.execute(page).mappings().all()
     return int(total), [dict(row) for row in rows]
 
 
-def member_export_rows(*, engine: sa.Engine, cohort: Cohort) -> list[Any]:
+def member_export_rows(
+    *, engine: sa.Engine, cohort: Cohort, with_contacts: bool = False
+) -> list[Any]:
     """One row per member the cohort picks, by id: every company column, then latest_wave, overall
-    and stage of its latest matching submission (None without one)."""
+    and stage of its latest matching submission (None without one); `with_contacts` adds the
+    roster's representative, phone and email (staff exports only; None without a contact)."""
     c = table_of(Company)
     joined, conditions, latest = _members_with_latest(cohort)
-    query = (
-        sa.select(c, latest.c.wave.label("latest_wave"), latest.c.overall, latest.c.stage)
-        .select_from(joined)
-        .where(*conditions)
-        .order_by(c.c.id)
-    )
+    columns: list[Any] = [c, latest.c.wave.label("latest_wave"), latest.c.overall, latest.c.stage]
+    if with_contacts:
+        cc = table_of(CompanyContact)
+        joined = joined.outerjoin(cc, cc.c.company_id == c.c.id)
+        columns += [cc.c.representative, cc.c.phone, cc.c.email]
+    query = sa.select(*columns).select_from(joined).where(*conditions).order_by(c.c.id)
     with engine.connect() as conn:
         return list(conn.execute(query).all())

@@ -246,6 +246,7 @@ def test_a_long_name_is_stored_whole_and_shown_clipped(hostile: dict[str, Any], 
     assert company is not None and company.name == LONG_NAME  # stored whole
     at = _sign_in(make_app("en").run())
     at.switch_page("pages/staff_members.py").run()
+    at.selectbox(key="member_page_size").set_value(200).run()  # every hostile name on one page
     shown = list(at.dataframe[0].value[t("members.col_name", "en")])
     assert "가" * (DISPLAY_LIMIT - 1) + ELLIPSIS in shown  # clipped for the table
     assert all(len(name) <= DISPLAY_LIMIT for name in shown)
@@ -257,6 +258,7 @@ def test_the_delete_dialog_asks_for_a_name_that_can_be_typed(
 ) -> None:
     at = _sign_in(make_app("en").run())
     at.switch_page("pages/staff_members.py").run()
+    at.selectbox(key="member_page_size").set_value(200).run()  # every hostile name on one page
     rows = list(at.dataframe[0].value[t("members.col_name", "en")])
     at.session_state["member_table_0"] = {
         "selection": {"rows": [rows.index(display(which))], "columns": []}

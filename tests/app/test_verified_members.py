@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from components.widgets import plain
 from readiness import store
 from readiness.db import read_session
-from readiness.i18n import t
+from readiness.i18n import t, t_count
 from readiness.models import AuditEvent, Company, RateEvent
 from readiness.profile import CompanyProfile
 from tests.app.test_journey import _fill_profile
@@ -90,7 +90,7 @@ def test_staff_verify_a_member_in_the_directory_and_it_counts(
     at = _sign_in(make_app("en").run())
     at.switch_page("pages/staff_members.py").run()
     at.toggle(key="member_unverified_only").set_value(True).run()  # the demo's are all verified
-    assert at.caption[0].value == t("members.count", "en", total="1", shown="1")
+    assert at.caption[0].value == t_count("members.count", "en", 1)
     at = _open_member(at, "새회사")
     assert not at.exception
     assert t("members.verify_biz_no", "en", biz_no=plain("124-81-00998")) in [
@@ -102,7 +102,7 @@ def test_staff_verify_a_member_in_the_directory_and_it_counts(
     assert not at.exception
     assert at.success[0].value == t("members.verified_done", "en", name=plain(name))
     # Verified, it has left the list awaiting verification, and nothing else is selected.
-    assert at.caption[0].value == t("members.count", "en", total="0", shown="0")
+    assert at.caption[0].value == t_count("members.count", "en", 0)
     assert not [b for b in at.button if b.key in ("member_verify", "member_unverify")]
     assert store.get_company(engine=staff_engine, company_id=company.id).verified  # type: ignore[union-attr]
     with read_session(staff_engine) as session:

@@ -22,7 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 from readiness import store
 from readiness.bank import default_bank
 from readiness.db import make_engine
-from readiness.i18n import t
+from readiness.i18n import t, t_count
 from readiness.profile import CompanyProfile
 from readiness.waves import current_wave
 from tests.e2e.test_staff_journey import _biz_no, _open_staff_page, _sign_in
@@ -242,7 +242,7 @@ def test_staff_reissue_a_link_from_the_member_directory(
     staff.get_by_role("textbox", name=t("members.search", "en")).fill("디렉터리재발급")
     staff.keyboard.press("Enter")
     wait_idle(staff)
-    expect(staff.get_by_text(t("members.count", "en", total="1", shown="1"))).to_be_visible()
+    expect(staff.get_by_text(t_count("members.count", "en", 1))).to_be_visible()
     _pick_first_row(staff, wait_idle)
     expect(staff.get_by_role("heading", name="디렉터리재발급")).to_be_visible()
     staff.get_by_role("button", name=t("req.reissue", "en")).click()

@@ -27,7 +27,7 @@ from playwright.sync_api import Locator, Page, expect
 from readiness import analytics, reference, store
 from readiness.bank import default_bank
 from readiness.db import make_engine
-from readiness.i18n import t
+from readiness.i18n import t, t_count
 from readiness.paths import ROOT
 
 DESKTOP = {"width": 1600, "height": 1000}
@@ -470,7 +470,7 @@ def test_analyst_journey_ko(
     _open_staff_page(page, lang, "nav.staff_members", "members.title", wait_idle)
     page.get_by_role("textbox", name=t("members.search", lang)).fill(MARK)
     page.keyboard.press("Enter")
-    expect(page.get_by_text(t("members.count", lang, total="3", shown="3"))).to_be_visible()
+    expect(page.get_by_text(t_count("members.count", lang, 3))).to_be_visible()
     wait_idle(page)
     _full_shot(page, shot, "staff-members-ko", wait_idle)
 

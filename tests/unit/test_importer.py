@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import zipfile
 
 import openpyxl
 import pytest
@@ -428,11 +429,13 @@ def test_the_xlsx_template_explains_every_column_and_item_in_both_languages(bank
 # --- spreadsheet safety --------------------------------------------------------------------------
 
 
-def test_xlsx_cells_that_look_like_formulas_are_stored_as_text() -> None:
+def test_xlsx_cells_that_look_like_formulas_are_string_cells_without_an_apostrophe() -> None:
     data = xlsx_bytes(["회사명", "점수"], [['=HYPERLINK("http://evil","x")', 42.5], ["+1", 1]])
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert ws["A2"].value == '\'=HYPERLINK("http://evil","x")' and ws["A2"].data_type == "s"
-    assert ws["A3"].value == "'+1"
+    assert ws["A2"].value == '=HYPERLINK("http://evil","x")' and ws["A2"].data_type == "s"
+    assert ws["A3"].value == "+1" and ws["A3"].data_type == "s"
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert ws.auto_filter.ref == "A1:B3"
     assert ws["B2"].value == 42.5
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["A"].width >= 10
