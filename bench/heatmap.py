@@ -6,7 +6,8 @@
 
 Reads: assessment_frame for one wave and for all waves, and with a filter (what a filter change
 costs before the cache holds it); dimension_frame and item_frame for one wave. Pure steps: heatmap()
-of sector x pillar and sector x dimension (mean and median), sector_profile, compare. Figures:
+of sector x pillar, sector x dimension (mean and median) and region x pillar, change() against
+the previous wave, sector_profile, compare. Figures:
 heatmap_figure for both shapes, and its JSON (what Streamlit sends to the browser).
 
 Then a page rerun (AppTest, `at.run()` wall time): a minimal heatmap page built the recommended
@@ -239,6 +240,13 @@ def main(argv: list[str] | None = None) -> int:
         "heatmap(), sector x dimension, median": lambda: analytics.heatmap(
             dims, value_columns=dimension_keys, stat="median", all_rows=sectors
         ),
+        "heatmap(), region x pillar, mean": lambda: analytics.heatmap(
+            frame, value_columns=pillars, row="region", all_rows=reference.region_codes()
+        ),
+        "change(): sector x pillar vs wave - 1": lambda: analytics.change(
+            analytics.heatmap(frame, value_columns=pillars, all_rows=sectors),
+            analytics.heatmap(previous, value_columns=pillars, all_rows=sectors),
+        ),
         "sector_profile(C29)": lambda: analytics.sector_profile(
             all_waves, ksic="C29", wave=wave, items=items, bank=bank
         ),
@@ -262,16 +270,18 @@ def main(argv: list[str] | None = None) -> int:
             pillar_map, row_labels=row_labels, column_labels=pillar_names, stat_label="평균"
         )
 
-    def dimension_figure() -> object:
+    def dimension_figure() -> object:  # as the page draws it: dimensions down, sectors across
         return staff_charts.heatmap_figure(
             dimension_map,
             row_labels=[f"{r}" for r in dimension_map.rows],
             column_labels=dimension_names,
             stat_label="평균",
+            transpose=True,
+            row_ticks=list(dimension_map.rows),
         )
 
     _time("heatmap_figure, 25 x 5", pillar_figure, repeat * 4)
-    _time("heatmap_figure, 25 x 34", dimension_figure, repeat * 4)
+    _time("heatmap_figure, 34 x 25 (dimensions)", dimension_figure, repeat * 4)
     built = pillar_figure()
     _time("figure to JSON, 25 x 5", built.to_json, repeat * 4)  # type: ignore[attr-defined]
 

@@ -148,6 +148,9 @@ keep_in_url(
     }
 )
 url_ignored_notice(lang)
+if not total:
+    st.info(t("members.none", lang), icon=":material/search_off:")
+    st.stop()
 st.caption(t_count("members.count", lang, total))
 table = pd.DataFrame(
     {
