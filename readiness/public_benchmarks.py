@@ -33,6 +33,8 @@ from readiness.paths import DATA_DIR
 
 DEFAULT_FILE = DATA_DIR / "public_benchmarks.yaml"
 REGIONS = ("KR", "EU")
+# An https address without spaces, quotes or brackets: it goes into a Markdown link as it is.
+SOURCE_URL = r"^https://[A-Za-z0-9.-]+\.[a-z]+(/[A-Za-z0-9._~/?&=%#:+-]*)?$"
 MIN_N = 5  # a membership share of fewer known members is not shown (k-anonymity)
 
 Answers = Mapping[str, int | None]
@@ -69,7 +71,7 @@ class Source(Strict):
     publisher: Text
     title: Text
     table: Text
-    url: Annotated[str, Field(pattern=r"^https://[^\s/]+\.[^\s]+$")]
+    url: Annotated[str, Field(pattern=SOURCE_URL)]
 
 
 class Benchmark(Strict):
