@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from readiness import public_benchmarks as pb
 from readiness import strict_yaml
@@ -166,3 +169,29 @@ def test_a_duplicate_id_and_a_wrong_bank_are_refused() -> None:
     raw["bank"] = "1.0"
     with pytest.raises(pb.BenchmarkError, match="field bank"):
         _parse(raw)
+
+
+def test_the_cli_prints_each_figure_with_its_source(capsys: pytest.CaptureFixture[str]) -> None:
+    from readiness.cli import main
+
+    assert main(["benchmarks"]) == 0
+    out = capsys.readouterr().out
+    assert "eu_ai_use" in out and "[EU 2024]" in out and "10-49 11.2%" in out and "Eurostat" in out
+    assert "kr_manufacturing_ai" in out and "all sizes 0.1%" in out
+    assert main(["benchmarks", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [b["id"] for b in data["benchmarks"]] == [b.id for b in pb.default_catalog().benchmarks]
+
+
+def test_the_cli_names_what_is_wrong_in_a_malformed_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from readiness.cli import main
+
+    raw = _raw()
+    raw["benchmarks"][2]["figures"]["10-99"] = 5.0
+    path = tmp_path / "figures.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert main(["benchmarks", "--file", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "benchmark kr_ai_use, field figures.10-99: unknown size band" in err
