@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import plotly.graph_objects as go
 import sqlalchemy as sa
 import streamlit as st
 
 from components.cache import shared
+from components.charts import FONT
+from components.palette import BLUE, GRID, INK, TRANSPARENT, VERMILLION, WHITE
 from components.widgets import plain
 from readiness import public_benchmarks as pb
 from readiness import reference
@@ -148,6 +151,67 @@ def membership_table(rows: Sequence[pb.BandShare], lang: str) -> pd.DataFrame:
     )
 
 
+def membership_figure(rows: Sequence[pb.BandShare], lang: str) -> go.Figure:
+    """One benchmark's bands: the members' adopted share (blue) beside the published figure
+    (hatched vermillion); a band below MIN_N gets no bar but its "n < 5" under the axis."""
+    entry = rows[0].benchmark
+    low = t("benchmarks.low_n", lang, n=pb.MIN_N)
+    ticks = [
+        f"{reference.label('size_bands', r.size_band, lang)}<br>"
+        + (f"n = {r.n}" if r.shown else low)
+        for r in rows
+    ]
+    members = [r.percent for r in rows]
+    published = [r.published for r in rows]
+    traces = [
+        go.Bar(
+            x=ticks,
+            y=members,
+            name=t("benchmarks.col_members", lang),
+            marker={"color": BLUE},
+            text=[percent(v) if v is not None else "" for v in members],
+            textposition="outside",
+            cliponaxis=False,
+        ),
+        go.Bar(
+            x=ticks,
+            y=published,
+            name=f"{region_name(entry, lang)} {t('benchmarks.col_published', lang)} ({entry.year})",
+            marker={
+                "color": VERMILLION,
+                "pattern": {"shape": "/", "fgcolor": WHITE, "fillmode": "overlay"},
+            },
+            text=[percent(v) if v is not None else "" for v in published],
+            textposition="outside",
+            cliponaxis=False,
+        ),
+    ]
+    title = f"{region_name(entry, lang)} · {entry.label.get(lang)}"
+    return go.Figure(
+        data=traces,
+        layout={
+            "title": {"text": title, "font": {"size": 15}},
+            "height": 320,
+            "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+            "font": {"family": FONT, "size": 13, "color": INK},
+            "paper_bgcolor": TRANSPARENT,
+            "plot_bgcolor": TRANSPARENT,
+            "barmode": "group",
+            "bargap": 0.25,
+            "yaxis": {"range": [0, 110], "gridcolor": GRID, "ticksuffix": "%"},
+            "legend": {"orientation": "h", "y": -0.25, "x": 0.5, "xanchor": "center"},
+        },
+    )
+
+
 def staff_section(rows: Sequence[pb.BandShare], lang: str) -> None:
+    by_entry: dict[str, list[pb.BandShare]] = {}
+    for row in rows:
+        by_entry.setdefault(row.benchmark.id, []).append(row)
+    columns = st.columns(2)
+    for n, entry_rows in enumerate(by_entry.values()):
+        columns[n % 2].plotly_chart(
+            membership_figure(entry_rows, lang), key=f"bench_{entry_rows[0].benchmark.id}"
+        )
     st.dataframe(membership_table(rows, lang), hide_index=True)
     sources(list({r.benchmark.id: r.benchmark for r in rows}.values()), lang)

@@ -103,3 +103,21 @@ def test_staff_see_members_per_band_with_n_beside_the_published_figures(
     assert any(n != low for n in frame[n_col])  # the demo membership fills some band
     captions = "\n".join(c.value for c in at.caption)
     assert "Eurostat" in captions and "isoc" in captions
+
+
+def test_staff_view_draws_a_chart_per_figure_and_keeps_its_year_in_the_url(
+    make_app: Callable[..., AppTest],
+    staff_engine: sa.Engine,  # noqa: F811
+) -> None:
+    at = _sign_in(make_app("en"))
+    at.switch_page("pages/staff_benchmarks.py").run()
+    charts = at.get("plotly_chart")
+    assert len(charts) == len(pb.default_catalog().benchmarks)
+    waves = store.summary(engine=staff_engine).waves
+    assert at.query_params["wave"] == str(waves[-1])
+    earlier = make_app("en")
+    _sign_in(earlier)
+    earlier.query_params["wave"] = str(waves[0])
+    earlier.switch_page("pages/staff_benchmarks.py").run()
+    assert earlier.selectbox[0].value == waves[0]
+    assert str(waves[0]) in earlier.caption[0].value
