@@ -9,9 +9,11 @@ and every listed item is answered (a level, or not applicable) with at least one
 and is otherwise unknown: then it is left out, never guessed. A figure is never shown without its
 source: every comparison carries its `Benchmark`.
 
-Staff see the membership the same way: per size band, the share of members counting as adopted
+Staff see the membership by the same rules: per size band, the share of members counting as adopted
 (verified members, complete results, one latest result per company in a wave) beside the published
-figure, with n; a band with fewer than MIN_N known members shows no share.
+figure, with n; a band with fewer than MIN_N such members shows no share. There a member counts only
+when it answered every item of the rule: a quick scan that asks one AI item of five would otherwise
+be counted when it says "yes" and left out when it says "no", and inflate the share.
 """
 
 from __future__ import annotations
@@ -254,16 +256,19 @@ class BandShare:
 def membership_shares(
     members: Sequence[tuple[str, Answers]], *, catalog: Catalog | None = None
 ) -> list[BandShare]:
-    """Per benchmark and size band (in reference order): how many members' answers decide its
-    rule and how many of them count as adopted. `members`: (size band, answers), one per company."""
+    """Per benchmark and size band (in reference order): how many members answered every item of
+    its rule (with at least one level) and how many of them count as adopted. `members`: (size
+    band, answers), one per company."""
     catalog = catalog or default_catalog()
     bands = reference.size_band_ids()
     out = []
     for entry in catalog.benchmarks:
         counts = {band: [0, 0] for band in bands}
         for band, answers in members:
+            if band not in counts or any(i not in answers for i in entry.rule.item_ids):
+                continue
             verdict = adopted(entry.rule, answers)
-            if verdict is None or band not in counts:
+            if verdict is None:
                 continue
             counts[band][0] += 1
             counts[band][1] += int(verdict)

@@ -130,6 +130,17 @@ def test_membership_share_per_band_with_n_and_no_share_below_five() -> None:
     assert next(r for r in rows if r.size_band == "1-9").n == 0
 
 
+def test_a_member_counts_only_with_every_item_of_the_rule_answered() -> None:
+    """A quick scan asks one AI item of five: counted when it says yes and left out when it says
+    no, it would inflate the members' share."""
+    full_no = {**NONE_OF_AI}
+    quick_yes = {"AI03": 2, "AI07": 3}
+    members: list[tuple[str, pb.Answers]] = [("10-49", full_no)] * 5 + [("10-49", quick_yes)] * 5
+    rows = {r.benchmark.id: r for r in pb.membership_shares(members) if r.size_band == "10-49"}
+    assert (rows["eu_ai_use"].n, rows["eu_ai_use"].adopted) == (5, 0)
+    assert (rows["kr_smart_factory"].n, rows["kr_smart_factory"].adopted) == (10, 5)
+
+
 def test_an_unknown_item_in_a_rule_is_refused_naming_the_entry() -> None:
     raw = _raw()
     raw["benchmarks"][0]["rule"]["any_of"][0]["item"] = "AI99"
