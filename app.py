@@ -99,6 +99,7 @@ else:
             page("staff_overview", "nav.staff_overview", ":material/grid_on:"),
             page("staff_sector", "nav.staff_sector", ":material/factory:"),
             page("staff_compare", "nav.staff_compare", ":material/compare_arrows:"),
+            page("staff_benchmarks", "nav.staff_benchmarks", ":material/public:"),
             page("staff_instrument", "instrument.nav", ":material/rule:"),
             page("staff_members", "nav.staff_members", ":material/groups:"),
             page("staff_requests", "nav.staff_requests", ":material/inbox:"),

@@ -19,6 +19,7 @@ STAFF_PATHS = (
     "staff_overview",
     "staff_sector",
     "staff_compare",
+    "staff_benchmarks",
     "staff_instrument",
     "staff_members",
     "staff_requests",

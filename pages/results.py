@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import public_compare
 from components import results_view as view
 from components.cache import bank, engine
 from components.requests import own_requests
@@ -37,6 +38,7 @@ view.indicative_notice(results, qbank, token, lang, draft_open=draft is not None
 view.headline(results, qbank, token, lang, draft_open=draft is not None)
 view.pillar_cards(results, qbank, lang)
 view.peer_section(results, qbank, lang)
+public_compare.section(results, lang)
 view.next_steps_section(results, qbank, lang)
 view.partners_section(results, lang)
 view.cluster_section(results, lang)

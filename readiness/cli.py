@@ -322,6 +322,27 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_benchmarks(args: argparse.Namespace) -> int:
+    """The published figures: validated, then printed as JSON or one line per figure."""
+    from readiness.public_benchmarks import BenchmarkError, load_catalog
+
+    try:
+        catalog = load_catalog(args.file)
+    except BenchmarkError as exc:
+        return _fail(f"the published figures are malformed:\n{exc}")
+    if args.json:
+        print(json.dumps(catalog.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    print(f"published figures {catalog.version} for bank {catalog.bank}: {len(catalog.benchmarks)}")
+    for entry in catalog.benchmarks:
+        figures = ", ".join(f"{band} {value:.1f}%" for band, value in entry.figures.items())
+        total = "" if entry.all_sizes is None else f"all sizes {entry.all_sizes:.1f}%"
+        items = ", ".join(entry.rule.item_ids)
+        print(f"{entry.id:22} [{entry.region} {entry.year}] {entry.label.en}: {figures or total}")
+        print(f"{'':22} {entry.source.publisher.en}; rule on {items}")
+    return 0
+
+
 def cmd_partners(args: argparse.Namespace) -> int:
     """The partner catalog: validated, then printed as JSON or as a short list."""
     from readiness.partners import CatalogError, load_catalog
@@ -799,6 +820,11 @@ def build_parser() -> argparse.ArgumentParser:
     partners.add_argument("--json", action="store_true", help="the whole catalog as JSON")
     partners.add_argument("--catalog", help="partner catalog (default: data/partners.yaml)")
     partners.set_defaults(func=cmd_partners)
+
+    bench = sub.add_parser("benchmarks", help="validate and print the published figures")
+    bench.add_argument("--json", action="store_true", help="the whole file as JSON")
+    bench.add_argument("--file", help="figures (default: data/public_benchmarks.yaml)")
+    bench.set_defaults(func=cmd_benchmarks)
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)

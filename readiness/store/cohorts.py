@@ -268,3 +268,21 @@ def cohort_answer_rows(
     )
     with engine.connect() as conn:
         return [(int(a), int(c), str(i), lv) for a, c, i, lv in conn.execute(query)]
+
+
+def cohort_item_levels(
+    *, engine: sa.Engine, cohort: Cohort, item_ids: Sequence[str]
+) -> list[tuple[int, str, int | None]]:
+    """The answers to `item_ids` of the cohort's latest submissions (one per company and wave):
+    (assessment id, item id, level or None for N/A)."""
+    if not item_ids:
+        return []
+    an = table_of(Answer)
+    latest = latest_submissions(cohort=cohort, per=("company_id", "wave"))
+    query = (
+        sa.select(latest.c.id, an.c.item_id, an.c.level)
+        .select_from(latest.join(an, an.c.assessment_id == latest.c.id))
+        .where(an.c.item_id.in_(list(item_ids)))
+    )
+    with engine.connect() as conn:
+        return [(int(a), str(i), lv) for a, i, lv in conn.execute(query)]

@@ -129,6 +129,11 @@ def test_suggest_reads_the_shipped_catalogs(installed: Installed) -> None:
     assert data["partners"] and all(p["type"] and p["reasons"] for p in data["partners"])
 
 
+def test_the_published_figures_ship_in_the_wheel(installed: Installed) -> None:
+    out = installed.readiness("benchmarks").stdout
+    assert "eu_ai_use" in out and "Eurostat" in out and "kr_smart_factory" in out
+
+
 def test_db_upgrade_migrates_a_fresh_sqlite_file_to_head(installed: Installed) -> None:
     path = installed.workdir / "fresh.sqlite3"
     out = installed.readiness("--database-url", f"sqlite:///{path}", "db", "upgrade").stdout
