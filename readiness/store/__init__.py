@@ -117,6 +117,8 @@ from readiness.store.staff_sessions import (
     touch_staff_session,
 )
 from readiness.store.team import (
+    TEAM_NAME_MAX,
+    TEAM_ROLE_MAX,
     close_team_round,
     get_team_round,
     invite_member,
@@ -149,6 +151,8 @@ __all__ = [
     "CLUSTER_NOTE_MAX",
     "DIRECTORY_COLUMNS",
     "NORM_COLUMNS",
+    "TEAM_NAME_MAX",
+    "TEAM_ROLE_MAX",
     "TOKEN_BYTES",
     "BulkLoad",
     "InstrumentRows",

@@ -23,8 +23,8 @@ from readiness.store.errors import StoreError
 from readiness.store.rows import stored_id
 from readiness.team import Response, consensus
 
-ROLE_MAX = 60
-NAME_MAX = 80
+TEAM_ROLE_MAX = 60
+TEAM_NAME_MAX = 80
 
 
 def open_team_round(
@@ -43,7 +43,7 @@ def open_team_round(
         session.add(
             TeamMember(
                 round_id=stored_id(team_round),
-                role=_clean(ceo_role, ROLE_MAX, "role"),
+                role=_clean(ceo_role, TEAM_ROLE_MAX, "role"),
                 lead=True,
                 pillars=bank.pillar_ids,
             )
@@ -106,12 +106,12 @@ def invite_member(
     if unknown:
         raise StoreError(f"unknown pillar {unknown[0]!r}")
     name = " ".join(str(display_name).split())
-    if len(name) > NAME_MAX:
-        raise StoreError(f"the name is longer than {NAME_MAX} characters")
+    if len(name) > TEAM_NAME_MAX:
+        raise StoreError(f"the name is longer than {TEAM_NAME_MAX} characters")
     token = new_token()
     member = TeamMember(
         round_id=round_id,
-        role=_clean(role, ROLE_MAX, "role"),
+        role=_clean(role, TEAM_ROLE_MAX, "role"),
         display_name=name,
         token_hash=hash_token(token),
         pillars=[p for p in bank.pillar_ids if p in chosen],
