@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from readiness import store
 from readiness.bank import default_bank
 from readiness.i18n import t
+from readiness.results import team_agenda
 from readiness.team import consensus
 from tests.app.test_journey import _engine, _start
 
@@ -102,6 +103,12 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
         if a.status == "submitted"
     ]
     assert [a.id for a in submitted] == [team_round.assessment_id]
+
+    # The result's report carries the same agenda; the results page shows the consensus.
+    agenda_items = team_agenda(_engine(), default_bank(), team_round.assessment_id)
+    assert [ti.item_id for ti in agenda_items or ()] == ["COL03", "COL01", "COL02"]
+    ceo.switch_page("pages/results.py").run()
+    assert not ceo.exception and ceo.query_params["c"] == token
 
     # After the close, a colleague's link opens the team view too.
     cto.run()
