@@ -8,8 +8,9 @@ from sqlmodel import Session, func, select
 
 from readiness import store
 from readiness.bank import Bank
-from readiness.models import Answer, Assessment, AuditEvent, TeamMember, TeamRound
+from readiness.models import Answer, Assessment, AuditEvent, TeamAnswer, TeamMember, TeamRound
 from readiness.profile import CompanyProfile
+from readiness.store.rows import stored_id
 from readiness.team import consensus
 
 
@@ -144,3 +145,20 @@ def test_a_company_has_one_open_round_at_a_time(
         store.open_team_round(
             engine=engine, company_id=company_id, wave=2026, bank=bank, ceo_role="CEO"
         )
+
+
+def test_deleting_the_company_deletes_its_team_rounds_and_answers(
+    engine: sa.Engine, bank: Bank, company_id: int
+) -> None:
+    team_round = _open(engine, bank, company_id)
+    member, token = store.invite_member(
+        engine=engine, bank=bank, round_id=stored_id(team_round), role="CTO"
+    )
+    store.save_team_answer(
+        engine=engine, bank=bank, member_id=stored_id(member), item_id="AI04", level=2
+    )
+    assert store.delete_company(engine=engine, company_id=company_id, actor="staff")
+    assert store.member_by_token(engine=engine, token=token) is None
+    with Session(engine) as session:
+        for table in (TeamRound, TeamMember, TeamAnswer):
+            assert session.exec(select(func.count()).select_from(table)).one() == 0
