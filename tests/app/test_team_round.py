@@ -3,15 +3,19 @@ their own link in a session of their own, the CEO closes, and the consensus is t
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
+import pypdf
 from streamlit.testing.v1 import AppTest
 
 from readiness import store
 from readiness.bank import default_bank
 from readiness.i18n import t
-from readiness.results import team_agenda
+from readiness.report import report_pdf
+from readiness.report.data import report_data
+from readiness.results import company_results
 from readiness.team import consensus
 from tests.app.test_journey import _engine, _start
 
@@ -105,10 +109,24 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     assert [a.id for a in submitted] == [team_round.assessment_id]
 
     # The result's report carries the same agenda; the results page shows the consensus.
-    agenda_items = team_agenda(_engine(), default_bank(), team_round.assessment_id)
-    assert [ti.item_id for ti in agenda_items or ()] == ["COL03", "COL01", "COL02"]
     ceo.switch_page("pages/results.py").run()
     assert not ceo.exception and ceo.query_params["c"] == token
+    results = company_results(
+        engine=_engine(),
+        bank=default_bank(),
+        company=company,
+        assessment=submitted[0],
+        submitted=submitted,
+        norm_frame=store.norm_frame(engine=_engine(), wave=submitted[0].wave, mode="full"),
+        members=[],
+        lang="en",
+    )
+    data = report_data(results, results.bank, "en")
+    assert data.agenda is not None
+    assert [row.item.split()[0] for row in data.agenda] == ["COL03", "COL01", "COL02"]
+    assert data.agenda[0].answers == "CTO: 1\n수출 담당: 5" and data.agenda[0].team == "1"
+    pdf = pypdf.PdfReader(io.BytesIO(report_pdf(results, results.bank, "en")))
+    assert any("Agenda for the next management meeting" in p.extract_text() for p in pdf.pages)
 
     # After the close, a colleague's link opens the team view too.
     cto.run()
