@@ -221,15 +221,18 @@ def _responses(session: Session, round_id: int) -> list[Response]:
     ).all()
     return [
         Response(
-            label=m.role, pillars=frozenset(m.pillars), answers=_answers_of(session, stored_id(m))
+            label=f"{m.role} ({m.display_name})" if m.display_name else m.role,
+            pillars=frozenset(m.pillars),
+            answers=_answers_of(session, stored_id(m)),
         )
         for m in members
     ]
 
 
 def team_responses(*, engine: sa.Engine, round_id: int) -> list[Response]:
-    """The answers of the members who sent theirs, labelled by role: the team view, which exists
-    only once the round is closed (until then each member's answers are their own)."""
+    """The answers of the members who sent theirs, labelled by role (and name, when the CEO gave
+    one: two engineers stay apart): the team view, which exists only once the round is closed
+    (until then each member's answers are their own)."""
     with read_session(engine) as session:
         team_round = session.get(TeamRound, round_id)
         if team_round is None or team_round.status != "closed":

@@ -124,7 +124,8 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     data = report_data(results, results.bank, "en")
     assert data.agenda is not None
     assert [row.item.split()[0] for row in data.agenda] == ["COL03", "COL01", "COL02"]
-    assert data.agenda[0].answers == "CTO: 1\n수출 담당: 5" and data.agenda[0].team == "1"
+    assert data.agenda[0].answers == "CTO (<b>김철수</b>): 1\n수출 담당 (이영희): 5"
+    assert data.agenda[0].team == "1"
     pdf = pypdf.PdfReader(io.BytesIO(report_pdf(results, results.bank, "en")))
     assert any("Agenda for the next management meeting" in p.extract_text() for p in pdf.pages)
 
