@@ -55,6 +55,8 @@ def page(script: str, key: str, icon: str, **kwargs) -> st.Page:
 
 
 has_link = bool(st.query_params.get("c") or st.session_state.get("token"))
+# A team member's own link (?t=): their answers in the company's team round (pages/team.py).
+has_member_link = bool(st.query_params.get("t") or st.session_state.get("member_token"))
 public = [
     page("home", "nav.home", ":material/home:", default=True),
     page("start", "nav.start", ":material/play_circle:"),
@@ -66,6 +68,12 @@ public = [
         "nav.results",
         ":material/insights:",
         visibility="visible" if has_link else "hidden",
+    ),
+    page(
+        "team",
+        "nav.team",
+        ":material/diversity_3:",
+        visibility="visible" if has_link or has_member_link else "hidden",
     ),
 ]
 # Registered (hidden) for signed-in staff too, so that the sign-in run can move on to the heatmap.

@@ -39,9 +39,14 @@ def link_card(
     key: str,
     title: str | None = None,
     lead: str | None = None,
+    member_link: str | None = None,
 ) -> None:
-    """The card for the company's private link; `key` names this place (start, join...)."""
-    link = private_link(token, lang)
+    """The card for the company's private link; `key` names this place (start, join...).
+
+    With `member_link` it is a team member's link instead (components/team_view.py): worded for
+    the member, without the company's access card or e-mail.
+    """
+    link = member_link or private_link(token, lang)
     st.html(_SHOW_COPY_BUTTON)
     with st.container(border=True, key=f"{CARD_KEY}_{key}"):
         st.markdown(f"**{title or t('link.title', lang)}**")
@@ -49,8 +54,9 @@ def link_card(
             st.caption(lead)
         st.code(link, language=None, wrap_lines=True)
         st.caption(t("link.copy_hint", lang))
-        subject = t("link.message_subject", lang, company=company_name)
-        body = t("link.message_body", lang, company=company_name, link=link)
+        words = "team.member_message" if member_link else "link.message"
+        subject = t(f"{words}_subject", lang, company=company_name)
+        body = t(f"{words}_body", lang, company=company_name, link=link)
         send = st.columns(2)
         send[0].link_button(
             t("link.send_sms", lang),
@@ -67,6 +73,8 @@ def link_card(
         qr, card = st.columns([1, 2], vertical_alignment="center")
         qr.html(_qr_image(link, t("link.qr_alt", lang)))
         qr.caption(t("link.qr_caption", lang))
+        if member_link:
+            return
         with card:
             st.download_button(
                 t("link.card_download", lang),

@@ -29,13 +29,28 @@ TOKEN_PARAM = "c"
 
 def current_token() -> str | None:
     """The private-link token from ?c=, else the one this session last used; kept in the URL."""
-    token = st.query_params.get(TOKEN_PARAM) or st.session_state.get("token")
+    return _link_token(TOKEN_PARAM, "token")
+
+
+def _link_token(param: str, state_key: str) -> str | None:
+    """A link's token from ?param=, else the one this session keeps under `state_key`; kept in the
+    URL, so that a reload opens the same."""
+    token = st.query_params.get(param) or st.session_state.get(state_key)
     if not token:
         return None
-    st.session_state["token"] = token
-    if st.query_params.get(TOKEN_PARAM) != token:
-        st.query_params[TOKEN_PARAM] = token
+    st.session_state[state_key] = token
+    if st.query_params.get(param) != token:
+        st.query_params[param] = token
     return token
+
+
+MEMBER_PARAM = "t"
+
+
+def current_member_token() -> str | None:
+    """A team member's private-link token from ?t=, else the one this session last used; kept in
+    the URL. It is not the company's link and never opens it (pages/team.py)."""
+    return _link_token(MEMBER_PARAM, "member_token")
 
 
 def _page_names() -> set[str]:
@@ -60,6 +75,11 @@ def public_base_url() -> str:
 
 def private_link(token: str, lang: str) -> str:
     return f"{public_base_url()}/assess?{TOKEN_PARAM}={token}&lang={lang}"
+
+
+def member_link(token: str, lang: str) -> str:
+    """A team member's private link: their own answers in the company's team round."""
+    return f"{public_base_url()}/team?{MEMBER_PARAM}={token}&lang={lang}"
 
 
 ROUTED = "_routed_by_app"

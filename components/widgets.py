@@ -146,6 +146,28 @@ def save_failed(key: str, item_id: str, answers: Mapping[str, int | None]) -> No
     st.session_state[SAVE_FAILED_KEY] = True
 
 
+def save_tap(
+    key: str,
+    item_id: str,
+    answers: Mapping[str, int | None],
+    write: Callable[[int | None], None],
+    locked: str,
+) -> None:
+    """A picker's on_change: `write` the level chosen in `key`; an answer that can no longer
+    change (StoreError) says `locked` in a toast; a failed write puts the picker back
+    (`save_failed`)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from readiness.store.errors import StoreError
+
+    try:
+        write(picked_level(key))
+    except StoreError:
+        st.toast(locked, icon=":material/lock:")
+    except DBAPIError:
+        save_failed(key, item_id, answers)
+
+
 def save_failed_notice(lang: str) -> None:
     """The bilingual "not saved, nothing else lost, tap again" message after `save_failed`."""
     if st.session_state.pop(SAVE_FAILED_KEY, False):

@@ -8,10 +8,9 @@ from components.session import TOKEN_PARAM, company_from_link, current_lang, req
 from components.widgets import (
     level_picker,
     levels_rule_caption,
-    picked_level,
     plain,
-    save_failed,
     save_failed_notice,
+    save_tap,
     scroll_to_top,
     submit_failed_notice,
     unscored_notice,
@@ -78,15 +77,12 @@ def assessment_step() -> None:
             st.toast(t("assess.resume_note", lang), icon=":material/history:")
 
     def save(item_id: str) -> None:
-        level = picked_level(answer_key(item_id))
-        try:
+        def write(level: int | None) -> None:
             store.save_answer(
                 engine=engine(), bank=qbank, assessment_id=draft.id, item_id=item_id, level=level
             )
-        except store.StoreError:
-            st.toast(t("assess.already_submitted", lang), icon=":material/lock:")
-        except DBAPIError:
-            save_failed(answer_key(item_id), item_id, answers)
+
+        save_tap(answer_key(item_id), item_id, answers, write, t("assess.already_submitted", lang))
 
     answered = sum(1 for item_id in scope if item_id in answers)
     st.progress(

@@ -23,6 +23,12 @@ draft = next((a for a in history if a.status == "draft"), None)
 
 st.title(t("results.title", lang))
 st.caption(f"{plain(company.name)} · {t('results.private_link_note', lang)}")
+st.page_link(
+    "pages/team.py",
+    label=t("team.team_link", lang),
+    icon=":material/diversity_3:",
+    query_params={"c": token, "lang": lang},
+)
 
 if draft is not None:
     view.draft_banner(draft, qbank, token, lang)

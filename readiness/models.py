@@ -335,3 +335,73 @@ class RateEvent(SQLModel, table=True):
     kind: str = Field(max_length=24)
     client: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class TeamRound(SQLModel, table=True):
+    """A company's management team answering together (readiness/team.py): open while its members
+    answer, closed by the CEO, whereupon the consensus is submitted as the company's assessment
+    (`assessment_id`)."""
+
+    __tablename__ = "team_round"
+    __table_args__ = (
+        sa.CheckConstraint("status in ('open', 'closed')", name="ck_team_round_status"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    wave: int
+    bank_version: str = Field(max_length=16)
+    status: str = Field(default="open", max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+    assessment_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+
+
+class TeamMember(SQLModel, table=True):
+    """One respondent of a team round: the CEO (`lead`, answering through the company's link) or a
+    colleague invited by a private link of their own, stored only as its SHA-256 digest."""
+
+    __tablename__ = "team_member"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("team_round.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    role: str = Field(max_length=60)
+    display_name: str = Field(default="", max_length=80)
+    lead: bool = False
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    pillars: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+
+
+class TeamAnswer(SQLModel, table=True):
+    """A team member's own answer; level None means "not applicable"."""
+
+    __tablename__ = "team_answer"
+    __table_args__ = (sa.CheckConstraint("level between 0 and 5", name="ck_team_answer_level"),)
+
+    member_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("team_member.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    item_id: str = Field(max_length=8, primary_key=True)
+    level: int | None = None

@@ -26,6 +26,7 @@ from readiness.i18n import mid_sentence, t
 from readiness.models import Assessment, Company, PillarScoreRow
 from readiness.partners import Suggestion
 from readiness.scoring import Answers, Result, score_assessment, weakest_critical
+from readiness.team import TeamItem, divergence
 
 if TYPE_CHECKING:
     from readiness.clusters import Match
@@ -64,6 +65,9 @@ class CompanyResults:
     partners: tuple[Suggestion, ...]  # market partners, then capability partners (`.group`)
     members: tuple[Match, ...]  # complementary cluster members the company may see
     earlier: Assessment | None = None  # the latest submission before this one, whatever its mode
+    # The divergence agenda when the assessment is a team round's consensus (readiness/team.py);
+    # None when it is not one.
+    team_agenda: tuple[TeamItem, ...] | None = None
 
     @property
     def not_compared(self) -> str | None:
@@ -228,7 +232,17 @@ def company_results(
         partners=tuple(suggestions),
         members=tuple(members[:TOP_MEMBERS]),
         earlier=earlier_submission(submitted, assessment),
+        team_agenda=team_agenda(engine, bank, assessment_id),
     )
+
+
+def team_agenda(engine: sa.Engine, bank: Bank, assessment_id: int) -> tuple[TeamItem, ...] | None:
+    """The divergence agenda of the team round whose consensus is this assessment, if any."""
+    team_round = store.team_round_of_assessment(engine=engine, assessment_id=assessment_id)
+    if team_round is None or team_round.status != "closed":
+        return None
+    responses = store.team_responses(engine=engine, round_id=store.stored_id(team_round))
+    return tuple(divergence(bank, responses))
 
 
 def peer_dimension_frame(

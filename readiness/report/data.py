@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from readiness.advice import NextStep
     from readiness.clusters import Match
     from readiness.partners import Suggestion
+    from readiness.team import TeamItem
 
 MAX_NEXT_STEPS = 3
 
@@ -83,6 +84,16 @@ class NextStepRow:
     level: int
     level_text: str  # the descriptor of the current level
     action: str  # what reaches the next level
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """An item of a team round's divergence agenda: each member's answer by role, the team's."""
+
+    item: str  # id and question
+    answers: str  # one line per member: "role: level"
+    team: str
+    spread: int
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,7 @@ class ReportData:
     capability_partners: tuple[PartnerRow, ...] = ()  # technology, consultancy: shown apart
     max_stage: str = ""  # a quick scan's highest stage, named (it is indicative)
     full_items: int = 0  # questions in the full assessment (a quick scan's note names it)
+    agenda: tuple[AgendaRow, ...] | None = None  # a team round's divergence; None: not a team's
 
     @property
     def indicative(self) -> bool:
@@ -293,6 +305,21 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
         stages=stage_bands(bank, lang),
         max_stage=bank.stage(bank.method.quick_max_stage).name.get(lang),
         full_items=len(bank.item_ids()),
+        agenda=None
+        if results.team_agenda is None
+        else tuple(agenda_row(bank, item, lang) for item in results.team_agenda),
+    )
+
+
+def agenda_row(bank: Bank, item: TeamItem, lang: str) -> AgendaRow:
+    def word(level: int | None) -> str:
+        return t("team.na", lang) if level is None else str(level)
+
+    return AgendaRow(
+        item=f"{item.item_id}  {bank.item(item.item_id).text.get(lang)}",
+        answers="\n".join(f"{label}: {word(level)}" for label, level in item.answers),
+        team=word(item.consensus),
+        spread=item.spread,
     )
 
 

@@ -28,7 +28,7 @@ from readiness.report.canvas import (
     fit_text,
     score_text,
 )
-from readiness.report.data import PartnerRow, ReportData, report_data
+from readiness.report.data import AgendaRow, PartnerRow, ReportData, report_data
 from readiness.results import CompanyResults, peer_position, score_change
 
 
@@ -479,6 +479,30 @@ class ReportPDF(Canvas):
         self.section(self.w_("members_title"), self.w_("members_intro"), keep=keep)
         self.grid(widths, ("LEFT", "LEFT", "RIGHT", "LEFT"), rows)
 
+    def agenda_table(self, agenda: tuple[AgendaRow, ...]) -> None:
+        """A team round's divergence: the agenda of the next management meeting, on its own page."""
+        self.add_page()
+        if not agenda:
+            self.section(self.w_("agenda_title"), self.w_("agenda_none"))
+            return
+        widths = (11, 87, 50, 16, 16)
+        rows: list[list[Cell]] = [
+            self.headings("col_rank", "col_agenda_item", "col_answers", "col_team", "col_spread")
+        ]
+        for rank, row in enumerate(agenda, start=1):
+            rows.append(
+                [
+                    (str(rank), RANK),
+                    self.clip(row.item, widths[1], 6),
+                    self.clip(row.answers, widths[2], 12),
+                    (row.team, BOLD),
+                    str(row.spread),
+                ]
+            )
+        keep = self.keep_for(22, widths, rows)
+        self.section(self.w_("agenda_title"), self.w_("agenda_intro"), keep=keep)
+        self.grid(widths, ("CENTER", "LEFT", "LEFT", "CENTER", "CENTER"), rows)
+
     def method_note(self) -> None:
         self.need(30)
         self.ln(1)
@@ -511,6 +535,8 @@ class ReportPDF(Canvas):
             )
         if self.data.members:
             self.members_table()
+        if self.data.agenda is not None:
+            self.agenda_table(self.data.agenda)
         self.method_note()
         self.footers()
         return bytes(self.output())

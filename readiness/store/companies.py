@@ -13,7 +13,16 @@ from sqlmodel import col, delete, func, select
 
 from readiness.cohorts import Cohort
 from readiness.db import read_session, write_session
-from readiness.models import Answer, Assessment, Company, CompanyContact, PillarScoreRow
+from readiness.models import (
+    Answer,
+    Assessment,
+    Company,
+    CompanyContact,
+    PillarScoreRow,
+    TeamAnswer,
+    TeamMember,
+    TeamRound,
+)
 from readiness.peers import NORM_MIN_COMPLETENESS
 from readiness.profile import CompanyProfile
 from readiness.store.assessments import NewAssessment
@@ -194,6 +203,11 @@ def delete_company(*, engine: sa.Engine, company_id: int, actor: str) -> bool:
         company = session.get(Company, company_id)
         if company is None:
             return False
+        rounds = select(TeamRound.id).where(TeamRound.company_id == company_id)
+        members = select(TeamMember.id).where(col(TeamMember.round_id).in_(rounds))
+        session.exec(delete(TeamAnswer).where(col(TeamAnswer.member_id).in_(members)))
+        session.exec(delete(TeamMember).where(col(TeamMember.round_id).in_(rounds)))
+        session.exec(delete(TeamRound).where(col(TeamRound.company_id) == company_id))
         ids = select(Assessment.id).where(Assessment.company_id == company_id)
         session.exec(delete(PillarScoreRow).where(col(PillarScoreRow.assessment_id).in_(ids)))
         session.exec(delete(Answer).where(col(Answer.assessment_id).in_(ids)))

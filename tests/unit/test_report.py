@@ -28,6 +28,7 @@ from readiness.report import build_report
 from readiness.report.canvas import FONT_DIR, FONT_FILES
 from readiness.report.data import (
     FALLBACKS,
+    AgendaRow,
     MemberRow,
     NextStepRow,
     PartnerRow,
@@ -588,3 +589,21 @@ def test_report_shows_market_and_capability_partners_apart(v2_engine: sa.Engine)
     capability = text.index(catalog("en")["report.partners_capability_title"])
     assert market < capability
     assert _squeezed(data.capability_partners[0].name) in _squeezed(text[capability:])
+
+
+def test_a_team_result_gets_a_page_for_its_divergence_agenda() -> None:
+    row = AgendaRow(
+        item="COL03  Data sharing", answers="CTO: 1\n<b>Export</b>: 5", team="1", spread=4
+    )
+    for lang, title in (
+        ("ko", "다음 경영회의 안건"),
+        ("en", "Agenda for the next management meeting"),
+    ):
+        plain_pages = pages_text(build_report(sample(lang), lang))
+        assert title not in "\n".join(plain_pages)
+        team_pages = pages_text(build_report(sample(lang, agenda=(row,)), lang))
+        assert len(team_pages) == len(plain_pages) + 1
+        agenda_page = next(p for p in team_pages if title in p)
+        assert "COL03" in agenda_page and "<b>Export</b>: 5" in agenda_page
+        calm = pages_text(build_report(sample(lang, agenda=()), lang))
+        assert any(title in p for p in calm) and "COL03" not in "\n".join(calm)

@@ -1,0 +1,290 @@
+"""The team round's pieces (pages/team.py): the CEO's invitations, the team's list and the close;
+a member's own answers with the assessment's level pickers; the team view once the round closes.
+
+Roles and names are the CEO's typing: every one goes through `plain` (Markdown) or a dataframe
+cell's `display`, never into HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import DBAPIError
+
+from components.cache import engine
+from components.link_card import link_card
+from components.session import member_link
+from components.widgets import (
+    level_picker,
+    levels_rule_caption,
+    plain,
+    save_failed_notice,
+    save_tap,
+)
+from readiness import store
+from readiness.bank import Bank
+from readiness.i18n import t
+from readiness.models import Company, TeamMember, TeamRound
+from readiness.store.rows import stored_id
+from readiness.team import divergence, team_items
+from readiness.text import display_cells
+
+NEW_LINK = "team_new_link"
+
+
+def level_word(level: int | None, lang: str) -> str:
+    return t("team.na", lang) if level is None else t("common.level_n", lang, n=level)
+
+
+def open_round_form(company: Company, qbank: Bank, wave: int, lang: str) -> None:
+    """The CEO starts a round, naming their own role in it."""
+    with st.form("team_open", border=True):
+        st.markdown(f"**{t('team.open_title', lang)}**")
+        role = st.text_input(
+            t("team.ceo_role_label", lang),
+            value=t("team.ceo_role_default", lang),
+            max_chars=store.TEAM_ROLE_MAX,
+            key="team_ceo_role",
+        )
+        opened = st.form_submit_button(
+            t("team.open_button", lang),
+            icon=":material/diversity_3:",
+            type="primary",
+            key="team_open_go",
+        )
+    if not opened:
+        return
+    if not role.strip():
+        st.error(t("team.role_needed", lang), icon=":material/error:")
+        return
+    try:
+        store.open_team_round(
+            engine=engine(), company_id=stored_id(company), wave=wave, bank=qbank, ceo_role=role
+        )
+    except (store.StoreError, DBAPIError):
+        st.error(t("team.round_failed", lang), icon=":material/sync_problem:")
+        return
+    st.rerun()
+
+
+def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str) -> None:
+    """A colleague's role, name and pillars; their private link is shown once, until dismissed."""
+    with st.form("team_invite", border=True, clear_on_submit=True):
+        st.markdown(f"**{t('team.invite_title', lang)}**")
+        role = st.text_input(
+            t("team.role_label", lang), max_chars=store.TEAM_ROLE_MAX, key="team_role"
+        )
+        name = st.text_input(
+            t("team.name_label", lang), max_chars=store.TEAM_NAME_MAX, key="team_name"
+        )
+        pillars = st.multiselect(
+            t("team.pillars_label", lang),
+            options=qbank.pillar_ids,
+            default=qbank.pillar_ids,
+            format_func=lambda pid: qbank.pillar(pid).name.get(lang),
+            help=t("team.pillars_help", lang),
+            key="team_pillars",
+        )
+        invited = st.form_submit_button(
+            t("team.invite_button", lang),
+            icon=":material/person_add:",
+            type="primary",
+            key="team_invite_go",
+        )
+    if invited:
+        if not role.strip():
+            st.error(t("team.role_needed", lang), icon=":material/error:")
+        elif not pillars:
+            st.error(t("team.pillars_needed", lang), icon=":material/error:")
+        else:
+            try:
+                member, token = store.invite_member(
+                    engine=engine(),
+                    bank=qbank,
+                    round_id=stored_id(team_round),
+                    role=role,
+                    display_name=name,
+                    pillars=pillars,
+                )
+            except (store.StoreError, DBAPIError):
+                st.error(t("team.round_failed", lang), icon=":material/sync_problem:")
+            else:
+                st.session_state[NEW_LINK] = (member.role, token)
+    shown = st.session_state.get(NEW_LINK)
+    if shown is None:
+        return
+    role_shown, token = shown
+    link_card(
+        company_name=company.name,
+        token=token,
+        lang=lang,
+        key="team_member",
+        title=t("team.member_link_title", lang, role=plain(role_shown)),
+        lead=t("team.member_link_lead", lang),
+        member_link=member_link(token, lang),
+    )
+    if st.button(t("team.link_done", lang), icon=":material/check:", key="team_link_done"):
+        st.session_state.pop(NEW_LINK, None)
+        st.rerun()
+
+
+def members_table(members: list[TeamMember], qbank: Bank, lang: str) -> None:
+    """Who is in the round, their pillars and whether they have sent their answers."""
+    st.subheader(t("team.members_title", lang))
+    rows = [
+        [
+            t("team.status_you", lang, role=m.role) if m.lead else m.role,
+            m.display_name,
+            ", ".join(qbank.pillar(p).name.get(lang) for p in m.pillars if p in qbank.pillar_ids),
+            t("team.status_sent" if m.submitted_at else "team.status_waiting", lang),
+        ]
+        for m in members
+    ]
+    columns = [t(f"team.col_{c}", lang) for c in ("role", "name", "pillars", "status")]
+    st.dataframe(
+        pd.DataFrame(display_cells(rows), columns=columns), hide_index=True, key="team_members"
+    )
+
+
+def answer_section(member: TeamMember, qbank: Bank, company: Company, lang: str) -> None:
+    """The member's own answers to their assigned pillars, saved on every tap, and "send"."""
+    member_id = stored_id(member)
+    segment = qbank.segment_for(company.ksic, company.roles, company.products)
+    steps = [qbank.pillar(p) for p in member.pillars if p in qbank.pillar_ids]
+    step_key = f"team_step_{member_id}"
+
+    def answer_key(item_id: str) -> str:
+        return f"t_{member_id}_{item_id}"
+
+    st.subheader(t("team.your_answers_title", lang))
+
+    @st.fragment(key="team_answers")
+    def answers_step() -> None:
+        answers = store.own_team_answers(engine=engine(), member_id=member_id)
+        scope = [i.id for p in steps for i in qbank.items_of(p.id)]
+
+        def save(item_id: str) -> None:
+            def write(level: int | None) -> None:
+                store.save_team_answer(
+                    engine=engine(), bank=qbank, member_id=member_id, item_id=item_id, level=level
+                )
+
+            save_tap(answer_key(item_id), item_id, answers, write, t("team.waiting_close", lang))
+
+        answered = sum(1 for i in scope if i in answers)
+        st.progress(
+            answered / len(scope) if scope else 0.0,
+            text=t("team.progress", lang, answered=answered, total=len(scope)),
+        )
+        step = st.segmented_control(
+            t("team.pillars_label", lang),
+            options=list(range(len(steps))),
+            format_func=lambda n: steps[n].name.get(lang),
+            default=0,
+            key=step_key,
+            required=True,
+        )
+        pillar = steps[step or 0]
+        items = qbank.items_of(pillar.id)
+        st.caption(pillar.description.get(lang))
+        levels_rule_caption(qbank, items, answers, lang)
+        save_failed_notice(lang)
+        for item in items:
+            level_picker(
+                qbank.item_view(item.id, segment),
+                lang,
+                answers=answers,
+                key=answer_key(item.id),
+                on_change=save,
+                examples=item.examples_for(company.ksic, segment),
+            )
+        if member.submitted_at is not None:
+            st.success(t("team.sent_note", lang), icon=":material/mark_email_read:")
+        elif st.button(
+            t("team.send_button", lang),
+            icon=":material/send:",
+            type="primary",
+            disabled=not answers,
+            key="team_send",
+        ):
+            try:
+                store.submit_team_answers(engine=engine(), member_id=member_id)
+            except (store.StoreError, DBAPIError):
+                st.error(t("team.round_failed", lang), icon=":material/sync_problem:")
+            else:
+                st.rerun(scope="app")
+
+    answers_step()
+
+
+def close_section(team_round: TeamRound, members: list[TeamMember], qbank: Bank, lang: str) -> None:
+    """The CEO closes the round: the consensus of those who sent their answers is submitted."""
+    st.subheader(t("team.close_title", lang))
+    st.caption(t("team.close_lead", lang))
+    sent = sum(1 for m in members if m.submitted_at is not None)
+    if not sent:
+        st.info(t("team.close_none", lang), icon=":material/hourglass_empty:")
+        return
+    confirmed = st.checkbox(
+        t("team.close_confirm", lang, sent=sent, total=len(members)), key="team_close_confirm"
+    )
+    if not st.button(
+        t("team.close_button", lang),
+        icon=":material/task_alt:",
+        type="primary",
+        disabled=not confirmed,
+        key="team_close",
+    ):
+        return
+    round_id = stored_id(team_round)
+    try:
+        store.close_team_round(engine=engine(), bank=qbank, round_id=round_id)
+    except DBAPIError:
+        st.error(t("team.round_failed", lang), icon=":material/sync_problem:")
+        return
+    except store.StoreError:
+        now = store.get_team_round(engine=engine(), round_id=round_id)
+        if now is None or now.status == "open":
+            st.error(t("team.close_unscored", lang), icon=":material/info:")
+            return
+    st.rerun()
+
+
+def team_result(team_round: TeamRound, qbank: Bank, lang: str) -> None:
+    """The team view of a closed round: the divergence agenda, then the consensus per item."""
+    responses = store.team_responses(engine=engine(), round_id=stored_id(team_round))
+    st.caption(t("team.rule", lang))
+    st.subheader(t("team.agenda_title", lang))
+    st.caption(t("team.agenda_lead", lang))
+    agenda = divergence(qbank, responses)
+    if not agenda:
+        st.success(t("team.agenda_none", lang), icon=":material/handshake:")
+    for n, ti in enumerate(agenda, 1):
+        item = qbank.item(ti.item_id)
+        with st.container(border=True, key=f"team_agenda_{ti.item_id}"):
+            st.markdown(f"**{n}. {item.id} · {item.text.get(lang)}**")
+            said = " · ".join(f"{plain(label)} {level_word(lv, lang)}" for label, lv in ti.answers)
+            st.caption(
+                t("team.agenda_answers", lang, answers=said, team=level_word(ti.consensus, lang))
+            )
+    st.subheader(t("team.consensus_title", lang))
+    rows = [
+        [
+            qbank.pillar(qbank.item(ti.item_id).pillar).name.get(lang),
+            ti.item_id,
+            qbank.item(ti.item_id).text.get(lang),
+            level_word(ti.consensus, lang),
+            ", ".join(f"{label} {level_word(lv, lang)}" for label, lv in ti.answers),
+            ti.spread,
+        ]
+        for ti in team_items(qbank, responses)
+    ]
+    columns = [
+        t(f"team.col_{c}", lang)
+        for c in ("pillar", "item", "question", "team", "answers", "spread")
+    ]
+    st.dataframe(
+        pd.DataFrame(display_cells(rows, limit=300), columns=columns),
+        hide_index=True,
+        key="team_consensus",
+    )
