@@ -40,6 +40,10 @@ def run_migrations_online() -> None:
                 connection=connection,
                 target_metadata=target_metadata,
                 render_as_batch=sqlite,
+                # One transaction for the whole upgrade, on SQLite too (its DDL is transactional):
+                # alembic's SQLite default commits after each migration, which let a replica that
+                # waited on the lock start between two migrations of another and run one twice.
+                transactional_ddl=True,
             )
             with context.begin_transaction():
                 context.run_migrations()
