@@ -115,7 +115,7 @@ def test_a_catalog_round_trips_through_its_yaml_text() -> None:
 
 KSICS = reference.ksic_codes()
 SHARES: list[float | None] = [None, 0.0, 0.05, 0.6]
-MARKETS: list[list[str]] = [[], ["US"], ["DE", "CN"]]
+MARKETS: list[list[str]] = [[], ["US"], ["EU", "CN"]]
 EMPLOYEES = [3, 25, 120, 450]
 
 
@@ -283,7 +283,7 @@ def test_the_top_programmes_cover_several_gaps_before_repeating_one() -> None:
 
 
 def test_the_reason_names_the_gap_and_the_rule_in_one_sentence() -> None:
-    profile = {"ksic": "C24", "employees": 40, "export_share": 0.3, "markets": ["DE"]}
+    profile = {"ksic": "C24", "employees": 40, "export_share": 0.3, "markets": ["EU"]}
     answers = {**all_at(4), "EXP18": 1}
     matches = match_programs(CATALOG, BANK, profile=profile, answers=answers, today=TODAY)
     cbam = next(m for m in matches if m.id == "cbam_support")
