@@ -393,6 +393,43 @@ def partners_section(results: CompanyResults, lang: str) -> None:
             _partner_card(n, suggestion, lang, stored_id(results.company))
 
 
+def programs_section(results: CompanyResults, lang: str) -> None:
+    """Support programmes the company may apply for, each with the one sentence that says why
+    (the gap it closes and the rule the company meets). Catalog texts are staff's: shown plain."""
+    st.subheader(t("results.programs_title", lang))
+    if not results.programs:
+        st.caption(t("results.programs_none", lang))
+        return
+    st.caption(t("results.programs_lead", lang))
+    for n, match in enumerate(results.programs, start=1):
+        p = match.program
+        with st.container(border=True):
+            st.markdown(f"**{n}. {plain(p.name.get(lang))}**")
+            st.markdown(said(match.reason, lang))
+            st.markdown(
+                f"**{t('results.programs_owner', lang)}** {plain(p.owner.get(lang))}  \n"
+                f"**{t('results.programs_pays', lang)}** {plain(p.pays_for.get(lang))}  \n"
+                f"**{t('results.programs_amount', lang)}** {plain(p.amount.get(lang))}  \n"
+                f"**{t('results.programs_season', lang)}** {plain(p.season.get(lang))}"
+            )
+            st.link_button(t("results.programs_link", lang), p.link, icon=":material/open_in_new:")
+            st.caption(
+                t(
+                    "results.programs_source",
+                    lang,
+                    source=plain(p.source.get(lang)),
+                    as_of=p.as_of.isoformat(),
+                )
+            )
+            introduction_button(
+                stored_id(results.company),
+                lang,
+                target=p.name.get(lang),
+                key=f"req_program_{p.id}",
+                program_id=p.id,
+            )
+
+
 def cluster_section(results: CompanyResults, lang: str) -> None:
     st.subheader(t("results.peers_cluster_title", lang))
     if not results.members:

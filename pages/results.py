@@ -9,6 +9,7 @@ from components.cache import (
     engine,
     norm_frame,
     peer_dimension_frame,
+    program_catalog,
 )
 from components.requests import own_requests
 from components.session import company_from_link, current_lang, require_router
@@ -49,6 +50,7 @@ results = company_results(
     peer_dimensions=lambda ksic, size_band: peer_dimension_frame(
         current.wave, current.mode, current.bank_version, ksic, size_band
     ),
+    program_catalog=program_catalog(),
 )
 
 qbank = results.bank  # the bank of the assessment's own version
@@ -58,6 +60,7 @@ view.pillar_cards(results, qbank, lang)
 view.peer_section(results, qbank, lang)
 view.next_steps_section(results, qbank, lang)
 view.partners_section(results, lang)
+view.programs_section(results, lang)
 view.cluster_section(results, lang)
 own_requests(company.id, lang)
 view.progress_section(results, qbank, lang)
