@@ -161,7 +161,11 @@ def _stage_problems(stage: StageRange, bank: Bank) -> list[str]:
     return problems
 
 
-def _program_problems(program: Program, catalog: ProgramCatalog, bank: Bank) -> list[str]:
+def program_problems(
+    program: Program, *, certifications: Mapping[str, Text], bank: Bank
+) -> list[str]:
+    """What is wrong with one programme beyond its fields' types ("field: problem" each): unknown
+    size bands, divisions, stages, items, certifications or gaps, and inverted ranges or dates."""
     problems: list[str] = []
     rules = program.eligible
     bands = reference.size_band_ids()
@@ -193,7 +197,7 @@ def _program_problems(program: Program, catalog: ProgramCatalog, bank: Bank) -> 
     problems.extend(
         f"eligible.certifications: {cert!r} is not listed under `certifications`"
         for cert in rules.certifications
-        if cert not in catalog.certifications
+        if cert not in certifications
     )
     problems.extend(
         f"gaps: {ref!r} names no item, PILLAR.dimension or pillar of bank {bank.version}"
@@ -226,7 +230,8 @@ def parse_catalog(raw: object, *, bank: Bank, source: str = "<programmes>") -> P
         if program.id in seen:
             problems.append(f"{where}, field id: duplicate programme id")
         seen.add(program.id)
-        problems.extend(f"{where}, field {p}" for p in _program_problems(program, catalog, bank))
+        found = program_problems(program, certifications=catalog.certifications, bank=bank)
+        problems.extend(f"{where}, field {p}" for p in found)
     if problems:
         raise ProgramCatalogError("\n".join(problems))
     return catalog
