@@ -124,6 +124,16 @@ def program_catalog(engine: sa.Engine) -> ProgramCatalog:
 
 
 @shared(ttl=60)
+def program_interest(engine: sa.Engine) -> pd.DataFrame:
+    """Which programmes the newest wave's members are matched to and ask about, by sector and
+    stage (readiness.program_stats), against the catalog in force."""
+    from readiness.program_stats import program_interest as interest
+
+    catalog = store.active_program_catalog(engine=engine)
+    return interest(engine=engine, bank=default_bank(), catalog=catalog)
+
+
+@shared(ttl=60)
 def summary(engine: sa.Engine) -> store.Summary:
     """How many companies, assessments and waves the database holds."""
     return store.summary(engine=engine)

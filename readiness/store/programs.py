@@ -68,12 +68,14 @@ def active_program_catalog(*, engine: sa.Engine) -> ProgramCatalog:
         return load_catalog()
 
 
-def program_request_rows(*, engine: sa.Engine) -> list[tuple[str, str]]:
-    """(programme id, KSIC division) of every "programme" request (staff's table of interest)."""
+def program_request_rows(*, engine: sa.Engine) -> list[tuple[str, int, str]]:
+    """(programme id, company id, KSIC division) of every "programme" request (staff's table of
+    interest)."""
     query = (
-        select(AssociationRequest.program_id, Company.ksic)
+        select(AssociationRequest.program_id, Company.id, Company.ksic)
         .join(Company, col(Company.id) == col(AssociationRequest.company_id))
         .where(AssociationRequest.kind == "programme")
     )
     with read_session(engine) as session:
-        return [(str(pid), str(ksic)) for pid, ksic in session.exec(query).all() if pid]
+        rows = session.exec(query).all()
+    return [(str(pid), int(cid), str(ksic)) for pid, cid, ksic in rows if pid and cid]
