@@ -153,4 +153,5 @@ with export_tab:
         )
 
 with programs_tab:
-    program_catalog_section(staff, qbank, lang)
+    if programs_tab.open:  # only the open tab: its uploader and its matching run when shown
+        program_catalog_section(staff, qbank, lang)

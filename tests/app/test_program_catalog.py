@@ -53,6 +53,7 @@ def test_staff_see_the_catalog_in_force_its_expired_entries_and_the_interest(
     store.create_request(engine=staff_engine, request=request)
 
     at = _sign_in(make_app("ko").run())
+    at.query_params["tab"] = "programs"  # the tab opens from the URL, as a shared link does
     at.switch_page("pages/staff_data.py").run()
     assert not at.exception
     shown = _texts(at) + "\n".join(w.value for w in at.warning)
