@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from readiness.clusters import ClusterProposal, Match
     from readiness.cohorts import Cohort
     from readiness.instrument import InstrumentReport
+    from readiness.programs import ProgramCatalog
     from readiness.workshops import MembersReference, RoomSnapshot
 
 P = ParamSpec("P")
@@ -113,6 +114,23 @@ def shared(
         return reader
 
     return decorate
+
+
+@shared(ttl=300)
+def program_catalog(engine: sa.Engine) -> ProgramCatalog:
+    """The support-programme catalog in force: the newest uploaded one, else the shipped one (an
+    upload moves the data version, so every replica reads it again within seconds)."""
+    return store.active_program_catalog(engine=engine)
+
+
+@shared(ttl=60)
+def program_interest(engine: sa.Engine) -> pd.DataFrame:
+    """Which programmes the newest wave's members are matched to and ask about, by sector and
+    stage (readiness.program_stats), against the catalog in force."""
+    from readiness.program_stats import program_interest as interest
+
+    catalog = store.active_program_catalog(engine=engine)
+    return interest(engine=engine, bank=default_bank(), catalog=catalog)
 
 
 @shared(ttl=60)

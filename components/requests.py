@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from components.cache import engine
+from components.cache import engine, program_catalog
 from components.ratelimit import allowed, refuse
 from components.widgets import plain
 from readiness import store
@@ -138,16 +138,19 @@ def introduction_button(
     key: str,
     partner_type: str | None = None,
     member_id: int | None = None,
+    program_id: str | None = None,
 ) -> None:
-    """ "Ask the association for an introduction" to a partner type or a suggested member: a button
-    that opens a short form in place; `target` is the name the CEO sees it by."""
+    """ "Ask the association for an introduction" to a partner type or a suggested member, or
+    "ask the association about this programme" (`program_id`): a button that opens a short form
+    in place; `target` is the name the CEO sees it by."""
+    words = "program" if program_id else "intro"
     sent, opened = _SENT.format(key=key), f"{key}_open"
     if st.session_state.get(sent):
-        st.caption(f":material/mark_email_read: {t('req.intro_sent', lang)}")
+        st.caption(f":material/mark_email_read: {t(f'req.{words}_sent', lang)}")
         return
     if not st.session_state.get(opened):
         st.button(
-            t("req.intro_button", lang),
+            t(f"req.{words}_button", lang),
             icon=":material/connect_without_contact:",
             key=key,
             on_click=st.session_state.__setitem__,
@@ -155,8 +158,8 @@ def introduction_button(
         )
         return
     with st.form(f"{key}_form", border=True):
-        st.markdown(f"**{t('req.intro_title', lang)}** · {plain(target)}")
-        st.caption(t("req.intro_lead", lang))
+        st.markdown(f"**{t(f'req.{words}_title', lang)}** · {plain(target)}")
+        st.caption(t(f"req.{words}_lead", lang))
         contact = _contact_fields(lang, f"{key}_form")
         message = st.text_area(
             t("req.message", lang),
@@ -166,15 +169,16 @@ def introduction_button(
         )
         consent = _consent(lang, f"{key}_form")
         submitted = st.form_submit_button(
-            t("req.intro_send", lang), type="primary", icon=":material/send:"
+            t(f"req.{words}_send", lang), type="primary", icon=":material/send:"
         )
     if not submitted:
         return
     request, problems = check_request(
-        kind="introduction",
+        kind="programme" if program_id else "introduction",
         company_id=company_id,
         partner_type=partner_type,
         member_id=member_id,
+        program_id=program_id,
         message=message,
         consent=consent,
         **contact,
@@ -196,6 +200,9 @@ def request_target(row: AssociationRequest, lang: str, *, staff: bool = False) -
     staff only: a CEO may have seen it under a neutral label)."""
     if row.kind == "link":
         return t("req.kind_link", lang)
+    if row.program_id:
+        program = program_catalog().program(row.program_id)
+        return program.name.get(lang) if program is not None else row.program_id
     if row.partner_type:
         try:
             return default_catalog().type(row.partner_type).name.get(lang)

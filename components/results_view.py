@@ -68,7 +68,12 @@ def results_of(
     company: Company, assessment: Assessment, submitted: list[Assessment], lang: str
 ) -> CompanyResults:
     """Everything the results page, its report and its downloads show for one submission."""
-    from components.cache import complementary_members, norm_frame, peer_dimension_frame
+    from components.cache import (
+        complementary_members,
+        norm_frame,
+        peer_dimension_frame,
+        program_catalog,
+    )
 
     wave, mode, version = assessment.wave, assessment.mode, assessment.bank_version
     return company_results(
@@ -83,6 +88,7 @@ def results_of(
         peer_dimensions=lambda ksic, size_band: peer_dimension_frame(
             wave, mode, version, ksic, size_band
         ),
+        program_catalog=program_catalog(),
     )
 
 
@@ -435,6 +441,43 @@ def partners_section(results: CompanyResults, lang: str) -> None:
         st.caption(t("results.partners_capability_lead", lang))
         for n, suggestion in enumerate(results.capability_partners, start=1):
             _partner_card(n, suggestion, lang, stored_id(results.company))
+
+
+def programs_section(results: CompanyResults, lang: str) -> None:
+    """Support programmes the company may apply for, each with the one sentence that says why
+    (the gap it closes and the rule the company meets). Catalog texts are staff's: shown plain."""
+    st.subheader(t("results.programs_title", lang))
+    if not results.programs:
+        st.caption(t("results.programs_none", lang))
+        return
+    st.caption(t("results.programs_lead", lang))
+    for n, match in enumerate(results.programs, start=1):
+        p = match.program
+        with st.container(border=True):
+            st.markdown(f"**{n}. {plain(p.name.get(lang))}**")
+            st.markdown(said(match.reason, lang))
+            st.markdown(
+                f"**{t('results.programs_owner', lang)}** {plain(p.owner.get(lang))}  \n"
+                f"**{t('results.programs_pays', lang)}** {plain(p.pays_for.get(lang))}  \n"
+                f"**{t('results.programs_amount', lang)}** {plain(p.amount.get(lang))}  \n"
+                f"**{t('results.programs_season', lang)}** {plain(p.season.get(lang))}"
+            )
+            st.link_button(t("results.programs_link", lang), p.link, icon=":material/open_in_new:")
+            st.caption(
+                t(
+                    "results.programs_source",
+                    lang,
+                    source=plain(p.source.get(lang)),
+                    as_of=p.as_of.isoformat(),
+                )
+            )
+            introduction_button(
+                stored_id(results.company),
+                lang,
+                target=p.name.get(lang),
+                key=f"req_program_{p.id}",
+                program_id=p.id,
+            )
 
 
 def cluster_section(results: CompanyResults, lang: str) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.cache import engine
 from components.import_preview import problems_table
+from components.program_catalog import program_catalog_section
 from components.staff import staff_page
 from components.staff_filters import (
     cohort_filters,
@@ -23,13 +24,14 @@ staff, lang, qbank = staff_page()
 st.title(t("data.title", lang))
 # The open tab and the export's filters live in the URL: a shared link opens the same export.
 tab_labels = {tab: t(f"data.{tab}_tab", lang) for tab in ("import", "export")}
-import_tab, export_tab = st.tabs(
+tab_labels["programs"] = t("programs.tab", lang)  # the support-programme catalog
+import_tab, export_tab, programs_tab = st.tabs(
     list(tab_labels.values()),
     default=tab_labels[url_value("tab", list(tab_labels)) or "import"],
     key=f"data_tab_{lang}",  # the value is the label: one key per language
     on_change="rerun",
 )
-keep_in_url({"tab": "export" if export_tab.open else None})
+keep_in_url({"tab": "export" if export_tab.open else "programs" if programs_tab.open else None})
 
 with import_tab:
     st.write(t("data.import_lead", lang))
@@ -161,3 +163,7 @@ with export_tab:
             width="stretch",
             type="primary" if fmt == "csv" else "secondary",
         )
+
+with programs_tab:
+    if programs_tab.open:  # only the open tab: its uploader and its matching run when shown
+        program_catalog_section(staff, qbank, lang)

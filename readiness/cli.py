@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -340,6 +341,56 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
         items = ", ".join(entry.rule.item_ids)
         print(f"{entry.id:22} [{entry.region} {entry.year}] {entry.label.en}: {figures or total}")
         print(f"{'':22} {entry.source.publisher.en}; rule on {items}")
+    return 0
+
+
+PROGRAMS_SHAPE = (
+    '{"profile": {"ksic": "C29", "employees": 45, "export_share": 0.2, "markets": ["US"]}, '
+    '"answers": {...}, "certifications": ["innobiz"]}'
+)
+
+
+def cmd_programs(args: argparse.Namespace) -> int:
+    """Support programmes a profile may apply for, best fit to its gaps first, with reasons."""
+    from readiness.programs import (
+        ProgramCatalogError,
+        load_catalog,
+        match_programs,
+        matches_json,
+    )
+    from readiness.scoring import AnswerError
+
+    if args.limit is not None and args.limit < 1:
+        return _fail("--limit must be at least 1", 2)
+    data, error = _profile_request(args.file, PROGRAMS_SHAPE, "programs")
+    if error:
+        return _fail(error)
+    held = data.get("certifications", [])
+    if not isinstance(held, list) or not all(isinstance(c, str) for c in held):
+        return _fail(f"{args.file}: certifications must be a list of ids, as in {PROGRAMS_SHAPE}")
+    try:
+        today = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        return _fail(f"--date must be YYYY-MM-DD, got {args.date!r}", 2)
+    try:
+        bank = load_bank(args.bank)
+        catalog = load_catalog(args.catalog, bank=bank if args.bank else None)
+        matches = match_programs(
+            catalog,
+            bank,
+            profile=data["profile_model"],
+            answers=data["answers"],
+            today=today,
+            certifications=held,
+            limit=args.limit,
+        )
+    except BankError as exc:
+        return _fail(f"the question bank is malformed:\n{exc}")
+    except ProgramCatalogError as exc:
+        return _fail(f"the programme catalog is malformed:\n{exc}")
+    except AnswerError as exc:
+        return _fail(f"{args.file}: answers: {exc}")
+    print(matches_json(matches, args.lang))
     return 0
 
 
@@ -815,6 +866,19 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--bank", help="bank folder (default: the current bank, data/bank/v2)")
     sug.add_argument("--catalog", help="partner catalog (default: data/partners.yaml)")
     sug.set_defaults(func=cmd_suggest)
+
+    prog = sub.add_parser(
+        "programs",
+        help="support programmes a profile may apply for, best fit to its gaps first, with "
+        "reasons (JSON file, - for stdin)",
+    )
+    prog.add_argument("file")
+    prog.add_argument("--lang", choices=["ko", "en"], default="ko")
+    prog.add_argument("--limit", type=int, help="at most N programmes (default: 5)", default=5)
+    prog.add_argument("--date", help="match as on this day, YYYY-MM-DD (default: today)")
+    prog.add_argument("--bank", help="bank folder (default: the current bank, data/bank/v2)")
+    prog.add_argument("--catalog", help="programme catalog (default: data/programs.yaml)")
+    prog.set_defaults(func=cmd_programs)
 
     partners = sub.add_parser("partners", help="validate and print the partner catalog")
     partners.add_argument("--json", action="store_true", help="the whole catalog as JSON")

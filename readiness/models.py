@@ -291,7 +291,7 @@ class AssociationRequest(SQLModel, table=True):
 
     __tablename__ = "association_request"
     __table_args__ = (
-        sa.CheckConstraint("kind in ('link', 'introduction')", name="ck_request_kind"),
+        sa.CheckConstraint("kind in ('link', 'introduction', 'programme')", name="ck_request_kind"),
         sa.CheckConstraint("status in ('new', 'in_progress', 'done')", name="ck_request_status"),
         NEVER_REUSE_IDS,
     )
@@ -308,6 +308,7 @@ class AssociationRequest(SQLModel, table=True):
     company_name: str = Field(default="", max_length=120)
     biz_no: str | None = Field(default=None, sa_type=AutoString(length=10))
     partner_type: str | None = Field(default=None, max_length=40)
+    program_id: str | None = Field(default=None, max_length=40)  # kind "programme"
     member_id: int | None = Field(
         default=None,
         sa_column=sa.Column(
@@ -323,6 +324,22 @@ class AssociationRequest(SQLModel, table=True):
     notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ProgramCatalogRow(SQLModel, table=True):
+    """A programme catalog staff uploaded (readiness/programs.py): the newest row overrides the
+    shipped data/programs.yaml. Rows are kept, so every earlier catalog can be read again."""
+
+    __tablename__ = "program_catalog"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(max_length=40)  # the catalog's own `version`
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # YAML text
+    digest: str = Field(max_length=64)  # SHA-256 of body, as the audit event records it
+    programs: int = 0  # how many programmes it holds
+    created_by: str = Field(default="", max_length=254)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class RateEvent(SQLModel, table=True):

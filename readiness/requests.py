@@ -1,7 +1,8 @@
 """Requests to the association: a CEO's contact details and message, validated before storing.
 
-Two kinds: "link" (send my private link again; from the start page or the "link not valid" page)
-and "introduction" (to a suggested partner type or a suggested member; from the results page).
+Three kinds: "link" (send my private link again; from the start page or the "link not valid"
+page), "introduction" (to a suggested partner type or a suggested member; from the results page)
+and "programme" (ask the association about a suggested support programme; from the results page).
 `check_request` returns the cleaned request or the problems, as codes the pages translate
 (`req.err.<code>`), so that bad input writes nothing.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from readiness.profile import BizNoError, clean_text, normalize_biz_no
 
-KINDS = ("link", "introduction")
+KINDS = ("link", "introduction", "programme")
 STATUSES = ("new", "in_progress", "done")
 COMPANY_NAME_MAX = 120
 CONTACT_NAME_MAX = 80
@@ -24,6 +25,7 @@ PHONE_MAX = 20
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]*$")
+_PROGRAM_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class NewRequest:
     biz_no: str | None = None
     partner_type: str | None = None
     member_id: int | None = None
+    program_id: str | None = None
 
 
 def _text(value: str | None, max_length: int, problems: list[str], code: str) -> str:
@@ -64,6 +67,7 @@ def check_request(
     biz_no: str | None = None,
     partner_type: str | None = None,
     member_id: int | None = None,
+    program_id: str | None = None,
 ) -> tuple[NewRequest | None, list[str]]:
     """The cleaned request, or None and the problems' codes (in the form's order)."""
     if kind not in KINDS:
@@ -79,6 +83,9 @@ def check_request(
                 number = normalize_biz_no(biz_no or "")
             except BizNoError:
                 problems.append("biz_no")
+    elif kind == "programme":
+        if not program_id or not _PROGRAM_ID.match(program_id):
+            raise ValueError("a programme request needs the programme's id")
     elif partner_type is None and member_id is None:
         raise ValueError("an introduction needs a partner type or a member")
     contact = _text(contact_name, CONTACT_NAME_MAX, problems, "contact_name_long")
@@ -113,6 +120,7 @@ def check_request(
             biz_no=number,
             partner_type=partner_type,
             member_id=member_id,
+            program_id=program_id if kind == "programme" else None,
         ),
         [],
     )

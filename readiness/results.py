@@ -25,6 +25,7 @@ from readiness.exports import csv_bytes
 from readiness.i18n import mid_sentence, t
 from readiness.models import Assessment, Company, PillarScoreRow
 from readiness.partners import Suggestion
+from readiness.programs import ProgramCatalog, ProgramMatch, match_programs
 from readiness.scoring import Answers, Result, score_assessment, weakest_critical
 from readiness.team import TeamItem, divergence
 
@@ -68,6 +69,7 @@ class CompanyResults:
     # The divergence agenda when the assessment is a team round's consensus (readiness/team.py);
     # None when it is not one.
     team_agenda: tuple[TeamItem, ...] | None = None
+    programs: tuple[ProgramMatch, ...] = ()  # support programmes it may apply for
 
     @property
     def not_compared(self) -> str | None:
@@ -173,6 +175,7 @@ def company_results(
     members: Sequence[Match],
     lang: str,
     peer_dimensions: Callable[[str | None, str | None], pd.DataFrame] | None = None,
+    program_catalog: ProgramCatalog | None = None,
 ) -> CompanyResults:
     """The results of `company` for its submitted `assessment`.
 
@@ -182,6 +185,8 @@ def company_results(
     language the partner catalog writes its reasons in. `bank` is the current bank; an assessment
     of another version is read with its own. `peer_dimensions(ksic, size_band)` gives a
     peer group's `peer_dimension_frame` (the page passes its cached copies); by default read afresh.
+    `program_catalog` is the support-programme catalog in force (by default the stored one, else
+    the shipped one); programmes are matched only when it is written for the assessment's bank.
     """
     if bank.version != assessment.bank_version:
         bank = bank_for_version(assessment.bank_version)
@@ -216,12 +221,20 @@ def company_results(
             catalog, bank, profile=company, answers=answers, lang=lang, limit=limit, group=group
         )
     ]
+    if program_catalog is None:
+        program_catalog = store.active_program_catalog(engine=engine)
+    scoring = score_assessment(bank, answers, mode=assessment.mode, validate=False)
+    matches = (
+        match_programs(program_catalog, bank, profile=company, answers=answers, result=scoring)
+        if program_catalog.bank == bank.version
+        else []
+    )
     return CompanyResults(
         company=company,
         assessment=assessment,
         bank=bank,
         segment=segment,
-        scoring=score_assessment(bank, answers, mode=assessment.mode, validate=False),
+        scoring=scoring,
         answers=answers,
         scores=scores,
         weakest=weakest_items(bank, answers),
@@ -233,6 +246,7 @@ def company_results(
         members=tuple(members[:TOP_MEMBERS]),
         earlier=earlier_submission(submitted, assessment),
         team_agenda=team_agenda(engine, bank, assessment_id),
+        programs=tuple(matches),
     )
 
 

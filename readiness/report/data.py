@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from readiness.advice import NextStep
     from readiness.clusters import Match
     from readiness.partners import Suggestion
+    from readiness.programs import ProgramMatch
     from readiness.team import TeamItem
 
 MAX_NEXT_STEPS = 3
@@ -112,6 +113,19 @@ class PartnerRow:
 
 
 @dataclass(frozen=True)
+class ProgramRow:
+    """A support programme the company may apply for, in the reader's language."""
+
+    name: str
+    owner: str
+    amount: str
+    season: str
+    link: str
+    reason: str  # one sentence: the gap it closes and the rule the company meets
+    as_of: str = ""
+
+
+@dataclass(frozen=True)
 class MemberRow:
     """A complementary member as the company may see it: `name` is the member's name only when it
     agreed to be named, otherwise a neutral label (sector, size band, region)."""
@@ -156,6 +170,7 @@ class ReportData:
     members: tuple[MemberRow, ...] = ()  # complementary members, only those who agreed
     stages: tuple[StageBand, ...] = ()
     capability_partners: tuple[PartnerRow, ...] = ()  # technology, consultancy: shown apart
+    programs: tuple[ProgramRow, ...] = ()  # support programmes, beside the partner types
     max_stage: str = ""  # a quick scan's highest stage, named (it is indicative)
     full_items: int = 0  # questions in the full assessment (a quick scan's note names it)
     agenda: tuple[AgendaRow, ...] | None = None  # a team round's divergence; None: not a team's
@@ -197,6 +212,19 @@ def partner_row(suggestion: Suggestion, lang: str) -> PartnerRow:
         name=suggestion.name,
         fit=suggestion.fit,
         reasons=tuple(reason.render(lang) for reason in suggestion.reasons),
+    )
+
+
+def program_row(match: ProgramMatch, lang: str) -> ProgramRow:
+    p = match.program
+    return ProgramRow(
+        name=p.name.get(lang),
+        owner=p.owner.get(lang),
+        amount=p.amount.get(lang),
+        season=p.season.get(lang),
+        link=p.link,
+        reason=match.reason.render(lang),
+        as_of=p.as_of.isoformat(),
     )
 
 
@@ -301,6 +329,7 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
         progress_note=not_compared_sentence(results, lang) or "",
         partners=tuple(partner_row(s, lang) for s in results.top_partners),
         capability_partners=tuple(partner_row(s, lang) for s in results.capability_partners),
+        programs=tuple(program_row(m, lang) for m in results.programs),
         members=tuple(member_row(m, lang) for m in results.members),
         stages=stage_bands(bank, lang),
         max_stage=bank.stage(bank.method.quick_max_stage).name.get(lang),

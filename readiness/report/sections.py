@@ -459,6 +459,21 @@ class ReportPDF(Canvas):
             self.section(self.w_(title), keep=self.keep_for(14, widths, rows))
         self.grid(widths, ("LEFT", "RIGHT", "LEFT"), rows)
 
+    def programs_table(self) -> None:
+        widths = (52, 46, 82)
+        rows: list[list[Cell]] = [self.headings("col_program", "col_amount", "col_why")]
+        for program in self.data.programs:
+            rows.append(
+                [
+                    (self.clip(f"{program.name}\n{program.owner}", widths[0], 6, bold=True), BOLD),
+                    self.clip(f"{program.amount}\n{program.season}", widths[1], 7),
+                    self.clip(f"{program.reason}\n{program.link}", widths[2], 7),
+                ]
+            )
+        intro = self.w_("programs_intro", as_of=max(p.as_of for p in self.data.programs))
+        self.section(self.w_("programs_title"), intro, keep=self.keep_for(22, widths, rows))
+        self.grid(widths, ("LEFT", "LEFT", "LEFT"), rows)
+
     def members_table(self) -> None:
         widths = (46, 36, 16, 82)
         rows: list[list[Cell]] = [
@@ -533,6 +548,8 @@ class ReportPDF(Canvas):
                 "partners_capability_title",
                 "partners_capability_intro",
             )
+        if self.data.programs:
+            self.programs_table()
         if self.data.members:
             self.members_table()
         if self.data.agenda is not None:

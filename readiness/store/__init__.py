@@ -91,6 +91,12 @@ from readiness.store.instrument import (
     instrument_scopes,
 )
 from readiness.store.norms import latest_wave, norm_frame, norm_rows
+from readiness.store.programs import (
+    active_program_catalog,
+    latest_program_catalog_row,
+    program_request_rows,
+    save_program_catalog,
+)
 from readiness.store.ratelimit import attempts, clear_slots, client_digest, take_slot
 from readiness.store.requests import (
     create_request,
@@ -149,6 +155,10 @@ from readiness.store.workshops import (
 )
 
 __all__ = [
+    "active_program_catalog",
+    "latest_program_catalog_row",
+    "program_request_rows",
+    "save_program_catalog",
     "ANALYTICS_COLUMNS",
     "BULK_LOCK_KEY",
     "CLUSTER_NOTE_MAX",

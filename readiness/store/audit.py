@@ -131,7 +131,14 @@ def audit_checkpoint(*, engine: sa.Engine) -> Checkpoint:
 # Writes after which every process's cached aggregates must be read again: imports, synthetic
 # members and other bulk loads, deletions, verifications (who counts in norms). One answer or
 # submission is left to the caches' TTLs.
-VERSIONED_ACTIONS = ("import", "demo.seed", "company.delete", "company.verify", "company.unverify")
+VERSIONED_ACTIONS = (
+    "import",
+    "demo.seed",
+    "company.delete",
+    "company.verify",
+    "company.unverify",
+    "programs.upload",  # the support-programme catalog every results page matches against
+)
 VERSIONED_ENTITIES = ("bulk",)  # store.bulk_insert's audit
 
 

@@ -28,6 +28,7 @@ def create_request(*, engine: sa.Engine, request: NewRequest, actor: str = "self
         biz_no=request.biz_no,
         partner_type=request.partner_type,
         member_id=request.member_id,
+        program_id=request.program_id,
         message=request.message,
         contact_name=request.contact_name,
         phone=request.phone,

@@ -196,3 +196,47 @@ def test_python_dash_m_and_console_script_work() -> None:
             argv = [str(exe), *argv[1:]]
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
+
+
+def _programs_request(tmp_path: Path, **profile: object) -> Path:
+    answers = dict.fromkeys(default_bank().item_ids(), 1)
+    path = tmp_path / "company.json"
+    request = {"profile": {"ksic": "C24", "employees": 40, **profile}, "answers": answers}
+    path.write_text(json.dumps(request), encoding="utf-8")
+    return path
+
+
+def test_programs_prints_the_eligible_matches_with_reasons_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _programs_request(tmp_path, export_share=0.3, markets=["EU"])
+    code, out, _ = run(capsys, "programs", str(path), "--lang", "en", "--date", "2026-12-01")
+    assert code == 0
+    rows = json.loads(out)["programs"]
+    assert 1 <= len(rows) <= 5
+    assert rows[0]["reason"].startswith("Closes your gap in ")
+    assert rows[0]["link"].startswith("https://")
+    code, out, _ = run(capsys, "programs", str(path), "--date", "2026-12-01", "--limit", "30")
+    ids = [row["id"] for row in json.loads(out)["programs"]]
+    assert "first_export" not in ids  # an exporter is not offered a first-export programme
+    assert "cbam_support" in ids  # a basic-metals exporter with no carbon data is
+    assert "격차를 줄이는 프로그램으로" in json.loads(out)["programs"][0]["reason"]
+
+
+def test_programs_never_offers_an_expired_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _programs_request(tmp_path, export_share=0.3, markets=["EU"])
+    code, out, _ = run(capsys, "programs", str(path), "--date", "2099-01-01")
+    assert code == 0
+    assert json.loads(out) == {"programs": []}
+
+
+def test_programs_names_a_bad_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _programs_request(tmp_path, employees=0)
+    code, _, err = run(capsys, "programs", str(path))
+    assert code == 1
+    assert "profile.employees" in err
+    code, _, err = run(capsys, "programs", str(_programs_request(tmp_path)), "--date", "soon")
+    assert code == 2
+    assert "--date" in err

@@ -72,3 +72,23 @@ def test_an_introduction_needs_no_company_name_but_a_target() -> None:
         check_request(
             kind="introduction", contact_name="김", phone="", email="a@b.kr", consent=True
         )
+
+
+def test_a_programme_request_carries_the_programme_and_needs_one() -> None:
+    base = {"contact_name": "김대표", "phone": "010-1234-5678", "email": None, "consent": True}
+    request, problems = check_request(
+        kind="programme", company_id=7, program_id="export_voucher", **base
+    )
+    assert problems == [] and request is not None
+    assert (request.kind, request.program_id, request.company_id) == (
+        "programme",
+        "export_voucher",
+        7,
+    )
+    for bad in (None, "", "Export Voucher", "x" * 41):
+        with pytest.raises(ValueError, match="programme's id"):
+            check_request(kind="programme", company_id=7, program_id=bad, **base)
+    request, _ = check_request(
+        kind="introduction", company_id=7, partner_type="agent", program_id="export_voucher", **base
+    )
+    assert request is not None and request.program_id is None

@@ -1,0 +1,298 @@
+"""The support-programme catalog as an Excel workbook staff download, edit and upload again.
+
+Three sheets: `programs` (one row per programme, the columns of COLUMNS), `catalog` (key and value:
+version, bank) and `certifications` (id, ko, en). Lists are written comma-separated ("C20, C24";
+empty size_bands: every band; ksic `all`: every division); levels read "AI03:0-1; AI01:2-" (from
+level 0 to 1; 2 or higher). Reading it back checks every row as the YAML loader does and names
+the problems per row; a catalog comes out only when there is none (all or nothing, as the member
+import): the page stores nothing otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from readiness.bank import Bank, Text
+from readiness.exports import unneutralise, xlsx_bytes
+from readiness.programs import (
+    Program,
+    ProgramCatalog,
+    ProgramCatalogError,
+    parse_catalog,
+    program_problems,
+)
+
+PROGRAMS_SHEET, CATALOG_SHEET, CERTIFICATIONS_SHEET = "programs", "catalog", "certifications"
+BILINGUAL = ("name", "owner", "pays_for", "amount", "season", "source")
+COLUMNS = (
+    "id",
+    *(f"{name}_{lang}" for name in BILINGUAL for lang in ("ko", "en")),
+    "link",
+    "as_of",
+    "valid_until",
+    "size_bands",
+    "ksic",
+    "export",
+    "stage_min",
+    "stage_max",
+    "levels",
+    "certifications",
+    "gaps",
+)
+MAX_ROWS = 500
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    row: int  # the spreadsheet's row number (1 = header); 0: the workbook as a whole
+    program: str  # the programme's id as written, "" when none
+    problem: str
+
+
+@dataclass
+class CatalogUpload:
+    """What an uploaded workbook holds: the catalog when it has no problem, else the problems."""
+
+    rows: int = 0
+    problems: list[SheetProblem] = field(default_factory=list)
+    catalog: ProgramCatalog | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.catalog is not None and not self.problems
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _levels_cell(program: Program) -> str:
+    parts = []
+    for item_id, bounds in program.eligible.levels.items():
+        low = "" if bounds.min is None else str(bounds.min)
+        high = "" if bounds.max is None else str(bounds.max)
+        parts.append(f"{item_id}:{low}-{high}")
+    return "; ".join(parts)
+
+
+def program_cells(program: Program) -> list[Any]:
+    rules = program.eligible
+    texts = [getattr(program, name).get(lang) for name in BILINGUAL for lang in ("ko", "en")]
+    return [
+        program.id,
+        *texts,
+        program.link,
+        program.as_of.isoformat(),
+        program.valid_until.isoformat(),
+        ", ".join(rules.size_bands or []),
+        "all" if rules.ksic == "all" else ", ".join(rules.ksic),
+        rules.export,
+        rules.stage.min if rules.stage and rules.stage.min else "",
+        rules.stage.max if rules.stage and rules.stage.max else "",
+        _levels_cell(program),
+        ", ".join(rules.certifications),
+        ", ".join(program.gaps),
+    ]
+
+
+def catalog_xlsx(catalog: ProgramCatalog) -> bytes:
+    """The catalog as the workbook staff edit (every text cell neutralised against formulas)."""
+    return xlsx_bytes(
+        COLUMNS,
+        [program_cells(p) for p in catalog.programs],
+        sheet=PROGRAMS_SHEET,
+        extra_sheets=(
+            (
+                CATALOG_SHEET,
+                ("key", "value"),
+                [("version", catalog.version), ("bank", catalog.bank)],
+            ),
+            (
+                CERTIFICATIONS_SHEET,
+                ("id", "ko", "en"),
+                [(cid, text.ko, text.en) for cid, text in catalog.certifications.items()],
+            ),
+        ),
+    )
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unneutralise(str(value).strip())
+
+
+def _sheet_rows(workbook: Any, title: str) -> Iterator[tuple[int, list[str]]]:
+    for n, row in enumerate(workbook[title].iter_rows(values_only=True), start=1):
+        cells = [_cell(v) for v in row]
+        if any(cells):
+            yield n, cells
+
+
+def _listed(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def _levels(text: str) -> dict[str, dict[str, int | str]]:
+    """ "AI03:0-1; AI01:2-" -> {"AI03": {"min": 0, "max": 1}, "AI01": {"min": 2}}; a bound that
+    is no whole number is passed on as text for the model to name."""
+    levels: dict[str, dict[str, int | str]] = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        item_id, _, span = part.partition(":")
+        low, dash, high = span.partition("-")
+        if not dash:
+            low = high = span
+        bounds: dict[str, int | str] = {}
+        for op, value in (("min", low.strip()), ("max", high.strip())):
+            if value:
+                bounds[op] = int(value) if value.isdigit() else value
+        levels[item_id.strip()] = bounds
+    return levels
+
+
+def _program_data(cells: Mapping[str, str]) -> dict[str, Any]:
+    texts = {
+        name: {lang: cells.get(f"{name}_{lang}", "") for lang in ("ko", "en")} for name in BILINGUAL
+    }
+    eligible: dict[str, Any] = {
+        "ksic": "all" if cells.get("ksic", "").lower() in ("", "all") else _listed(cells["ksic"]),
+        "export": cells.get("export") or "any",
+        "levels": _levels(cells.get("levels", "")),
+        "certifications": _listed(cells.get("certifications", "")),
+    }
+    if cells.get("size_bands"):
+        eligible["size_bands"] = _listed(cells["size_bands"])
+    stage = {op: cells[f"stage_{op}"] for op in ("min", "max") if cells.get(f"stage_{op}")}
+    if stage:
+        eligible["stage"] = stage
+    return {
+        "id": cells.get("id", ""),
+        **texts,
+        "link": cells.get("link", ""),
+        "as_of": cells.get("as_of", ""),
+        "valid_until": cells.get("valid_until", ""),
+        "eligible": eligible,
+        "gaps": _listed(cells.get("gaps", "")),
+    }
+
+
+def _model_problems(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(part) for part in err["loc"]) or "(row)"
+        out.append(f"{loc}: {err['msg']}")
+    return out
+
+
+def _key_values(workbook: Any, upload: CatalogUpload) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for n, cells in _sheet_rows(workbook, CATALOG_SHEET):
+        if n == 1:
+            continue
+        values[cells[0]] = cells[1] if len(cells) > 1 else ""
+    for key in ("version", "bank"):
+        if not values.get(key):
+            upload.problems.append(SheetProblem(0, "", f"sheet {CATALOG_SHEET}: {key} is missing"))
+    return values
+
+
+def _certifications(workbook: Any, upload: CatalogUpload) -> dict[str, Text]:
+    found: dict[str, Text] = {}
+    if CERTIFICATIONS_SHEET not in workbook.sheetnames:
+        return found
+    for n, cells in _sheet_rows(workbook, CERTIFICATIONS_SHEET):
+        if n == 1:
+            continue
+        cells = [*cells, "", ""]
+        try:
+            found[cells[0]] = Text(ko=cells[1], en=cells[2])
+        except ValidationError as exc:
+            for problem in _model_problems(exc):
+                upload.problems.append(
+                    SheetProblem(n, cells[0], f"sheet {CERTIFICATIONS_SHEET}: {problem}")
+                )
+    return found
+
+
+def read_catalog_xlsx(data: bytes, *, bank: Bank) -> CatalogUpload:
+    """Every problem of an uploaded workbook, row by row; the catalog only when there is none."""
+    from openpyxl import load_workbook
+
+    upload = CatalogUpload()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is no workbook
+        upload.problems.append(SheetProblem(0, "", "not an Excel workbook (.xlsx)"))
+        return upload
+    missing = [s for s in (PROGRAMS_SHEET, CATALOG_SHEET) if s not in workbook.sheetnames]
+    if missing:
+        upload.problems.append(SheetProblem(0, "", f"missing sheet(s): {', '.join(missing)}"))
+        return upload
+    meta = _key_values(workbook, upload)
+    certifications = _certifications(workbook, upload)
+    rows = list(_sheet_rows(workbook, PROGRAMS_SHEET))
+    if not rows:
+        upload.problems.append(SheetProblem(0, "", f"sheet {PROGRAMS_SHEET} is empty"))
+        return upload
+    header = rows[0][1]
+    absent = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c and c not in COLUMNS]
+    if absent or unknown:
+        for what, names in (("missing column(s)", absent), ("unknown column(s)", unknown)):
+            if names:
+                upload.problems.append(SheetProblem(1, "", f"{what}: {', '.join(names)}"))
+        return upload
+    if len(rows) - 1 > MAX_ROWS:
+        upload.problems.append(SheetProblem(0, "", f"more than {MAX_ROWS} programmes"))
+        return upload
+    programs: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for n, cells in rows[1:]:
+        upload.rows += 1
+        data_row = _program_data(dict(zip(header, [*cells, *[""] * len(header)], strict=False)))
+        pid = str(data_row["id"])
+        if pid in seen:
+            upload.problems.append(SheetProblem(n, pid, f"id: also on row {seen[pid]}"))
+        seen.setdefault(pid, n)
+        try:
+            program = Program.model_validate(data_row)
+        except ValidationError as exc:
+            upload.problems.extend(SheetProblem(n, pid, p) for p in _model_problems(exc))
+            continue
+        found = program_problems(program, certifications=certifications, bank=bank)
+        upload.problems.extend(SheetProblem(n, pid, p) for p in found)
+        programs.append(data_row)
+    if upload.problems:
+        return upload
+    raw = {
+        "version": meta["version"],
+        "bank": meta["bank"],
+        "certifications": {cid: text.model_dump() for cid, text in certifications.items()},
+        "programs": programs,
+    }
+    try:
+        upload.catalog = parse_catalog(raw, bank=bank, source="upload")
+    except ProgramCatalogError as exc:
+        upload.problems.extend(SheetProblem(0, "", line) for line in str(exc).splitlines())
+    return upload
+
+
+def problem_rows(upload: CatalogUpload) -> Sequence[tuple[int, str, str]]:
+    """The problems as (row, programme, problem), for the page's table."""
+    return [(p.row, p.program, p.problem) for p in upload.problems]
