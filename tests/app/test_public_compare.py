@@ -49,7 +49,7 @@ def test_results_show_the_company_beside_published_figures_with_sources(
     assert t("benchmarks.title", lang) in [h.value for h in at.subheader]
     tables = at.get("table")
     assert len(tables) == 1
-    captions = "\n".join(c.value for c in at.caption)
+    captions = "\n".join(c.value for c in [*at.caption, *at.markdown])  # sources: body text
     catalog = pb.default_catalog()
     for entry in catalog.benchmarks:
         if entry.region == "EU" or entry.id == "kr_smart_factory":
@@ -101,7 +101,7 @@ def test_staff_see_members_per_band_with_n_beside_the_published_figures(
     for n, share in zip(frame[n_col], frame[t("benchmarks.col_members", lang)], strict=True):
         assert (n == low and share == "—") or (int(n) >= pb.MIN_N and share.endswith("%"))
     assert any(n != low for n in frame[n_col])  # the demo membership fills some band
-    captions = "\n".join(c.value for c in at.caption)
+    captions = "\n".join(c.value for c in [*at.caption, *at.markdown])  # sources: body text
     assert "Eurostat" in captions and "isoc" in captions
 
 
