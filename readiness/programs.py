@@ -113,23 +113,6 @@ class ProgramCatalog(Strict):
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _describe(source: str, exc: ValidationError, raw: Any) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] == "programs" and isinstance(loc[1], int):
-            try:
-                program_id = raw["programs"][loc[1]].get("id") or f"#{loc[1] + 1}"
-            except (KeyError, IndexError, TypeError, AttributeError):
-                program_id = f"#{loc[1] + 1}"
-            where = f"programme {program_id}, "
-            loc = loc[2:]
-        field = ".".join(str(part) for part in loc) or "(file)"
-        lines.append(f"{source}: {where}field {field}: {err['msg']}")
-    return "\n".join(lines)
-
-
 def gap_kind(bank: Bank, ref: str) -> Literal["item", "dimension", "pillar"] | None:
     """What a gap reference names in `bank`; None when it names nothing."""
     if ref in bank.known_item_ids:
@@ -217,7 +200,9 @@ def parse_catalog(raw: object, *, bank: Bank, source: str = "<programmes>") -> P
     try:
         catalog = ProgramCatalog.model_validate(raw)
     except ValidationError as exc:
-        raise ProgramCatalogError(_describe(source, exc, raw)) from None
+        raise ProgramCatalogError(
+            strict_yaml.describe_errors(source, exc, raw, entries="programs", noun="programme")
+        ) from None
     problems: list[str] = []
     if catalog.bank != bank.version:
         problems.append(
