@@ -58,6 +58,7 @@ from readiness.clusters.matching import (
 )
 from readiness.i18n import Listing, Localized, Message, check_lang, t
 from readiness.models import Cluster
+from readiness.text import display
 
 CLUSTER_WEIGHTS = (0.5, 0.3, 0.2)  # coverage, strength, complementarity
 POOL_PER_ROLE = 8
@@ -364,7 +365,8 @@ def _with_reasons(proposal: ClusterProposal, *, chain: Chain, bank: Bank) -> Clu
             {
                 "pillar": pillar_name(bank, pillar),
                 "score": names[cid].scores[pillar],
-                "name": names[cid].name,
+                # a sentence names a company as a heading does: one line, clipped
+                "name": display(names[cid].name),
             },
         )
         for pillar, cid in proposal.leaders.items()

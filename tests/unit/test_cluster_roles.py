@@ -28,6 +28,7 @@ from readiness.clusters import (
     resolve_chain,
     resolve_chains,
 )
+from readiness.text import DISPLAY_LIMIT
 from tests.unit.test_clusters import member
 
 CHAIN_IDS = load_chains().chain_ids
@@ -322,3 +323,16 @@ def test_a_sector_cluster_holds_the_sector_and_a_final_product() -> None:
         final = [m for m in proposal.members if m.role == "final_product"]
         assert final and 1 not in {m.company_id for m in final}
         counted_honestly(proposal)
+
+
+def test_a_leader_named_at_length_is_clipped_in_the_reasons() -> None:
+    """A 10,000-character name (an import sets it) reads in a reason as in a heading: one line of
+    at most DISPLAY_LIMIT characters; the proposal keeps the stored name."""
+    frame = vehicles_frame()
+    long_name = "가" * 10_000
+    frame.loc[frame["company_id"] == 2, "name"] = long_name  # the electrical maker leads all
+    proposal = propose_clusters(frame, chain="vehicles")[0]
+    assert any(m.name == long_name for m in proposal.members)
+    reasons = " ".join(r.render("ko") for r in proposal.reasons)
+    assert "가" * 10 in reasons  # it is named
+    assert "가" * DISPLAY_LIMIT not in reasons and "가" * (DISPLAY_LIMIT - 1) + "…" in reasons
