@@ -10,10 +10,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readiness.bank import BankError, load_bank
+from readiness.bank import Bank, BankError, load_bank
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+
+    from readiness.programs import ProgramCatalog
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -350,6 +352,23 @@ PROGRAMS_SHAPE = (
 )
 
 
+def _stored_program_catalog(args: argparse.Namespace, bank: Bank | None) -> ProgramCatalog:
+    """The catalog companies see: the newest one staff uploaded, else the shipped file (said on
+    stderr, with the upload's number and date)."""
+    from readiness import store
+    from readiness.programs import load_catalog, parse_text
+
+    row = store.latest_program_catalog_row(engine=_engine(args))
+    if row is None:
+        print("catalog: none uploaded; the shipped data/programs.yaml", file=sys.stderr)
+        return load_catalog(bank=bank)
+    print(
+        f"catalog: upload #{row.id} of {row.created_at:%Y-%m-%d} by {row.created_by}",
+        file=sys.stderr,
+    )
+    return parse_text(row.body, bank=bank, source=f"program_catalog #{row.id}")
+
+
 def cmd_programs(args: argparse.Namespace) -> int:
     """Support programmes a profile may apply for, best fit to its gaps first, with reasons."""
     from readiness.programs import (
@@ -374,7 +393,10 @@ def cmd_programs(args: argparse.Namespace) -> int:
         return _fail(f"--date must be YYYY-MM-DD, got {args.date!r}", 2)
     try:
         bank = load_bank(args.bank)
-        catalog = load_catalog(args.catalog, bank=bank if args.bank else None)
+        if args.stored:
+            catalog = _stored_program_catalog(args, bank if args.bank else None)
+        else:
+            catalog = load_catalog(args.catalog, bank=bank if args.bank else None)
         matches = match_programs(
             catalog,
             bank,
@@ -877,7 +899,13 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--limit", type=int, help="at most N programmes (default: 5)", default=5)
     prog.add_argument("--date", help="match as on this day, YYYY-MM-DD (default: today)")
     prog.add_argument("--bank", help="bank folder (default: the current bank, data/bank/v2)")
-    prog.add_argument("--catalog", help="programme catalog (default: data/programs.yaml)")
+    where = prog.add_mutually_exclusive_group()
+    where.add_argument("--catalog", help="programme catalog (default: data/programs.yaml)")
+    where.add_argument(
+        "--stored",
+        action="store_true",
+        help="the catalog companies see: the newest upload in the database (--database-url)",
+    )
     prog.set_defaults(func=cmd_programs)
 
     partners = sub.add_parser("partners", help="validate and print the partner catalog")

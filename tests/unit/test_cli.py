@@ -240,3 +240,34 @@ def test_programs_names_a_bad_request(tmp_path: Path, capsys: pytest.CaptureFixt
     code, _, err = run(capsys, "programs", str(_programs_request(tmp_path)), "--date", "soon")
     assert code == 2
     assert "--date" in err
+
+
+def test_programs_stored_matches_the_catalog_companies_see(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--stored reads the newest upload (a renamed programme shows renamed) and says so; with no
+    upload it says the shipped file is used."""
+    from readiness import store
+    from readiness.db import make_engine, upgrade
+    from readiness.programs import load_catalog, parse_text
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    path = _programs_request(tmp_path, export_share=0.3, markets=["EU"])
+    argv = ("--database-url", url, "programs", str(path), "--date", "2026-12-01", "--limit", "30")
+    code, out, err = run(capsys, *argv, "--stored")
+    assert code == 0 and "none uploaded" in err
+    shipped = {row["id"]: row["name"] for row in json.loads(out)["programs"]}
+    assert shipped["cbam_support"] == load_catalog().program("cbam_support").name.ko  # type: ignore[union-attr]
+
+    text = load_catalog().to_yaml().replace(shipped["cbam_support"], "CBAM 대응 지원 (2027년 공고)")
+    engine = make_engine(url)
+    upgrade(engine)
+    store.save_program_catalog(engine=engine, catalog=parse_text(text), actor="a@inno.kr")
+    engine.dispose()
+    code, out, err = run(capsys, *argv, "--stored")
+    assert code == 0 and "upload #1" in err and "a@inno.kr" in err
+    names = {row["id"]: row["name"] for row in json.loads(out)["programs"]}
+    assert names["cbam_support"] == "CBAM 대응 지원 (2027년 공고)"
+    code, out, _ = run(capsys, *argv)  # without --stored: the shipped file
+    assert json.loads(out)["programs"][0]["name"] in shipped.values()
+    assert "CBAM 대응 지원 (2027년 공고)" not in out
