@@ -77,6 +77,8 @@ def sources(entries: Sequence[pb.Benchmark], lang: str) -> None:
 
 
 def company_table(comparisons: Sequence[pb.Comparison], size_band: str, lang: str) -> pd.DataFrame:
+    """Three columns, so a phone shows the whole row: the measure, the company's yes or no, and
+    the published share with whom it counts and its year ("28.5% (한국 · 10-49명, 2024)")."""
     return pd.DataFrame(
         [
             {
@@ -84,11 +86,13 @@ def company_table(comparisons: Sequence[pb.Comparison], size_band: str, lang: st
                 t("benchmarks.col_you", lang): t(
                     "benchmarks.yes" if c.adopted else "benchmarks.no", lang
                 ),
-                t("benchmarks.col_group", lang): group_name(
-                    c.benchmark, size_band, c.band_figure, lang
+                t("benchmarks.col_published_of", lang): t(
+                    "benchmarks.published_of",
+                    lang,
+                    share=percent(c.percent),
+                    group=group_name(c.benchmark, size_band, c.band_figure, lang),
+                    year=c.benchmark.year,
                 ),
-                t("benchmarks.col_published", lang): percent(c.percent),
-                t("benchmarks.col_year", lang): str(c.benchmark.year),
             }
             for c in comparisons
         ]

@@ -266,8 +266,9 @@ def distribution_svg(
 ) -> Chart:
     """Bars of companies per score range (ranges may be merged, so of unequal width: a bar's height
     is the count per 10 points, its count written on it), with the company marked by a line."""
-    width, height = 360.0, 250.0
-    left, right, top, bottom = 44.0, 12.0, 34.0, 52.0
+    # The company's label sits in its own band above the plot, clear of the tallest bar's count.
+    width, height = 360.0, 264.0
+    left, right, top, bottom = 44.0, 12.0, 48.0, 52.0
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_of(v: float) -> float:
@@ -308,10 +309,10 @@ def distribution_svg(
         f'text-anchor="middle" fill="{GREY}">{escape(y_title)}</text>'
     )
     cx = x_of(company_value)
-    body.append(_line(cx, top - 4, cx, base, BLUE, ' stroke-width="3"'))
+    body.append(_line(cx, top - 18, cx, base, BLUE, ' stroke-width="3"'))
     label = f"▼ {company_label} {score_words(company_value)}"
     lw = _text_width(label, 13)
     lx = min(max(cx, left + lw / 2), width - right - lw / 2)
-    body.append(_text(lx, top - 10, label, size=13, colour=BLUE, weight="700"))
+    body.append(_text(lx, top - 24, label, size=13, colour=BLUE, weight="700"))
     desc = ", ".join(f"{_num(b.lo)}-{_num(b.hi)}: {b.count}" for b in bins) + f"; {label[2:]}"
     return _svg(width, height, title, desc, key, body)

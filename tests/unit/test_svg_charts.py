@@ -174,3 +174,25 @@ def test_the_banks_own_pillar_names_fit_a_phone(lang: str) -> None:
         span = display_width(el.text or "") * 0.6 * size
         left = {"start": x, "middle": x - span / 2, "end": x - span}[el.get("text-anchor") or ""]
         assert left >= 0 and left + span <= 360, (el.text, left, left + span)
+
+
+def test_the_company_label_stays_clear_of_the_tallest_bars_count() -> None:
+    """The tallest bar reaches the top of the axis (10 in 40-50: the axis ends at 10); the company
+    over it, or beside it, has its label above every count, never on one."""
+    bins = (ScoreBin(0.0, 30.0, 6), ScoreBin(30.0, 40.0, 4), ScoreBin(40.0, 50.0, 10))
+    for value in (21.0, 45.0):
+        chart = distribution_svg(
+            bins, value, x_title="x", y_title="y", company_label="우리 회사", title="t", key="k"
+        )
+        texts = list(tree(chart).iter("{http://www.w3.org/2000/svg}text"))
+        label_y = next(float(el.get("y") or 0) for el in texts if (el.text or "").startswith("▼"))
+        axis_y = max(float(el.get("y") or 0) for el in texts if el.text == "100")  # x ticks
+        counts_y = [  # the numbers over the bars: not the y ticks (anchored end), not the x ticks
+            float(el.get("y") or 0)
+            for el in texts
+            if el.text in {"6", "4", "10"}
+            and el.get("text-anchor") != "end"
+            and float(el.get("y") or 0) < axis_y - 10
+        ]
+        assert len(counts_y) == 3
+        assert label_y < min(counts_y) - 13, (label_y, counts_y)  # 13 px type: no overlap
