@@ -284,3 +284,19 @@ def wait_idle() -> Callable[..., None]:
 @pytest.fixture
 def shot() -> Callable[..., Path]:
     return save_screenshot
+
+
+def submitted_company(engine: Any, profile: Any, answers: Mapping[str, int | None]) -> str:
+    """A company with `profile` whose full assessment is submitted with `answers`: its private
+    link token (tests that open its results page)."""
+    from readiness import store
+    from readiness.bank import default_bank
+    from readiness.waves import current_wave
+
+    bank = default_bank()
+    first = store.NewAssessment(wave=current_wave(), mode="full", bank=bank)
+    company, token = store.create_company(engine=engine, profile=profile, first=first)
+    draft = store.open_draft(engine=engine, company_id=company.id)
+    assert draft is not None
+    store.submit_assessment(engine=engine, bank=bank, assessment_id=draft.id, answers=answers)
+    return token

@@ -24,7 +24,7 @@ from readiness.i18n import t
 from readiness.profile import CompanyProfile
 from readiness.program_sheet import COLUMNS
 from readiness.programs import load_catalog
-from readiness.waves import current_wave
+from tests.e2e.conftest import submitted_company
 from tests.e2e.test_staff_journey import _open_staff_page, _sign_in
 
 DESKTOP = {"width": 1440, "height": 900}
@@ -46,12 +46,8 @@ def _exporter(engine: sa.Engine) -> str:
     profile = CompanyProfile(
         name="한빛금속", ksic="C24", employees=45, region="41", export_share=0.3, markets=["EU"]
     )
-    first = store.NewAssessment(wave=current_wave(), mode="full", bank=BANK)
-    company, token = store.create_company(engine=engine, profile=profile, first=first)
-    draft = store.open_draft(engine=engine, company_id=company.id)
-    assert draft is not None
     answers = {**dict.fromkeys(BANK.item_ids(), 3), "EXP18": 0, "EXP15": 1}
-    store.submit_assessment(engine=engine, bank=BANK, assessment_id=draft.id, answers=answers)
+    token = submitted_company(engine, profile, answers)
     return token
 
 

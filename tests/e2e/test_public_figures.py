@@ -15,12 +15,11 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from readiness import public_benchmarks as pb
-from readiness import store
 from readiness.bank import default_bank
 from readiness.db import make_engine
 from readiness.i18n import t
 from readiness.profile import CompanyProfile
-from readiness.waves import current_wave
+from tests.e2e.conftest import submitted_company
 from tests.e2e.test_ceo_journey import PHONE
 from tests.e2e.test_language_switch import switch
 from tests.e2e.test_staff_journey import _sign_in
@@ -43,12 +42,8 @@ def _machinery_maker(engine: sa.Engine) -> tuple[str, dict[str, int]]:
     profile = CompanyProfile(
         name="공개비교기계", ksic="C29", employees=45, region="44", export_share=0.1, markets=["US"]
     )
-    first = store.NewAssessment(wave=current_wave(), mode="full", bank=BANK)
-    company, token = store.create_company(engine=engine, profile=profile, first=first)
-    draft = store.open_draft(engine=engine, company_id=company.id)
-    assert draft is not None
     answers = {**dict.fromkeys(BANK.item_ids(), 1), "AI03": 3}
-    store.submit_assessment(engine=engine, bank=BANK, assessment_id=draft.id, answers=answers)
+    token = submitted_company(engine, profile, answers)
     return token, answers
 
 
