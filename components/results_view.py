@@ -30,6 +30,10 @@ from readiness.results import (
 from readiness.store import stored_id
 from readiness.waves import current_wave
 
+CATALOG_TEXT = 400
+"""Characters of a programme's description shown (staff's catalog text: no name, no clip at
+120; a paragraph-long entry still ends with an ellipsis)."""
+
 _fmt = score_words  # one rounding on every CEO-facing view
 
 
@@ -456,18 +460,24 @@ def programs_section(results: CompanyResults, lang: str) -> None:
         with st.container(border=True):
             st.markdown(f"**{n}. {plain(p.name.get(lang))}**")
             st.markdown(said(match.reason, lang))
+            facts = (
+                ("results.programs_owner", p.owner),
+                ("results.programs_pays", p.pays_for),
+                ("results.programs_amount", p.amount),
+                ("results.programs_season", p.season),
+            )
             st.markdown(
-                f"**{t('results.programs_owner', lang)}** {plain(p.owner.get(lang))}  \n"
-                f"**{t('results.programs_pays', lang)}** {plain(p.pays_for.get(lang))}  \n"
-                f"**{t('results.programs_amount', lang)}** {plain(p.amount.get(lang))}  \n"
-                f"**{t('results.programs_season', lang)}** {plain(p.season.get(lang))}"
+                "  \n".join(
+                    f"**{t(key, lang)}** {plain(text.get(lang), limit=CATALOG_TEXT)}"
+                    for key, text in facts
+                )
             )
             st.link_button(t("results.programs_link", lang), p.link, icon=":material/open_in_new:")
             st.caption(
                 t(
                     "results.programs_source",
                     lang,
-                    source=plain(p.source.get(lang)),
+                    source=plain(p.source.get(lang), limit=CATALOG_TEXT),
                     as_of=p.as_of.isoformat(),
                 )
             )

@@ -60,6 +60,9 @@ def test_the_results_page_shows_the_programmes_the_company_may_apply_for(
     for match in expected:
         assert plain(match.program.name.get(lang)) in shown
         assert said(match.reason, lang) in shown
+        # the catalog's descriptions are shown whole (154 characters at most), not as names are
+        pays = match.program.pays_for.get(lang)
+        assert plain(pays, limit=None) in shown, pays
     # a basic-metals exporter without carbon data is offered CBAM support; never a first export
     catalog = load_catalog()
     assert plain(catalog.program("cbam_support").name.get(lang)) in shown  # type: ignore[union-attr]
