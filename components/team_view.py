@@ -36,6 +36,11 @@ def level_word(level: int | None, lang: str) -> str:
     return t("team.na", lang) if level is None else t("common.level_n", lang, n=level)
 
 
+def level_number(level: int | None, lang: str) -> str:
+    """A level in a table whose header says "level": the number alone, or N/A."""
+    return t("team.na", lang) if level is None else str(level)
+
+
 def open_round_form(company: Company, qbank: Bank, wave: int, lang: str) -> None:
     """The CEO starts a round, naming their own role in it."""
     with st.form("team_open", border=True):
@@ -268,23 +273,28 @@ def team_result(team_round: TeamRound, qbank: Bank, lang: str) -> None:
                 t("team.agenda_answers", lang, answers=said, team=level_word(ti.consensus, lang))
             )
     st.subheader(t("team.consensus_title", lang))
-    rows = [
-        [
-            qbank.pillar(qbank.item(ti.item_id).pillar).name.get(lang),
-            ti.item_id,
-            qbank.item(ti.item_id).text.get(lang),
-            level_word(ti.consensus, lang),
-            ", ".join(f"{label} {level_word(lv, lang)}" for label, lv in ti.answers),
-            ti.spread,
-        ]
-        for ti in team_items(qbank, responses)
-    ]
-    columns = [
-        t(f"team.col_{c}", lang)
-        for c in ("pillar", "item", "question", "team", "answers", "spread")
-    ]
-    st.dataframe(
-        pd.DataFrame(display_cells(rows, limit=300), columns=columns),
-        hide_index=True,
-        key="team_consensus",
-    )
+    # One static table per pillar, not a grid: it wraps to a phone's width, question and all.
+    # st.table renders Markdown, so every cell (roles are typed by the CEO) goes through plain().
+    by_pillar: dict[str, list[list[str]]] = {}
+    for ti in team_items(qbank, responses):
+        item = qbank.item(ti.item_id)
+        by_pillar.setdefault(item.pillar, []).append(
+            [
+                plain(f"{item.id} · {item.text.get(lang)}", limit=300),
+                plain(level_number(ti.consensus, lang)),
+                plain(
+                    " · ".join(f"{label} {level_number(lv, lang)}" for label, lv in ti.answers),
+                    limit=600,
+                ),
+                str(ti.spread),
+            ]
+        )
+    columns = [t(f"team.col_{c}", lang) for c in ("question", "team", "answers", "spread")]
+    for pillar_id, rows in by_pillar.items():
+        name = qbank.pillar(pillar_id).name.get(lang)
+        with st.expander(
+            t("team.consensus_pillar", lang, pillar=name, n=len(rows)),
+            expanded=len(by_pillar) == 1,
+            key=f"team_consensus_{pillar_id}",
+        ):
+            st.table(pd.DataFrame(rows, columns=columns).set_index(columns[0]))

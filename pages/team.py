@@ -42,6 +42,7 @@ if as_member:
         t("team.respondent_caption", lang, company=plain(company.name), role=plain(member.role))
     )
     if team_round.status == "open":
+        st.write(t("team.member_lead", lang))
         view.answer_section(member, qbank, company, lang)
         st.caption(t("team.waiting_close", lang))
     else:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pypdf
 from streamlit.testing.v1 import AppTest
 
+from components.widgets import plain
 from readiness import store
 from readiness.bank import default_bank
 from readiness.i18n import t
@@ -70,11 +71,12 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     cto = _open(make_app, "t", cto_token)
     assert not cto.exception
     assert "c" not in cto.query_params and not cto.code  # never the company's link
+    assert t("team.member_lead", "ko") in [m.value for m in cto.markdown]  # what this link is
     _answer(cto, CTO_LEVELS)
     export = _open(make_app, "t", export_token)
     _answer(export, EXPORT_LEVELS)
     # Before the round closes, a colleague sees only their own answers: no team view.
-    assert not export.dataframe
+    assert not export.table and not export.dataframe
     assert [r.value for r in export.radio if str(r.key).startswith("t_")] == EXPORT_LEVELS
 
     ceo.run()
@@ -89,6 +91,12 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     assert not ceo.exception
 
     agenda = [c.key for c in ceo.get("flex_container") if str(c.key).startswith("team_agenda_")]
+    # The team's answer per question: one table per pillar answered, a row per question.
+    (table,) = ceo.table
+    rows = table.value
+    assert len(rows) == 8 and rows.index[0].startswith("COL01 · ")
+    answers = "CTO (<b>김철수</b>) 1 · 수출 담당 (이영희) 4"
+    assert rows.iloc[0].tolist()[1:] == [plain(answers, limit=600), "3"]  # Markdown made inert
     # Most important first (COL01-03 weigh the same), then the widest spread.
     assert [str(k).removeprefix("team_agenda_") for k in agenda] == ["COL03", "COL01", "COL02"]
 
