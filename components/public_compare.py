@@ -158,7 +158,8 @@ def membership_table(rows: Sequence[pb.BandShare], lang: str) -> pd.DataFrame:
 
 def membership_figure(rows: Sequence[pb.BandShare], lang: str) -> go.Figure:
     """One benchmark's bands: the members' adopted share (blue) beside the published figure
-    (hatched vermillion); a band below MIN_N gets no bar but its "n < 5" under the axis."""
+    (hatched vermillion bars; one dashed line when the source gives a figure for all sizes only);
+    a band below MIN_N gets no bar but its "n < 5" under the axis."""
     entry = rows[0].benchmark
     low = t("benchmarks.low_n", lang, n=pb.MIN_N)
     ticks = [
@@ -167,8 +168,10 @@ def membership_figure(rows: Sequence[pb.BandShare], lang: str) -> go.Figure:
         for r in rows
     ]
     members = [r.percent for r in rows]
-    published = [r.published for r in rows]
-    traces = [
+    published = [r.published if r.band_figure else None for r in rows]
+    overall = next((r.published for r in rows if not r.band_figure and r.published), None)
+    name = t("benchmarks.published_series", lang, region=region_name(entry, lang), year=entry.year)
+    traces: list[go.Bar | go.Scatter] = [
         go.Bar(
             x=ticks,
             y=members,
@@ -178,19 +181,34 @@ def membership_figure(rows: Sequence[pb.BandShare], lang: str) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
         ),
-        go.Bar(
-            x=ticks,
-            y=published,
-            name=f"{region_name(entry, lang)} {t('benchmarks.col_published', lang)} ({entry.year})",
-            marker={
-                "color": VERMILLION,
-                "pattern": {"shape": "/", "fgcolor": WHITE, "fillmode": "overlay"},
-            },
-            text=[percent(v) if v is not None else "" for v in published],
-            textposition="outside",
-            cliponaxis=False,
-        ),
     ]
+    if any(v is not None for v in published):
+        traces.append(
+            go.Bar(
+                x=ticks,
+                y=published,
+                name=name,
+                marker={
+                    "color": VERMILLION,
+                    "pattern": {"shape": "/", "fgcolor": WHITE, "fillmode": "overlay"},
+                },
+                text=[percent(v) if v is not None else "" for v in published],
+                textposition="outside",
+                cliponaxis=False,
+            )
+        )
+    if overall is not None:
+        # A figure for all sizes is one line across the bands, not a bar per band it never gave.
+        traces.append(
+            go.Scatter(
+                x=ticks,
+                y=[overall] * len(ticks),
+                name=f"{name}, {t('benchmarks.all_sizes', lang)}: {percent(overall)}",
+                mode="lines",
+                line={"color": VERMILLION, "dash": "dash", "width": 2},
+                hovertemplate=f"{percent(overall)}<extra></extra>",
+            )
+        )
     title = f"{region_name(entry, lang)} · {entry.label.get(lang)}"
     return go.Figure(
         data=traces,

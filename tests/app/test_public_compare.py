@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 
@@ -113,6 +114,17 @@ def test_staff_view_draws_a_chart_per_figure_and_keeps_its_year_in_the_url(
     at.switch_page("pages/staff_benchmarks.py").run()
     charts = at.get("plotly_chart")
     assert len(charts) == len(pb.default_catalog().benchmarks)
+    # A figure given for all sizes only (manufacturing AI, 0.1 %) is one dashed line across the
+    # bands, never a bar under each band as if each band had it; a banded one is bars.
+    figures = {
+        json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)["data"]
+        for c in charts
+    }
+    overall = figures["Korea · AI in production"]
+    assert [tr["type"] for tr in overall] == ["bar", "scatter"]
+    assert set(overall[1]["y"]) == {0.1} and overall[1]["line"]["dash"] == "dash"
+    banded = figures["Korea · Smart factory in place"]
+    assert [tr["type"] for tr in banded] == ["bar", "bar"] and 28.5 in banded[1]["y"]
     waves = store.summary(engine=staff_engine).waves
     assert at.query_params["wave"] == str(waves[-1])
     earlier = make_app("en")
