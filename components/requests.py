@@ -164,7 +164,7 @@ def introduction_button(
         message = st.text_area(
             t("req.message", lang),
             max_chars=MESSAGE_MAX,
-            placeholder=t("req.message_placeholder", lang),
+            placeholder=t(f"req.{words}_placeholder", lang),
             key=f"{key}_form_message",
         )
         consent = _consent(lang, f"{key}_form")

@@ -77,6 +77,8 @@ def test_asking_about_a_programme_creates_a_request_staff_see_by_its_name(
     program_id = "cbam_support"
     key = f"req_program_{program_id}"
     at.button(key=key).click().run()
+    # The form asks about the programme, not for a partner ("looking for an export agent").
+    assert at.text_area(key=f"{key}_form_message").placeholder == t("req.program_placeholder", "ko")
     at.text_input(key=f"{key}_form_contact").input("김대표")
     at.text_input(key=f"{key}_form_phone").input("010-1234-5678")
     at.checkbox(key=f"{key}_form_consent").check()
