@@ -134,6 +134,20 @@ def test_the_published_figures_ship_in_the_wheel(installed: Installed) -> None:
     assert "eu_ai_use" in out and "Eurostat" in out and "kr_smart_factory" in out
 
 
+def test_programs_reads_the_shipped_programme_catalog(installed: Installed) -> None:
+    """data/programs.yaml ships in the wheel: a basic-metals exporter without carbon data is
+    offered CBAM support, with its reason; --stored reads a fresh database (none uploaded)."""
+    answers = {**dict.fromkeys(default_bank().item_ids(), 3), "EXP18": 0}
+    request = {"profile": {"ksic": "C24", "employees": 45, "export_share": 0.3}, "answers": answers}
+    (installed.workdir / "programs.json").write_text(json.dumps(request), encoding="utf-8")
+    args = ("programs", "programs.json", "--date", "2026-12-01", "--limit", "30")
+    rows = json.loads(installed.readiness(*args).stdout)["programs"]
+    assert "cbam_support" in [r["id"] for r in rows] and all(r["reason"] for r in rows)
+    url = f"sqlite:///{installed.workdir / 'programs.sqlite3'}"
+    stored = installed.readiness("--database-url", url, *args, "--stored")
+    assert json.loads(stored.stdout)["programs"] == rows and "none uploaded" in stored.stderr
+
+
 def test_db_upgrade_migrates_a_fresh_sqlite_file_to_head(installed: Installed) -> None:
     path = installed.workdir / "fresh.sqlite3"
     out = installed.readiness("--database-url", f"sqlite:///{path}", "db", "upgrade").stdout
