@@ -33,17 +33,7 @@ def percent(value: float) -> str:
 
 
 def region_name(entry: pb.Benchmark, lang: str) -> str:
-    return t(f"benchmarks.region_{entry.region}", lang)
-
-
-def group_name(entry: pb.Benchmark, size_band: str, band_figure: bool, lang: str) -> str:
-    """Whom the figure counts: "한국 10-49명", or the source's whole population ("전체 규모")."""
-    band = (
-        reference.label("size_bands", size_band, lang)
-        if band_figure
-        else t("benchmarks.all_sizes", lang)
-    )
-    return f"{region_name(entry, lang)} · {band}"
+    return pb.region_words(entry, lang)
 
 
 def sources(entries: Sequence[pb.Benchmark], lang: str) -> None:
@@ -86,13 +76,7 @@ def company_table(comparisons: Sequence[pb.Comparison], size_band: str, lang: st
                 t("benchmarks.col_you", lang): t(
                     "benchmarks.yes" if c.adopted else "benchmarks.no", lang
                 ),
-                t("benchmarks.col_published_of", lang): t(
-                    "benchmarks.published_of",
-                    lang,
-                    share=percent(c.percent),
-                    group=group_name(c.benchmark, size_band, c.band_figure, lang),
-                    year=c.benchmark.year,
-                ),
+                t("benchmarks.col_published_of", lang): pb.published_words(c, size_band, lang),
             }
             for c in comparisons
         ]

@@ -31,6 +31,7 @@ from pydantic import Field, ValidationError, field_validator
 from readiness import reference, store, strict_yaml
 from readiness.bank import Bank, Strict, Text, bank_for_version
 from readiness.cohorts import Cohort
+from readiness.i18n import t
 from readiness.paths import DATA_DIR
 
 DEFAULT_FILE = DATA_DIR / "public_benchmarks.yaml"
@@ -222,6 +223,32 @@ def company_comparisons(
             continue
         out.append(Comparison(entry, verdict, figure[0], figure[1]))
     return out
+
+
+def region_words(entry: Benchmark, lang: str) -> str:
+    return t(f"benchmarks.region_{entry.region}", lang)
+
+
+def group_words(entry: Benchmark, size_band: str, band_figure: bool, lang: str) -> str:
+    """Whom a figure counts: "한국 · 10-49명", or the source's whole population ("한국 · 전체
+    규모") when it gives no figure by size."""
+    band = (
+        reference.label("size_bands", size_band, lang)
+        if band_figure
+        else t("benchmarks.all_sizes", lang)
+    )
+    return f"{region_words(entry, lang)} · {band}"
+
+
+def published_words(comparison: Comparison, size_band: str, lang: str) -> str:
+    """The published share with whom it counts and its year: "28.5% (한국 · 10-49명, 2024)"."""
+    return t(
+        "benchmarks.published_of",
+        lang,
+        share=f"{comparison.percent:.1f}%",
+        group=group_words(comparison.benchmark, size_band, comparison.band_figure, lang),
+        year=comparison.benchmark.year,
+    )
 
 
 def sources(comparisons: Iterable[Comparison]) -> list[Benchmark]:

@@ -126,6 +126,16 @@ class ProgramRow:
 
 
 @dataclass(frozen=True)
+class PublishedRow:
+    """A published national or international figure beside the company's own yes or no."""
+
+    measure: str  # "한국 · 스마트공장 도입"
+    you: str  # 예 / 아니오
+    share: str  # "28.5% (한국 · 10-49명, 2024)"
+    source: str  # publisher, title, address
+
+
+@dataclass(frozen=True)
 class MemberRow:
     """A complementary member as the company may see it: `name` is the member's name only when it
     agreed to be named, otherwise a neutral label (sector, size band, region)."""
@@ -174,6 +184,7 @@ class ReportData:
     max_stage: str = ""  # a quick scan's highest stage, named (it is indicative)
     full_items: int = 0  # questions in the full assessment (a quick scan's note names it)
     agenda: tuple[AgendaRow, ...] | None = None  # a team round's divergence; None: not a team's
+    published: tuple[PublishedRow, ...] = ()  # "you and firms of your size in Korea / the EU"
 
     @property
     def indicative(self) -> bool:
@@ -337,6 +348,33 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
         agenda=None
         if results.team_agenda is None
         else tuple(agenda_row(bank, item, lang) for item in results.team_agenda),
+        published=published_rows(results, lang),
+    )
+
+
+def published_rows(results: CompanyResults, lang: str) -> tuple[PublishedRow, ...]:
+    """The results page's published figures, as rows with their sources (the PDF has no room
+    for a source list apart)."""
+    from readiness import public_benchmarks as pb
+
+    size_band = results.company.size_band
+    comparisons = pb.company_comparisons(
+        results.answers, size_band, bank_version=results.assessment.bank_version
+    )
+    return tuple(
+        PublishedRow(
+            measure=f"{pb.region_words(c.benchmark, lang)} · {c.benchmark.label.get(lang)}",
+            you=t("benchmarks.yes" if c.adopted else "benchmarks.no", lang),
+            share=pb.published_words(c, size_band, lang),
+            source=t(
+                "report.published_source",
+                lang,
+                publisher=c.benchmark.source.publisher.get(lang),
+                title=c.benchmark.source.title.get(lang),
+                url=c.benchmark.source.url,
+            ),
+        )
+        for c in comparisons
     )
 
 

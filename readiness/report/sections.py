@@ -474,6 +474,26 @@ class ReportPDF(Canvas):
         self.section(self.w_("programs_title"), intro, keep=self.keep_for(22, widths, rows))
         self.grid(widths, ("LEFT", "LEFT", "LEFT"), rows)
 
+    def published_table(self) -> None:
+        """The company's yes or no beside published figures for firms of its size, each with its
+        source (the results page's "you and firms of your size in Korea / in the EU")."""
+        widths = (40, 16, 52, 72)
+        rows: list[list[Cell]] = [
+            self.headings("col_measure", "col_you", "col_published", "col_source")
+        ]
+        for row in self.data.published:
+            rows.append(
+                [
+                    (self.clip(row.measure, widths[0], 3, bold=True), BOLD),
+                    row.you,
+                    self.clip(row.share, widths[2], 3),
+                    self.clip(row.source, widths[3], 5),
+                ]
+            )
+        keep = self.keep_for(22, widths, rows)
+        self.section(self.w_("published_title"), self.w_("published_intro"), keep=keep)
+        self.grid(widths, ("LEFT", "CENTER", "LEFT", "LEFT"), rows)
+
     def members_table(self) -> None:
         widths = (46, 36, 16, 82)
         rows: list[list[Cell]] = [
@@ -534,6 +554,8 @@ class ReportPDF(Canvas):
         if self.page_no() == 1:
             self.add_page()
         self.peer_table()
+        if self.data.published:
+            self.published_table()
         self.next_steps_table()
         self.details_table()
         if self.data.progress:
