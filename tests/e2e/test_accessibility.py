@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from components import charts, svg_charts
+from readiness.i18n import t
 from readiness.peers import ScoreBin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -338,6 +339,14 @@ def _visit_staff_login(page: Page, base: str, lang: str, tokens: dict[str, str],
     wait_idle(page)
 
 
+def _visit_team(page: Page, base: str, lang: str, tokens: dict[str, str], wait_idle) -> None:
+    """The CEO's team round page before a round: what it is and the form that opens one."""
+    page.goto(f"{base}/team?c={tokens['results']}&lang={lang}")
+    expect(page.get_by_role("heading", name=t("team.title", lang), exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=t("team.open_button", lang))).to_be_visible()
+    wait_idle(page)
+
+
 PAGES = {
     "home": _visit_home,
     "start": _visit_start,
@@ -348,6 +357,7 @@ PAGES = {
     "results": _visit_results,
     "invalid-link": _visit_invalid_link,
     "staff-login": _visit_staff_login,
+    "team": _visit_team,
 }
 
 
@@ -404,6 +414,7 @@ def test_every_control_has_an_accessible_name(
         "assess-last-step",
         "results",
         "staff-login",
+        "team",
     ):
         PAGES[name](page, app_server, lang, tokens, wait_idle)
         tree = page.locator("body").aria_snapshot()
@@ -413,6 +424,7 @@ def test_every_control_has_an_accessible_name(
         expected = {"start": {"textbox", "combobox", "radio", "checkbox", "button", "spinbutton"}}
         expected |= {"assess-step1": {"radio", "button"}, "assess-last-step": {"button"}}
         expected |= {"results": {"button", "combobox"}, "staff-login": {"textbox", "button"}}
+        expected |= {"team": {"textbox", "button"}}
         expected |= {"start-link-card": {"link", "checkbox", "button"}}
         assert expected[name] <= roles, (
             f"{name} ({lang}): the snapshot lacks {expected[name] - roles}"
