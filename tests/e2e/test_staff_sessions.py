@@ -100,6 +100,10 @@ def test_a_reload_keeps_the_session_and_sign_out_ends_it(
 
     page.get_by_role("button", name=t("staff.sign_out", "ko")).click()
     _expect_signed_out(page, "ko", wait_idle)
+    # The page shows signed out at once; the browser then passes through the sign-out route,
+    # which clears the cookie and lands on the home page.
+    expect(page).to_have_url(re.compile(r"/\?lang=ko$"), timeout=SLOW_MS)
+    wait_idle(page)
     assert not [c for c in context.cookies() if c["name"] == "readiness_staff"]
     page.reload()
     _expect_signed_out(page, "ko", wait_idle)
