@@ -28,14 +28,6 @@ from readiness.i18n import t
 from readiness.results import CompanyResults
 
 
-def percent(value: float) -> str:
-    return f"{value:.1f}%"
-
-
-def region_name(entry: pb.Benchmark, lang: str) -> str:
-    return pb.region_words(entry, lang)
-
-
 def sources(entries: Sequence[pb.Benchmark], lang: str) -> None:
     """The sources under a table: one line each, the rules and band mappings in an expander."""
     st.markdown(f"**{t('benchmarks.sources', lang)}**")
@@ -43,7 +35,7 @@ def sources(entries: Sequence[pb.Benchmark], lang: str) -> None:
         line = t(
             "benchmarks.source_line",
             lang,
-            region=region_name(entry, lang),
+            region=pb.region_words(entry, lang),
             label=entry.label.get(lang),
             publisher=entry.source.publisher.get(lang),
             title=entry.source.title.get(lang),
@@ -55,7 +47,7 @@ def sources(entries: Sequence[pb.Benchmark], lang: str) -> None:
         st.markdown(f"{plain(line, limit=None)} [{t('benchmarks.link', lang)}]({entry.source.url})")
     with st.expander(t("benchmarks.how", lang)):
         for entry in entries:
-            st.markdown(f"**{plain(region_name(entry, lang))} · {plain(entry.label.get(lang))}**")
+            st.markdown(f"**{plain(pb.measure_words(entry, lang))}**")
             details = [
                 t("benchmarks.rule", lang, rule=entry.rule.description.get(lang)),
                 t("benchmarks.bands", lang, mapping=entry.band_mapping.get(lang)),
@@ -118,20 +110,18 @@ def membership_table(rows: Sequence[pb.BandShare], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                t("benchmarks.col_measure", lang): (
-                    f"{region_name(r.benchmark, lang)} · {r.benchmark.label.get(lang)}"
-                ),
+                t("benchmarks.col_measure", lang): pb.measure_words(r.benchmark, lang),
                 t("benchmarks.col_band", lang): reference.label("size_bands", r.size_band, lang),
                 t("benchmarks.col_n", lang): str(r.n) if r.shown else low,
                 t("benchmarks.col_members", lang): (
-                    percent(r.percent) if r.percent is not None else "—"
+                    pb.share_words(r.percent) if r.percent is not None else "—"
                 ),
                 t("benchmarks.col_published", lang): (
                     none
                     if r.published is None
-                    else percent(r.published)
+                    else pb.share_words(r.published)
                     if r.band_figure
-                    else f"{percent(r.published)} ({t('benchmarks.all_sizes', lang)})"
+                    else f"{pb.share_words(r.published)} ({t('benchmarks.all_sizes', lang)})"
                 ),
                 t("benchmarks.col_year", lang): str(r.benchmark.year),
             }
@@ -154,14 +144,16 @@ def membership_figure(rows: Sequence[pb.BandShare], lang: str) -> go.Figure:
     members = [r.percent for r in rows]
     published = [r.published if r.band_figure else None for r in rows]
     overall = next((r.published for r in rows if not r.band_figure and r.published), None)
-    name = t("benchmarks.published_series", lang, region=region_name(entry, lang), year=entry.year)
+    name = t(
+        "benchmarks.published_series", lang, region=pb.region_words(entry, lang), year=entry.year
+    )
     traces: list[go.Bar | go.Scatter] = [
         go.Bar(
             x=ticks,
             y=members,
             name=t("benchmarks.col_members", lang),
             marker={"color": BLUE},
-            text=[percent(v) if v is not None else "" for v in members],
+            text=[pb.share_words(v) if v is not None else "" for v in members],
             textposition="outside",
             cliponaxis=False,
         ),
@@ -176,7 +168,7 @@ def membership_figure(rows: Sequence[pb.BandShare], lang: str) -> go.Figure:
                     "color": VERMILLION,
                     "pattern": {"shape": "/", "fgcolor": WHITE, "fillmode": "overlay"},
                 },
-                text=[percent(v) if v is not None else "" for v in published],
+                text=[pb.share_words(v) if v is not None else "" for v in published],
                 textposition="outside",
                 cliponaxis=False,
             )
@@ -187,13 +179,13 @@ def membership_figure(rows: Sequence[pb.BandShare], lang: str) -> go.Figure:
             go.Scatter(
                 x=ticks,
                 y=[overall] * len(ticks),
-                name=f"{name}, {t('benchmarks.all_sizes', lang)}: {percent(overall)}",
+                name=f"{name}, {t('benchmarks.all_sizes', lang)}: {pb.share_words(overall)}",
                 mode="lines",
                 line={"color": VERMILLION, "dash": "dash", "width": 2},
-                hovertemplate=f"{percent(overall)}<extra></extra>",
+                hovertemplate=f"{pb.share_words(overall)}<extra></extra>",
             )
         )
-    title = f"{region_name(entry, lang)} · {entry.label.get(lang)}"
+    title = pb.measure_words(entry, lang)
     return go.Figure(
         data=traces,
         layout={

@@ -225,8 +225,18 @@ def company_comparisons(
     return out
 
 
+def share_words(value: float) -> str:
+    """A published or members' share as every view writes it: "28.5%"."""
+    return f"{value:.1f}%"
+
+
 def region_words(entry: Benchmark, lang: str) -> str:
     return t(f"benchmarks.region_{entry.region}", lang)
+
+
+def measure_words(entry: Benchmark, lang: str) -> str:
+    """A figure by where and what it counts: "한국 · 스마트공장 도입"."""
+    return f"{region_words(entry, lang)} · {entry.label.get(lang)}"
 
 
 def group_words(entry: Benchmark, size_band: str, band_figure: bool, lang: str) -> str:
@@ -245,7 +255,7 @@ def published_words(comparison: Comparison, size_band: str, lang: str) -> str:
     return t(
         "benchmarks.published_of",
         lang,
-        share=f"{comparison.percent:.1f}%",
+        share=share_words(comparison.percent),
         group=group_words(comparison.benchmark, size_band, comparison.band_figure, lang),
         year=comparison.benchmark.year,
     )

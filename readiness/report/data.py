@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
+from readiness import public_benchmarks as pb
 from readiness import reference
 from readiness.bank import Bank, Item
 from readiness.i18n import t
@@ -355,15 +356,13 @@ def report_data(results: CompanyResults, bank: Bank, lang: str) -> ReportData:
 def published_rows(results: CompanyResults, lang: str) -> tuple[PublishedRow, ...]:
     """The results page's published figures, as rows with their sources (the PDF has no room
     for a source list apart)."""
-    from readiness import public_benchmarks as pb
-
     size_band = results.company.size_band
     comparisons = pb.company_comparisons(
         results.answers, size_band, bank_version=results.assessment.bank_version
     )
     return tuple(
         PublishedRow(
-            measure=f"{pb.region_words(c.benchmark, lang)} · {c.benchmark.label.get(lang)}",
+            measure=pb.measure_words(c.benchmark, lang),
             you=t("benchmarks.yes" if c.adopted else "benchmarks.no", lang),
             share=pb.published_words(c, size_band, lang),
             source=t(
