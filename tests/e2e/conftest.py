@@ -231,6 +231,16 @@ class StaffAccount:
 STAFF_ACCOUNT = StaffAccount("analyst@inno-biz.or.kr", "e2e-staff-password-2026", "김분석")
 
 
+@pytest.fixture
+def app_engine(app_database_url: str) -> Iterator[Any]:
+    """An engine on the app_server's database, to seed it and to check what the app wrote."""
+    from readiness.db import make_engine
+
+    engine = make_engine(app_database_url)
+    yield engine
+    engine.dispose()
+
+
 def add_staff_account(database_url: str) -> StaffAccount:
     """STAFF_ACCOUNT in the database at `database_url` (readiness.auth.add_staff), once."""
     from readiness import auth

@@ -9,17 +9,14 @@ Screenshots: screenshots/programs-*.png.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from readiness import store
 from readiness.bank import default_bank
-from readiness.db import make_engine
 from readiness.i18n import t
 from readiness.profile import CompanyProfile
 from readiness.program_sheet import COLUMNS
@@ -32,13 +29,6 @@ SLOW_MS = 30_000
 BANK = default_bank()
 CBAM = load_catalog().program("cbam_support")
 RENAMED = "CBAM 대응 지원 (2027년 공고)"
-
-
-@pytest.fixture
-def app_engine(app_database_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(app_database_url)
-    yield engine
-    engine.dispose()
 
 
 def _exporter(engine: sa.Engine) -> str:

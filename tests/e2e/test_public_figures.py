@@ -8,15 +8,11 @@ Screenshots: screenshots/public-*.png.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from readiness import public_benchmarks as pb
 from readiness.bank import default_bank
-from readiness.db import make_engine
 from readiness.i18n import t
 from readiness.profile import CompanyProfile
 from tests.e2e.conftest import submitted_company
@@ -27,13 +23,6 @@ from tests.e2e.test_staff_journey import _sign_in
 DESKTOP = {"width": 1440, "height": 1600}
 SLOW_MS = 30_000
 BANK = default_bank()
-
-
-@pytest.fixture
-def app_engine(app_database_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(app_database_url)
-    yield engine
-    engine.dispose()
 
 
 def _machinery_maker(engine: sa.Engine) -> tuple[str, dict[str, int]]:

@@ -12,7 +12,7 @@ Screenshots: screenshots/req-*.png (Korean and English, desktop 1440 x 900 and p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from readiness import store
 from readiness.bank import default_bank
-from readiness.db import make_engine
 from readiness.i18n import t, t_count
 from readiness.profile import CompanyProfile
 from readiness.waves import current_wave
@@ -31,13 +30,6 @@ DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SLOW_MS = 30_000
 BANK = default_bank()
-
-
-@pytest.fixture
-def app_engine(app_database_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(app_database_url)
-    yield engine
-    engine.dispose()
 
 
 def _member(engine: sa.Engine, name: str, biz_no: str | None, *, submit: bool) -> str:

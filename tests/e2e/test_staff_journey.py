@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -26,7 +26,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from readiness import analytics, reference, store
 from readiness.bank import default_bank
-from readiness.db import make_engine
 from readiness.i18n import t, t_count
 from readiness.paths import ROOT
 
@@ -73,14 +72,6 @@ IMPORTED = [f"한빛정밀 {MARK}", f"가온포장 {MARK}", f"다온식품 {MARK
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def app_engine(app_database_url: str) -> Iterator[sa.Engine]:
-    """An engine on the app_server's database, to check what the app wrote."""
-    engine = make_engine(app_database_url)
-    yield engine
-    engine.dispose()
 
 
 def _biz_no(first9: str, *, valid: bool = True) -> str:
