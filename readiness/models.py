@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import AutoString, Field, SQLModel
@@ -10,6 +11,12 @@ from sqlmodel import AutoString, Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def row_of(table: str, on_delete: str = "CASCADE", **column: Any) -> sa.Column[int]:
+    """An integer column that points at a row of `table` by its id: deleted with that row
+    (`on_delete`: or the link set to NULL)."""
+    return sa.Column(sa.Integer, sa.ForeignKey(f"{table}.id", ondelete=on_delete), **column)
 
 
 # Ids are never reused: on SQLite the tables that audit events point at are AUTOINCREMENT (a
@@ -70,11 +77,7 @@ class CompanyContact(SQLModel, table=True):
 
     __tablename__ = "company_contact"
 
-    company_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    company_id: int = Field(sa_column=row_of("company", primary_key=True))
     representative: str | None = Field(default=None, max_length=CONTACT_NAME_MAX)
     phone: str | None = Field(default=None, max_length=CONTACT_PHONE_MAX)
     email: str | None = Field(default=None, max_length=CONTACT_EMAIL_MAX)
@@ -108,20 +111,14 @@ class Assessment(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    company_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    company_id: int = Field(sa_column=row_of("company", nullable=False, index=True))
     wave: int
     mode: str = Field(default="full", max_length=5)
     status: str = Field(default="draft", max_length=9)
     bank_version: str = Field(max_length=16)
     workshop_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("workshop.id", ondelete="SET NULL"), nullable=True, index=True
-        ),
+        sa_column=row_of("workshop", on_delete="SET NULL", nullable=True, index=True),
     )
     goal: float | None = None
     overall: float | None = None
@@ -142,13 +139,7 @@ class Answer(SQLModel, table=True):
     __tablename__ = "answer"
     __table_args__ = (sa.CheckConstraint("level between 0 and 5", name="ck_answer_level"),)
 
-    assessment_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer,
-            sa.ForeignKey("assessment.id", ondelete="CASCADE"),
-            primary_key=True,
-        )
-    )
+    assessment_id: int = Field(sa_column=row_of("assessment", primary_key=True))
     item_id: str = Field(max_length=8, primary_key=True)
     level: int | None = None
 
@@ -158,13 +149,7 @@ class PillarScoreRow(SQLModel, table=True):
 
     __tablename__ = "pillar_score"
 
-    assessment_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer,
-            sa.ForeignKey("assessment.id", ondelete="CASCADE"),
-            primary_key=True,
-        )
-    )
+    assessment_id: int = Field(sa_column=row_of("assessment", primary_key=True))
     pillar: str = Field(max_length=4, primary_key=True)
     score: float | None = None
     completeness: float
@@ -195,14 +180,7 @@ class StaffSessionRecord(SQLModel, table=True):
     __tablename__ = "staff_session"
 
     id: int | None = Field(default=None, primary_key=True)
-    staff_user_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer,
-            sa.ForeignKey("staff_user.id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        )
-    )
+    staff_user_id: int = Field(sa_column=row_of("staff_user", nullable=False, index=True))
     token_hash: str | None = Field(default=None, max_length=64, unique=True)
     grant_hash: str | None = Field(default=None, max_length=64, unique=True)
     grant_expires_at: datetime | None = None
@@ -266,19 +244,8 @@ class ClusterMember(SQLModel, table=True):
 
     __tablename__ = "cluster_member"
 
-    cluster_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
-    company_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer,
-            sa.ForeignKey("company.id", ondelete="CASCADE"),
-            primary_key=True,
-            index=True,
-        )
-    )
+    cluster_id: int = Field(sa_column=row_of("cluster", primary_key=True))
+    company_id: int = Field(sa_column=row_of("company", primary_key=True, index=True))
     role: str = Field(max_length=24)
 
 
@@ -301,9 +268,7 @@ class AssociationRequest(SQLModel, table=True):
     status: str = Field(default="new", max_length=12, index=True)
     company_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), nullable=True, index=True
-        ),
+        sa_column=row_of("company", nullable=True, index=True),
     )
     company_name: str = Field(default="", max_length=120)
     biz_no: str | None = Field(default=None, sa_type=AutoString(length=10))
@@ -311,9 +276,7 @@ class AssociationRequest(SQLModel, table=True):
     program_id: str | None = Field(default=None, max_length=40)  # kind "programme"
     member_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("company.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa_column=row_of("company", on_delete="SET NULL", nullable=True),
     )
     message: str = Field(default="", max_length=1000)
     contact_name: str = Field(max_length=80)
@@ -366,11 +329,7 @@ class TeamRound(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    company_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("company.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    company_id: int = Field(sa_column=row_of("company", nullable=False, index=True))
     wave: int
     bank_version: str = Field(max_length=16)
     status: str = Field(default="open", max_length=8)
@@ -378,9 +337,7 @@ class TeamRound(SQLModel, table=True):
     closed_at: datetime | None = None
     assessment_id: int | None = Field(
         default=None,
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("assessment.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa_column=row_of("assessment", on_delete="SET NULL", nullable=True),
     )
 
 
@@ -392,14 +349,7 @@ class TeamMember(SQLModel, table=True):
     __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer,
-            sa.ForeignKey("team_round.id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        )
-    )
+    round_id: int = Field(sa_column=row_of("team_round", nullable=False, index=True))
     role: str = Field(max_length=60)
     display_name: str = Field(default="", max_length=80)
     lead: bool = False
@@ -415,10 +365,6 @@ class TeamAnswer(SQLModel, table=True):
     __tablename__ = "team_answer"
     __table_args__ = (sa.CheckConstraint("level between 0 and 5", name="ck_team_answer_level"),)
 
-    member_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("team_member.id", ondelete="CASCADE"), primary_key=True
-        )
-    )
+    member_id: int = Field(sa_column=row_of("team_member", primary_key=True))
     item_id: str = Field(max_length=8, primary_key=True)
     level: int | None = None
