@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readiness.bank import Bank, BankError, load_bank
+from readiness.bank import BankError, load_bank
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -352,21 +352,23 @@ PROGRAMS_SHAPE = (
 )
 
 
-def _stored_program_catalog(args: argparse.Namespace, bank: Bank | None) -> ProgramCatalog:
-    """The catalog companies see: the newest one staff uploaded, else the shipped file (said on
-    stderr, with the upload's number and date)."""
+def _stored_program_catalog(args: argparse.Namespace) -> ProgramCatalog:
+    """The catalog companies see (store.program_catalog_in_use), named on stderr: the upload's
+    number, date and author, or the shipped file."""
     from readiness import store
-    from readiness.programs import load_catalog, parse_text
 
-    row = store.latest_program_catalog_row(engine=_engine(args))
+    catalog, row = store.program_catalog_in_use(engine=_engine(args))
     if row is None:
-        print("catalog: none uploaded; the shipped data/programs.yaml", file=sys.stderr)
-        return load_catalog(bank=bank)
-    print(
-        f"catalog: upload #{row.id} of {row.created_at:%Y-%m-%d} by {row.created_by}",
-        file=sys.stderr,
-    )
-    return parse_text(row.body, bank=bank, source=f"program_catalog #{row.id}")
+        print(
+            "catalog: none uploaded (or none that validates); the shipped data/programs.yaml",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"catalog: upload #{row.id} of {row.created_at:%Y-%m-%d} by {row.created_by}",
+            file=sys.stderr,
+        )
+    return catalog
 
 
 def cmd_programs(args: argparse.Namespace) -> int:
@@ -394,7 +396,7 @@ def cmd_programs(args: argparse.Namespace) -> int:
     try:
         bank = load_bank(args.bank)
         if args.stored:
-            catalog = _stored_program_catalog(args, bank if args.bank else None)
+            catalog = _stored_program_catalog(args)
         else:
             catalog = load_catalog(args.catalog, bank=bank if args.bank else None)
         matches = match_programs(

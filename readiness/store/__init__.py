@@ -94,6 +94,7 @@ from readiness.store.norms import latest_wave, norm_frame, norm_rows
 from readiness.store.programs import (
     active_program_catalog,
     latest_program_catalog_row,
+    program_catalog_in_use,
     program_request_rows,
     save_program_catalog,
 )
@@ -157,6 +158,7 @@ from readiness.store.workshops import (
 __all__ = [
     "active_program_catalog",
     "latest_program_catalog_row",
+    "program_catalog_in_use",
     "program_request_rows",
     "save_program_catalog",
     "ANALYTICS_COLUMNS",

@@ -54,18 +54,24 @@ def latest_program_catalog_row(*, engine: sa.Engine) -> ProgramCatalogRow | None
 
 
 def active_program_catalog(*, engine: sa.Engine) -> ProgramCatalog:
-    """The newest uploaded catalog, else the shipped one. A stored catalog that no longer
-    validates (the question bank changed since) gives way to the shipped one, logged."""
+    """The catalog companies see (`program_catalog_in_use`)."""
+    return program_catalog_in_use(engine=engine)[0]
+
+
+def program_catalog_in_use(*, engine: sa.Engine) -> tuple[ProgramCatalog, ProgramCatalogRow | None]:
+    """The newest uploaded catalog and its row, else the shipped one and None. A stored catalog
+    that no longer validates (the question bank changed since) gives way to the shipped one,
+    logged."""
     row = latest_program_catalog_row(engine=engine)
     if row is None:
-        return load_catalog()
+        return load_catalog(), None
     try:
-        return parse_text(row.body, source=f"program_catalog #{row.id}")
+        return parse_text(row.body, source=f"program_catalog #{row.id}"), row
     except ProgramCatalogError as exc:
         log.warning(
             "the stored programme catalog no longer validates; using the shipped one: %s", exc
         )
-        return load_catalog()
+        return load_catalog(), None
 
 
 def program_request_rows(*, engine: sa.Engine) -> list[tuple[str, int, str]]:
