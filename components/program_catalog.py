@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.cache import engine, program_interest
 from components.staff import StaffSession
-from components.widgets import plain
+from components.widgets import lingual, plain
 from readiness import exports, program_sheet, reference, store
 from readiness.bank import Bank
 from readiness.i18n import t
@@ -22,6 +22,7 @@ from readiness.text import display
 
 _VERSION = "program_upload_version"
 _DONE = "program_upload_done"
+PROBLEMS_SHOWN = 100  # a workbook with more problems is better started again from the download
 
 
 def _catalog_frame(catalog: ProgramCatalog, lang: str, today: dt.date) -> pd.DataFrame:
@@ -83,11 +84,20 @@ def _upload(staff: StaffSession, bank: Bank, current: ProgramCatalog, lang: str)
     m2.metric(t("programs.problems_n", lang), f"{len(read.problems):,}")
     if read.problems:
         st.error(t("programs.has_problems", lang), icon=":material/error:")
-        frame = pd.DataFrame(
-            [[r, display(p), display(x)] for r, p, x in program_sheet.problem_rows(read)],
-            columns=[t(f"programs.col_{c}", lang) for c in ("row", "id", "problem")],
+        # A wrapping table (on a phone too, the problem is read whole); every cell is plain text.
+        rows = program_sheet.problem_rows(read, lang)
+        shown = rows[:PROBLEMS_SHOWN]
+        # Long ids break where they must, so that on a phone the table fits and the problem reads.
+        st.html("<style>.st-key-program_problems td p{overflow-wrap:anywhere !important}</style>")
+        st.container(key="program_problems").table(
+            pd.DataFrame(
+                [[str(r), plain(p), plain(c), plain(x, limit=400)] for r, p, c, x in shown],
+                columns=[t(f"programs.col_{c}", lang) for c in ("row", "id", "column", "problem")],
+            ),
+            hide_index=True,
         )
-        st.dataframe(frame, hide_index=True)
+        if len(rows) > len(shown):
+            st.caption(t("programs.problems_first", lang, shown=len(shown), n=f"{len(rows):,}"))
     elif read.catalog is not None:
         new, old = {p.id: p for p in read.catalog.programs}, {p.id: p for p in current.programs}
         st.info(
@@ -129,7 +139,7 @@ def _interest(bank: Bank, lang: str) -> None:
         options=["ksic", "stage"],
         format_func=lambda k: t(f"programs.by_{k}", lang),
         horizontal=True,
-        key="program_interest_by",
+        key=lingual("program_interest_by"),
     )
     catalog = store.active_program_catalog(engine=engine())
     names = {p.id: display(p.name.get(lang)) for p in catalog.programs}

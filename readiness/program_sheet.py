@@ -20,12 +20,13 @@ from pydantic import ValidationError
 
 from readiness.bank import Bank, Text
 from readiness.exports import unneutralise, xlsx_bytes
+from readiness.i18n import Message
 from readiness.programs import (
     Program,
     ProgramCatalog,
     ProgramCatalogError,
     parse_catalog,
-    program_problems,
+    program_field_problems,
 )
 
 PROGRAMS_SHEET, CATALOG_SHEET, CERTIFICATIONS_SHEET = "programs", "catalog", "certifications"
@@ -45,14 +46,19 @@ COLUMNS = (
     "certifications",
     "gaps",
 )
-MAX_ROWS = 500
+MAX_ROWS = 500  # programmes on the sheet; the other two sheets hold a handful of rows each
+MAX_COLUMNS = 64  # cells read per row: COLUMNS and room for an unknown column to be named
 
 
 @dataclass(frozen=True)
 class SheetProblem:
     row: int  # the spreadsheet's row number (1 = header); 0: the workbook as a whole
     program: str  # the programme's id as written, "" when none
-    problem: str
+    problem: Message  # a catalog sentence (program_sheet.*, catalog_problem.*): ko or en
+    column: str = ""  # the sheet's column ("size_bands"), "" for the row or workbook
+
+    def text(self, lang: str) -> str:
+        return self.problem.render(lang)
 
 
 @dataclass
@@ -136,10 +142,23 @@ def _cell(value: Any) -> str:
     return unneutralise(str(value).strip())
 
 
+class _TooManyRows(Exception):
+    pass
+
+
 def _sheet_rows(workbook: Any, title: str) -> Iterator[tuple[int, list[str]]]:
-    for n, row in enumerate(workbook[title].iter_rows(values_only=True), start=1):
+    """The sheet's non-empty rows as text, streamed: past the header and MAX_ROWS rows it raises
+    _TooManyRows, so a sheet of a million rows (a few MB zipped) is refused after reading 501 of
+    them, not after holding them all. Cells past MAX_COLUMNS are not read."""
+    sheet = workbook[title]
+    sheet.reset_dimensions()  # trust the cells, not a (possibly huge or wrong) declared range
+    kept = 0
+    for n, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
         cells = [_cell(v) for v in row]
         if any(cells):
+            kept += 1
+            if kept > MAX_ROWS + 1:
+                raise _TooManyRows(title)
             yield n, cells
 
 
@@ -192,12 +211,74 @@ def _program_data(cells: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _model_problems(exc: ValidationError) -> list[str]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or "(row)"
-        out.append(f"{loc}: {err['msg']}")
-    return out
+def column_of(path: str) -> str:
+    """The sheet's column for a field's path in the YAML: "eligible.size_bands.0" -> "size_bands",
+    "eligible.stage.max" -> "stage_max", "eligible.levels.AI03.min" -> "levels", "name.en" ->
+    "name_en"."""
+    parts = path.split(".")
+    if parts[0] == "eligible" and len(parts) > 1:
+        if parts[1] == "stage":
+            return (
+                f"stage_{parts[2]}"
+                if len(parts) > 2 and parts[2] in ("min", "max")
+                else "stage_min"
+            )
+        return parts[1]
+    if parts[0] in BILINGUAL and len(parts) > 1 and parts[1] in ("ko", "en"):
+        return f"{parts[0]}_{parts[1]}"
+    return parts[0]
+
+
+# pydantic's error types, as the sentence a member of staff reads (program_sheet.value_*)
+_VALUE_PROBLEMS = {
+    "missing": "value_missing",
+    "string_too_short": "value_missing",
+    "too_short": "value_missing",
+    "date_from_datetime_parsing": "value_date",
+    "date_parsing": "value_date",
+    "date_type": "value_date",
+    "date_from_datetime_inexact": "value_date",
+    "int_parsing": "value_level",
+    "int_type": "value_level",
+    "less_than_equal": "value_level",
+    "greater_than_equal": "value_level",
+    "literal_error": "value_one_of",
+}
+
+
+def _value_problem(err: Any) -> Message:
+    kind = err["type"]
+    loc = [str(part) for part in err["loc"]]
+    if kind == "string_pattern_mismatch":
+        return Message(
+            "program_sheet.value_link" if loc[:1] == ["link"] else "program_sheet.value_id"
+        )
+    if kind == "value_error" and "blank" in str(err.get("msg", "")):
+        return Message("program_sheet.value_missing")
+    key = _VALUE_PROBLEMS.get(kind)
+    if key == "value_one_of":
+        return Message(
+            f"program_sheet.{key}", {"expected": str(err.get("ctx", {}).get("expected"))}
+        )
+    if key:
+        return Message(f"program_sheet.{key}")
+    return Message("program_sheet.value_other", {"detail": str(err.get("msg", kind))})
+
+
+def _model_problems(exc: ValidationError) -> list[tuple[str, Message]]:
+    """(column, problem) for each of a row's field errors."""
+    return [
+        (column_of(".".join(str(part) for part in err["loc"])), _value_problem(err))
+        for err in exc.errors()
+    ]
+
+
+def _sheet(key: str, **params: Any) -> Message:
+    return Message(f"program_sheet.{key}", params)
+
+
+def _in_sheet(sheet: str, problem: Message) -> Message:
+    return _sheet("in_sheet", sheet=sheet, problem=problem)
 
 
 def _key_values(workbook: Any, upload: CatalogUpload) -> dict[str, str]:
@@ -208,7 +289,9 @@ def _key_values(workbook: Any, upload: CatalogUpload) -> dict[str, str]:
         values[cells[0]] = cells[1] if len(cells) > 1 else ""
     for key in ("version", "bank"):
         if not values.get(key):
-            upload.problems.append(SheetProblem(0, "", f"sheet {CATALOG_SHEET}: {key} is missing"))
+            upload.problems.append(
+                SheetProblem(0, "", _in_sheet(CATALOG_SHEET, _sheet("meta_missing", name=key)))
+            )
     return values
 
 
@@ -223,9 +306,9 @@ def _certifications(workbook: Any, upload: CatalogUpload) -> dict[str, Text]:
         try:
             found[cells[0]] = Text(ko=cells[1], en=cells[2])
         except ValidationError as exc:
-            for problem in _model_problems(exc):
+            for column, problem in _model_problems(exc):
                 upload.problems.append(
-                    SheetProblem(n, cells[0], f"sheet {CERTIFICATIONS_SHEET}: {problem}")
+                    SheetProblem(n, cells[0], _in_sheet(CERTIFICATIONS_SHEET, problem), column)
                 )
     return found
 
@@ -238,29 +321,52 @@ def read_catalog_xlsx(data: bytes, *, bank: Bank) -> CatalogUpload:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is no workbook
-        upload.problems.append(SheetProblem(0, "", "not an Excel workbook (.xlsx)"))
+        upload.problems.append(SheetProblem(0, "", _sheet("not_xlsx")))
         return upload
+    try:
+        _read(workbook, upload, bank)
+    except _TooManyRows as exc:
+        upload.problems = [SheetProblem(0, "", _sheet("too_many_rows", sheet=str(exc), n=MAX_ROWS))]
+        upload.catalog = None
+    except Exception:  # a broken sheet inside a valid zip
+        upload.problems = [SheetProblem(0, "", _sheet("not_xlsx"))]
+        upload.catalog = None
+    finally:
+        workbook.close()
+    return upload
+
+
+def _read(workbook: Any, upload: CatalogUpload, bank: Bank) -> None:
     missing = [s for s in (PROGRAMS_SHEET, CATALOG_SHEET) if s not in workbook.sheetnames]
     if missing:
-        upload.problems.append(SheetProblem(0, "", f"missing sheet(s): {', '.join(missing)}"))
-        return upload
+        upload.problems.append(
+            SheetProblem(0, "", _sheet("missing_sheets", names=", ".join(missing)))
+        )
+        return
     meta = _key_values(workbook, upload)
+    if meta.get("bank") and meta["bank"] != bank.version:
+        upload.problems.append(
+            SheetProblem(
+                0,
+                "",
+                _in_sheet(
+                    CATALOG_SHEET, _sheet("wrong_bank", bank=meta["bank"], expected=bank.version)
+                ),
+            )
+        )
     certifications = _certifications(workbook, upload)
     rows = list(_sheet_rows(workbook, PROGRAMS_SHEET))
     if not rows:
-        upload.problems.append(SheetProblem(0, "", f"sheet {PROGRAMS_SHEET} is empty"))
-        return upload
+        upload.problems.append(SheetProblem(0, "", _sheet("sheet_empty", sheet=PROGRAMS_SHEET)))
+        return
     header = rows[0][1]
     absent = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     if absent or unknown:
-        for what, names in (("missing column(s)", absent), ("unknown column(s)", unknown)):
+        for key, names in (("missing_columns", absent), ("unknown_columns", unknown)):
             if names:
-                upload.problems.append(SheetProblem(1, "", f"{what}: {', '.join(names)}"))
-        return upload
-    if len(rows) - 1 > MAX_ROWS:
-        upload.problems.append(SheetProblem(0, "", f"more than {MAX_ROWS} programmes"))
-        return upload
+                upload.problems.append(SheetProblem(1, "", _sheet(key, names=", ".join(names))))
+        return
     programs: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for n, cells in rows[1:]:
@@ -268,18 +374,18 @@ def read_catalog_xlsx(data: bytes, *, bank: Bank) -> CatalogUpload:
         data_row = _program_data(dict(zip(header, [*cells, *[""] * len(header)], strict=False)))
         pid = str(data_row["id"])
         if pid in seen:
-            upload.problems.append(SheetProblem(n, pid, f"id: also on row {seen[pid]}"))
+            upload.problems.append(SheetProblem(n, pid, _sheet("id_again", row=seen[pid]), "id"))
         seen.setdefault(pid, n)
         try:
             program = Program.model_validate(data_row)
         except ValidationError as exc:
-            upload.problems.extend(SheetProblem(n, pid, p) for p in _model_problems(exc))
+            upload.problems.extend(SheetProblem(n, pid, p, c) for c, p in _model_problems(exc))
             continue
-        found = program_problems(program, certifications=certifications, bank=bank)
-        upload.problems.extend(SheetProblem(n, pid, p) for p in found)
+        found = program_field_problems(program, certifications=certifications, bank=bank)
+        upload.problems.extend(SheetProblem(n, pid, p, column_of(where)) for where, p in found)
         programs.append(data_row)
     if upload.problems:
-        return upload
+        return
     raw = {
         "version": meta["version"],
         "bank": meta["bank"],
@@ -288,11 +394,13 @@ def read_catalog_xlsx(data: bytes, *, bank: Bank) -> CatalogUpload:
     }
     try:
         upload.catalog = parse_catalog(raw, bank=bank, source="upload")
-    except ProgramCatalogError as exc:
-        upload.problems.extend(SheetProblem(0, "", line) for line in str(exc).splitlines())
-    return upload
+    except ProgramCatalogError as exc:  # every check above should have named it already
+        upload.problems.extend(
+            SheetProblem(0, "", _sheet("value_other", detail=line))
+            for line in str(exc).splitlines()
+        )
 
 
-def problem_rows(upload: CatalogUpload) -> Sequence[tuple[int, str, str]]:
-    """The problems as (row, programme, problem), for the page's table."""
-    return [(p.row, p.program, p.problem) for p in upload.problems]
+def problem_rows(upload: CatalogUpload, lang: str) -> Sequence[tuple[int, str, str, str]]:
+    """The problems as (row, programme, column, problem in `lang`), for the page's table."""
+    return [(p.row, p.program, p.column, p.text(lang)) for p in upload.problems]

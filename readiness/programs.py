@@ -125,73 +125,100 @@ def gap_kind(bank: Bank, ref: str) -> Literal["item", "dimension", "pillar"] | N
     return None
 
 
-def _stage_problems(stage: StageRange, bank: Bank) -> list[str]:
+FieldProblem = tuple[
+    str, Message
+]  # the field's path in the YAML ("eligible.size_bands"), the problem
+
+
+def _problem(key: str, **params: Any) -> Message:
+    return Message(f"catalog_problem.{key}", params)
+
+
+def _stage_problems(stage: StageRange, bank: Bank) -> list[FieldProblem]:
     stages: list[str] = [s.id for s in bank.stages]
-    problems = [
-        f"eligible.stage.{op}: unknown stage {value!r}; use {stages}"
+    problems: list[FieldProblem] = [
+        (
+            f"eligible.stage.{op}",
+            _problem("unknown_stage", value=repr(value), known=", ".join(stages)),
+        )
         for op, value in (("min", stage.min), ("max", stage.max))
         if value is not None and value not in stages
     ]
     if stage.min is None and stage.max is None:
-        problems.append("eligible.stage: give min, max or both")
+        problems.append(("eligible.stage", _problem("give_bounds")))
     elif (
         not problems
         and stage.min is not None
         and stage.max is not None
         and stages.index(stage.min) > stages.index(stage.max)
     ):
-        problems.append("eligible.stage: min is above max")
+        problems.append(("eligible.stage", _problem("min_above_max")))
     return problems
 
 
-def program_problems(
+def program_field_problems(
     program: Program, *, certifications: Mapping[str, Text], bank: Bank
-) -> list[str]:
-    """What is wrong with one programme beyond its fields' types ("field: problem" each): unknown
-    size bands, divisions, stages, items, certifications or gaps, and inverted ranges or dates."""
-    problems: list[str] = []
+) -> list[FieldProblem]:
+    """What is wrong with one programme beyond its fields' types, field by field: unknown size
+    bands, divisions, stages, items, certifications or gaps, and inverted ranges or dates. The
+    problems are catalog sentences (catalog_problem.*), so the staff's upload names them in the
+    reader's language; `program_problems` gives them as the YAML loader's English lines."""
+    problems: list[FieldProblem] = []
     rules = program.eligible
     bands = reference.size_band_ids()
     if rules.size_bands is not None and not rules.size_bands:
-        problems.append("eligible.size_bands: empty; leave it out for every band")
+        problems.append(("eligible.size_bands", _problem("bands_empty")))
     problems.extend(
-        f"eligible.size_bands: unknown size band {band!r}; use {bands}"
+        ("eligible.size_bands", _problem("unknown_band", value=repr(band), known=", ".join(bands)))
         for band in rules.size_bands or []
         if band not in bands
     )
     if rules.ksic != "all":
         known = reference.ksic_codes()
         if not rules.ksic:
-            problems.append("eligible.ksic: empty; write `all` for every division")
+            problems.append(("eligible.ksic", _problem("ksic_empty")))
         problems.extend(
-            f"eligible.ksic: unknown KSIC division {code!r}"
+            ("eligible.ksic", _problem("unknown_ksic", value=repr(code)))
             for code in rules.ksic
             if code not in known
         )
     if rules.stage is not None:
         problems.extend(_stage_problems(rules.stage, bank))
     for item_id, bounds in rules.levels.items():
+        where = f"eligible.levels.{item_id}"
         if item_id not in bank.known_item_ids:
-            problems.append(f"eligible.levels.{item_id}: unknown item id in bank {bank.version}")
+            problems.append((where, _problem("unknown_item", bank=bank.version)))
         if bounds.min is None and bounds.max is None:
-            problems.append(f"eligible.levels.{item_id}: give min, max or both")
+            problems.append((where, _problem("give_bounds")))
         elif bounds.min is not None and bounds.max is not None and bounds.min > bounds.max:
-            problems.append(f"eligible.levels.{item_id}: min is above max")
+            problems.append((where, _problem("min_above_max")))
     problems.extend(
-        f"eligible.certifications: {cert!r} is not listed under `certifications`"
+        ("eligible.certifications", _problem("unknown_certification", value=repr(cert)))
         for cert in rules.certifications
         if cert not in certifications
     )
     problems.extend(
-        f"gaps: {ref!r} names no item, PILLAR.dimension or pillar of bank {bank.version}"
+        ("gaps", _problem("unknown_gap", value=repr(ref), bank=bank.version))
         for ref in program.gaps
         if gap_kind(bank, ref) is None
     )
     if len(set(program.gaps)) != len(program.gaps):
-        problems.append("gaps: a gap is named twice")
+        problems.append(("gaps", _problem("gap_twice")))
     if program.valid_until < program.as_of:
-        problems.append("valid_until: is before as_of")
+        problems.append(("valid_until", _problem("ends_before_as_of")))
     return problems
+
+
+def program_problems(
+    program: Program, *, certifications: Mapping[str, Text], bank: Bank
+) -> list[str]:
+    """The problems of `program_field_problems` as English lines, "field: problem" each."""
+    return [
+        f"{where}: {message.render('en')}"
+        for where, message in program_field_problems(
+            program, certifications=certifications, bank=bank
+        )
+    ]
 
 
 def parse_catalog(raw: object, *, bank: Bank, source: str = "<programmes>") -> ProgramCatalog:

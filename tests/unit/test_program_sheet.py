@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 from typing import Any
+from unittest import mock
 
 from openpyxl import load_workbook
 
+from readiness import program_sheet
 from readiness.bank import default_bank
-from readiness.program_sheet import COLUMNS, catalog_xlsx, read_catalog_xlsx
+from readiness.program_sheet import COLUMNS, catalog_xlsx, problem_rows, read_catalog_xlsx
 from readiness.programs import load_catalog, parse_catalog
 
 BANK = default_bank()
@@ -45,27 +48,120 @@ def test_levels_certifications_and_formula_like_text_survive_the_round_trip() ->
     assert read_catalog_xlsx(data, bank=BANK).catalog == catalog
 
 
-def test_every_problem_is_named_by_row_and_programme_and_no_catalog_comes_out() -> None:
+def _edited(cells: dict[tuple[int, str], str]) -> bytes:
+    """The shipped catalog's workbook with the given (row, column) cells changed."""
     workbook = _workbook(catalog_xlsx(load_catalog()))
-    sheet = workbook["programs"]
-    col = {name: COLUMNS.index(name) + 1 for name in COLUMNS}
-    sheet.cell(row=2, column=col["size_bands"], value="5-8")
-    sheet.cell(row=3, column=col["export"], value="sometimes")
-    sheet.cell(row=4, column=col["id"], value=sheet.cell(row=2, column=col["id"]).value)
-    sheet.cell(row=5, column=col["levels"], value="AI03:4-1")
-    upload = read_catalog_xlsx(_saved(workbook), bank=BANK)
+    for (row, column), value in cells.items():
+        workbook["programs"].cell(row=row, column=COLUMNS.index(column) + 1, value=value)
+    return _saved(workbook)
+
+
+def test_every_problem_is_named_by_row_and_programme_and_no_catalog_comes_out() -> None:
+    first_id = load_catalog().programs[0].id
+    upload = read_catalog_xlsx(
+        _edited(
+            {
+                (2, "size_bands"): "5-8",
+                (3, "export"): "sometimes",
+                (4, "id"): first_id,
+                (5, "levels"): "AI03:4-1",
+            }
+        ),
+        bank=BANK,
+    )
     assert upload.catalog is None
-    by_row = {p.row: p.problem for p in upload.problems}
-    assert "unknown size band '5-8'" in by_row[2]
-    assert "eligible.export" in by_row[3]
-    assert "also on row 2" in by_row[4]
-    assert "min is above max" in by_row[5]
+    by_row = {p.row: p for p in upload.problems}
+    assert "unknown size band '5-8'" in by_row[2].text("en") and by_row[2].column == "size_bands"
+    assert "알 수 없는 규모 구간 '5-8'" in by_row[2].text("ko")
+    assert by_row[3].column == "export" and "'exporter'" in by_row[3].text("en")
+    assert "다음 중 하나여야 합니다" in by_row[3].text("ko")
+    assert "also on row 2" in by_row[4].text("en") and "2행에도" in by_row[4].text("ko")
+    assert (by_row[5].column, by_row[5].text("ko")) == ("levels", "최솟값이 최댓값보다 큽니다")
+
+
+def test_a_member_of_staff_reads_each_problem_in_their_language_with_its_column() -> None:
+    upload = read_catalog_xlsx(
+        _edited(
+            {
+                (2, "valid_until"): "next spring",
+                (3, "link"): "www.kotra.or.kr",
+                (4, "name_en"): "  ",
+                (5, "stage_max"): "expert",
+                (6, "levels"): "AI03:two-4",
+            }
+        ),
+        bank=BANK,
+    )
+    rows = {row: (column, text) for row, _, column, text in problem_rows(upload, "ko")}
+    assert rows == {
+        2: ("valid_until", "날짜가 아닙니다. 2026-12-31처럼 적으세요"),
+        3: ("link", "링크는 https://로 시작하는 전체 주소여야 합니다"),
+        4: ("name_en", "비어 있습니다. 이 칸은 꼭 채워야 합니다"),
+        5: ("stage_max", rows[5][1]),
+        6: ("levels", "수준은 0에서 5 사이의 정수입니다. AI03:2-4처럼 적으세요"),
+    }
+    assert rows[5][1].startswith("알 수 없는 단계 'expert'")
+    english = [text for *_, text in problem_rows(upload, "en")]
+    assert english[0] == "not a date: write it as 2026-12-31"
+    assert not any("\uac00" <= ch <= "\ud7a3" for text in english for ch in text)
 
 
 def test_a_file_that_is_no_workbook_or_lacks_a_column_is_refused() -> None:
-    assert read_catalog_xlsx(b"id,name\n1,x\n", bank=BANK).problems[0].problem.startswith("not an")
+    first = read_catalog_xlsx(b"id,name\n1,x\n", bank=BANK).problems[0]
+    assert first.text("ko").startswith("읽을 수 있는 엑셀 파일(.xlsx)이 아닙니다")
     workbook = _workbook(catalog_xlsx(load_catalog()))
     workbook["programs"].delete_cols(COLUMNS.index("gaps") + 1)
     upload = read_catalog_xlsx(_saved(workbook), bank=BANK)
     assert upload.catalog is None
-    assert upload.problems[0].problem == "missing column(s): gaps"
+    assert upload.problems[0].text("en").startswith("Missing column(s): gaps.")
+    assert upload.problems[0].text("ko").startswith("없는 열: gaps.")
+
+
+def _with_rows(data: bytes, rows: int) -> bytes:
+    """The workbook with `rows` more one-cell rows on its programmes sheet, written as raw XML:
+    a million of them zip to about 5 MB, well under the upload limit."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    sheet = "xl/worksheets/sheet1.xml"
+    extra = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
+        for n in range(100, 100 + rows)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            body = source.read(name)
+            target.writestr(
+                name,
+                body.replace(b"</sheetData>", extra + b"</sheetData>") if name == sheet else body,
+            )
+    return out.getvalue()
+
+
+def test_a_sheet_of_a_million_rows_is_refused_after_reading_the_first_rows() -> None:
+    big = _with_rows(catalog_xlsx(load_catalog()), 1_000_000)
+    assert len(big) < 20 * 1024 * 1024  # within the upload limit, so the page gets to read it
+    seen: list[int] = []
+    original = program_sheet._cell
+    with mock.patch.object(
+        program_sheet, "_cell", side_effect=lambda v: seen.append(1) or original(v)
+    ):
+        upload = read_catalog_xlsx(big, bank=BANK)
+    assert upload.catalog is None and len(upload.problems) == 1
+    assert upload.problems[0].text("en").startswith("The sheet programs has more than 500 rows")
+    # It stopped at row 502, not after a million rows (cells read: rows x columns, roughly).
+    assert len(seen) < 600 * program_sheet.MAX_COLUMNS
+
+
+def test_a_catalog_for_another_question_bank_or_without_a_version_is_refused() -> None:
+    workbook = _workbook(catalog_xlsx(load_catalog()))
+    meta = workbook["catalog"]
+    meta.cell(row=2, column=2, value="")  # version
+    meta.cell(row=3, column=2, value="1.0")  # bank
+    upload = read_catalog_xlsx(_saved(workbook), bank=BANK)
+    assert upload.catalog is None
+    assert [p.text("en") for p in upload.problems] == [
+        "Sheet catalog: version is missing",
+        f"Sheet catalog: the catalog is written for question bank 1.0; this app uses bank "
+        f"{BANK.version}",
+    ]
+    assert upload.problems[1].text("ko").startswith("시트 catalog: 문항 은행 1.0용 카탈로그입니다")
