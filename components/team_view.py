@@ -17,6 +17,7 @@ from components.session import member_link
 from components.widgets import (
     level_picker,
     levels_rule_caption,
+    lingual,
     plain,
     save_failed_notice,
     save_tap,
@@ -30,6 +31,7 @@ from readiness.team import divergence, team_items
 from readiness.text import display_cells
 
 NEW_LINK = "team_new_link"
+_CLEAR_INVITE = "team_invite_clear"
 
 
 def level_word(level: int | None, lang: str) -> str:
@@ -73,8 +75,16 @@ def open_round_form(company: Company, qbank: Bank, wave: int, lang: str) -> None
 
 
 def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str) -> None:
-    """A colleague's role, name and pillars; their private link is shown once, until dismissed."""
-    with st.form("team_invite", border=True, clear_on_submit=True):
+    """A colleague's role, name and pillars; their private link is shown once, until dismissed.
+
+    Not an st.form: a form holds its choices in the browser until it is sent, and a language
+    switch in between dropped the pillars picked (their labels change). Here each choice reaches
+    the server at once and survives a switch (`lingual`); the fields are cleared after an invite.
+    """
+    if st.session_state.pop(_CLEAR_INVITE, False):
+        for key in ("team_role", "team_name", "team_pillars"):
+            st.session_state.pop(key, None)
+    with st.container(border=True, key="team_invite"):
         st.markdown(f"**{t('team.invite_title', lang)}**")
         role = st.text_input(
             t("team.role_label", lang), max_chars=store.TEAM_ROLE_MAX, key="team_role"
@@ -88,9 +98,9 @@ def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str)
             default=qbank.pillar_ids,
             format_func=lambda pid: qbank.pillar(pid).name.get(lang),
             help=t("team.pillars_help", lang),
-            key="team_pillars",
+            key=lingual("team_pillars"),
         )
-        invited = st.form_submit_button(
+        invited = st.button(
             t("team.invite_button", lang),
             icon=":material/person_add:",
             type="primary",
@@ -115,6 +125,8 @@ def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str)
                 st.error(t("team.round_failed", lang), icon=":material/sync_problem:")
             else:
                 st.session_state[NEW_LINK] = (member.role, token)
+                st.session_state[_CLEAR_INVITE] = True
+                st.rerun()
     shown = st.session_state.get(NEW_LINK)
     if shown is None:
         return

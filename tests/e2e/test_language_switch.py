@@ -15,10 +15,11 @@ import re
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from readiness import workshops
+from readiness import store, workshops
 from readiness.bank import default_bank
 from readiness.db import make_engine
 from readiness.i18n import t
+from readiness.profile import CompanyProfile
 from tests.e2e.test_ceo_journey import EMPLOYEES, PHONE, PILLARS
 from tests.e2e.test_staff_journey import _sign_in
 
@@ -173,3 +174,73 @@ def test_an_analysts_filters_survive_a_switch(
     expect(page.get_by_role("heading", name=t("overview.title", "en"))).to_be_visible()
     expect(page.get_by_text("10-49 employees", exact=True)).to_be_visible()  # the chosen band
     expect(page.get_by_role("radio", name=t("filters.median", "en"), exact=True)).to_be_checked()
+
+    # Which programmes members are matched to, grouped by stage (issue #15), through a switch back.
+    page.goto(f"{app_server}/staff_data?tab=programs&lang=en")
+    by_stage = page.get_by_role("radio", name=t("programs.by_stage", "en"), exact=True)
+    expect(by_stage).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    by_stage.check(force=True)
+    wait_idle(page)
+    switch(page, "ko", wait_idle)
+    shot(page, "switch-staff-programmes-ko")
+    expect(page.get_by_role("radio", name=t("programs.by_stage", "ko"), exact=True)).to_be_checked()
+    expect(
+        page.get_by_role("radio", name=t("programs.by_ksic", "ko"), exact=True)
+    ).not_to_be_checked()
+
+
+def test_a_team_invitation_and_a_colleagues_step_survive_a_switch(
+    browser: Browser, app_server: str, app_engine, wait_idle, shot
+) -> None:
+    """Issue #15's team round on a phone: the pillars a CEO picked for a colleague, and the step a
+    colleague is on, are kept when either switches language (before: the invitation's pillars
+    went back to all four; the colleague's step was already kept, and is checked here too)."""
+    bank = default_bank()
+    _, token = store.create_company(
+        engine=app_engine,
+        profile=CompanyProfile(name="전환정밀", ksic="C29", employees=45, roles=["components"]),
+    )
+    names = {pid: bank.pillar(pid).name for pid in ("AI", "COL")}
+    ceo = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
+    ceo.goto(f"{app_server}/team?c={token}&lang=ko")
+    ceo.get_by_role("button", name=t("team.open_button", "ko")).click()
+    expect(ceo.get_by_text(t("team.invite_title", "ko"))).to_be_visible(timeout=30_000)
+    wait_idle(ceo)
+    ceo.get_by_role("textbox", name=t("team.role_label", "ko")).fill("CTO")
+    box = ceo.get_by_test_id("stMultiSelect").filter(has_text=t("team.pillars_label", "ko"))
+    box.get_by_role("combobox").click()
+    for _ in range(4):
+        ceo.keyboard.press("Backspace")
+    for pid in ("AI", "COL"):
+        ceo.keyboard.type(names[pid].ko)
+        ceo.keyboard.press("Enter")
+    ceo.keyboard.press("Escape")
+    wait_idle(ceo)
+
+    switch(ceo, "en", wait_idle)
+    shot(ceo, "switch-team-invite-en")
+    box = ceo.get_by_test_id("stMultiSelect").filter(has_text=t("team.pillars_label", "en"))
+    for pid in ("AI", "COL"):
+        expect(box).to_contain_text(names[pid].en)
+    for pid in ("EXP", "SRV"):  # not chosen, and not chosen again by the switch
+        expect(box).not_to_contain_text(bank.pillar(pid).name.en)
+    ceo.get_by_role("button", name=t("team.invite_button", "en")).click()
+    code = ceo.get_by_test_id("stCode")
+    expect(code).to_contain_text("/team?t=", timeout=30_000)
+    link = code.inner_text().strip()
+
+    colleague = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
+    colleague.goto(link)  # in English: the link carries the language the CEO used
+    steps = colleague.get_by_test_id("stButtonGroup")
+    expect(steps.get_by_text(names["COL"].en, exact=True)).to_be_visible(timeout=30_000)
+    wait_idle(colleague)
+    steps.get_by_text(names["COL"].en, exact=True).click()
+    wait_idle(colleague)
+    expect(colleague.get_by_text(bank.pillar("COL").description.en)).to_be_visible()
+    switch(colleague, "ko", wait_idle)
+    shot(colleague, "switch-team-step-ko")
+    expect(colleague.get_by_text(bank.pillar("COL").description.ko)).to_be_visible()
+    expect(colleague.get_by_text(bank.pillar("AI").description.ko)).to_have_count(0)
+    for page in (ceo, colleague):
+        page.context.close()
