@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,10 @@ COLUMNS = (
 )
 MAX_ROWS = 500  # programmes on the sheet; the other two sheets hold a handful of rows each
 MAX_COLUMNS = 64  # cells read per row: COLUMNS and room for an unknown column to be named
+# The workbook's files once unpacked: the shipped catalog is about 60 KB, and 500 programmes with
+# every text at its longest about 8 MB. Checked before the workbook is opened, since opening
+# scans a sheet without a declared size to its end (7 s for a million rows zipped into 5 MB).
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -318,6 +323,19 @@ def read_catalog_xlsx(data: bytes, *, bank: Bank) -> CatalogUpload:
     from openpyxl import load_workbook
 
     upload = CatalogUpload()
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        upload.problems.append(SheetProblem(0, "", _sheet("not_xlsx")))
+        return upload
+    if unpacked > MAX_UNPACKED_BYTES:
+        mb = f"{unpacked / 1024 / 1024:,.0f}"
+        upload.problems.append(
+            SheetProblem(
+                0, "", _sheet("too_large", mb=mb, limit=MAX_UNPACKED_BYTES // 1024 // 1024)
+            )
+        )
+        return upload
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is no workbook

@@ -137,18 +137,32 @@ def _with_rows(data: bytes, rows: int) -> bytes:
     return out.getvalue()
 
 
-def test_a_sheet_of_a_million_rows_is_refused_after_reading_the_first_rows() -> None:
+def test_a_million_rows_zipped_small_are_refused_before_the_workbook_is_opened() -> None:
     big = _with_rows(catalog_xlsx(load_catalog()), 1_000_000)
     assert len(big) < 20 * 1024 * 1024  # within the upload limit, so the page gets to read it
+    with mock.patch("openpyxl.load_workbook") as opened:
+        upload = read_catalog_xlsx(big, bank=BANK)
+    opened.assert_not_called()  # opening alone scanned the sheet for 7 s
+    assert upload.catalog is None and len(upload.problems) == 1
+    assert (
+        upload.problems[0]
+        .text("en")
+        .startswith("The workbook unpacks to 69 MB, more than the 16 MB")
+    )
+    assert upload.problems[0].text("ko").startswith("이 파일은 압축을 풀면 69 MB로")
+
+
+def test_a_sheet_of_more_rows_than_programmes_is_refused_after_reading_the_first_rows() -> None:
+    many = _with_rows(catalog_xlsx(load_catalog()), 20_000)
     seen: list[int] = []
     original = program_sheet._cell
     with mock.patch.object(
         program_sheet, "_cell", side_effect=lambda v: seen.append(1) or original(v)
     ):
-        upload = read_catalog_xlsx(big, bank=BANK)
+        upload = read_catalog_xlsx(many, bank=BANK)
     assert upload.catalog is None and len(upload.problems) == 1
     assert upload.problems[0].text("en").startswith("The sheet programs has more than 500 rows")
-    # It stopped at row 502, not after a million rows (cells read: rows x columns, roughly).
+    # It stopped at row 502, not after 20,000 rows (cells read: rows x columns, roughly).
     assert len(seen) < 600 * program_sheet.MAX_COLUMNS
 
 
