@@ -26,6 +26,7 @@ from readiness.text import DISPLAY_LIMIT, ELLIPSIS, display
 from readiness.waves import current_wave
 from tests.app.test_staff_access import _sign_in, staff_engine  # noqa: F401  (a fixture)
 from tests.hostile_names import (
+    CLOSE,
     LONG_NAME,
     NAMES,
     figure_problems,
@@ -279,3 +280,61 @@ def test_cohort_names_typed_by_staff_in_the_comparison_chart(
     at.text_input(key="compare_b_name").input("«<a href='x'>B</a>»").run()
     _check(at)
     assert at.get("plotly_chart")
+
+
+def test_team_round_roles_and_names_typed_by_the_ceo(hostile: dict[str, Any], make_app) -> None:
+    """Issue #15: the CEO types each colleague's role and name; the team page shows them in the
+    members table, the agenda, the consensus tables (st.table renders Markdown) and a colleague's
+    own caption, open and closed."""
+    bank, eng = default_bank(), hostile["engine"]
+    company_id = next(iter(hostile["companies"]))
+    token = store.reissue_link(engine=eng, company_id=company_id, actor="t")
+
+    def fit(name: str, limit: int) -> str:
+        """The name within `limit`, its closing mark kept (the oracle reads a name between
+        its marks); role and name together stay within a label's 120 characters."""
+        return name if len(name) <= limit else name[: limit - len(CLOSE)] + CLOSE
+
+    team_round = store.open_team_round(
+        engine=eng,
+        company_id=company_id,
+        wave=current_wave(),
+        bank=bank,
+        ceo_role=fit(NAMES[0], 60),
+    )
+    items = [i.id for i in bank.items_of("COL")]
+    members = [store.lead_member(engine=eng, round_id=team_round.id)]
+    tokens = []
+    for n, name in enumerate(NAMES[1:]):
+        member, member_token = store.invite_member(
+            engine=eng,
+            bank=bank,
+            round_id=team_round.id,
+            role=fit(name, 60),
+            display_name=fit(NAMES[-2 - n], 55),
+            pillars=["COL"],
+        )
+        members.append(member)
+        tokens.append(member_token)
+    for n, member in enumerate(members):
+        for item_id in items:  # far apart: every question is on the agenda
+            level = 0 if n % 2 else 5
+            store.save_team_answer(
+                engine=eng, bank=bank, member_id=member.id, item_id=item_id, level=level
+            )
+        store.submit_team_answers(engine=eng, member_id=member.id)
+
+    def team_page(param: str, value: str) -> AppTest:
+        at = make_app("ko")
+        at.query_params[param] = value
+        at.run()
+        return at.switch_page("pages/team.py").run()
+
+    _check(team_page("c", token))  # the open round: the members table
+    _check(team_page("t", tokens[0]))  # a colleague's own page, with its caption
+    store.close_team_round(engine=eng, bank=bank, round_id=team_round.id)
+    st.cache_data.clear()
+    closed = team_page("c", token)
+    _check(closed)
+    assert len(closed.table) == 1 and closed.get("flex_container")  # consensus and agenda shown
+    _check(team_page("t", tokens[-1]))
