@@ -374,6 +374,7 @@ def _stored_program_catalog(args: argparse.Namespace) -> ProgramCatalog:
 def cmd_programs(args: argparse.Namespace) -> int:
     """Support programmes a profile may apply for, best fit to its gaps first, with reasons."""
     from readiness.programs import (
+        GAP_BELOW,
         ProgramCatalogError,
         load_catalog,
         match_programs,
@@ -415,6 +416,14 @@ def cmd_programs(args: argparse.Namespace) -> int:
     except AnswerError as exc:
         return _fail(f"{args.file}: answers: {exc}")
     print(matches_json(matches, args.lang))
+    if not matches:  # say why on stderr, so that the JSON stays the same shape
+        asked = len(bank.item_ids())
+        print(
+            f"no programme matched: none that this profile may apply for on "
+            f"{(today or dt.date.today()).isoformat()} closes a gap scoring below {GAP_BELOW:g} "
+            f"({len(data['answers'])} of {asked} questions answered; one not answered is no gap)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -227,9 +227,22 @@ def test_programs_never_offers_an_expired_entry(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _programs_request(tmp_path, export_share=0.3, markets=["EU"])
-    code, out, _ = run(capsys, "programs", str(path), "--date", "2099-01-01")
+    code, out, err = run(capsys, "programs", str(path), "--date", "2099-01-01")
     assert code == 0
     assert json.loads(out) == {"programs": []}
+    assert "no programme matched: none that this profile may apply for on 2099-01-01" in err
+
+
+def test_programs_says_why_nothing_matched_a_request_with_few_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "company.json"
+    request = {"profile": {"ksic": "C24", "employees": 40}, "answers": {"EXP01": 4}}
+    path.write_text(json.dumps(request), encoding="utf-8")
+    code, out, err = run(capsys, "programs", str(path), "--date", "2026-12-01")
+    assert code == 0 and json.loads(out) == {"programs": []}
+    total = len(default_bank().item_ids())
+    assert f"(1 of {total} questions answered; one not answered is no gap)" in err
 
 
 def test_programs_names_a_bad_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
