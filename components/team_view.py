@@ -81,9 +81,8 @@ def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str)
     switch in between dropped the pillars picked (their labels change). Here each choice reaches
     the server at once and survives a switch (`lingual`); the fields are cleared after an invite.
     """
-    if st.session_state.pop(_CLEAR_INVITE, False):
-        for key in ("team_role", "team_name", "team_pillars"):
-            st.session_state.pop(key, None)
+    if st.session_state.pop(_CLEAR_INVITE, False):  # set, not deleted: the browser shows it
+        st.session_state.update(team_role="", team_name="", team_pillars=list(qbank.pillar_ids))
     with st.container(border=True, key="team_invite"):
         st.markdown(f"**{t('team.invite_title', lang)}**")
         role = st.text_input(

@@ -40,6 +40,8 @@ def _invite(at: AppTest, role: str, name: str) -> str:
     at.button(key="team_invite_go").click().run()
     assert not at.exception
     link = str(at.code[0].value)
+    assert at.text_input(key="team_role").value == ""  # cleared for the next colleague
+    assert at.multiselect(key="team_pillars").value == default_bank().pillar_ids
     assert "/team?t=" in link and "c=" not in link
     at.button(key="team_link_done").click().run()
     assert not at.code  # shown once

@@ -53,6 +53,10 @@ def _invite(page: Page, role: str, wait_idle) -> str:
     expect(code).to_contain_text("/team?t=", timeout=SLOW_MS)
     link = code.inner_text().strip()
     assert "c=" not in link
+    # The invitation's fields are cleared for the next colleague, all pillars chosen again.
+    expect(page.get_by_role("textbox", name=t("team.role_label", "ko"))).to_have_value("")
+    for pillar in default_bank().pillars:
+        expect(box).to_contain_text(pillar.name.ko)
     page.get_by_role("button", name=t("team.link_done", "ko")).click()
     expect(page.get_by_test_id("stCode")).to_have_count(0)
     wait_idle(page)
