@@ -24,7 +24,7 @@ from components.widgets import (
 )
 from readiness import store
 from readiness.bank import Bank
-from readiness.i18n import t
+from readiness.i18n import LANGS, t
 from readiness.models import Company, TeamMember, TeamRound
 from readiness.store.rows import stored_id
 from readiness.team import divergence, team_items
@@ -44,16 +44,18 @@ def level_number(level: int | None, lang: str) -> str:
 
 
 def open_round_form(company: Company, qbank: Bank, wave: int, lang: str) -> None:
-    """The CEO starts a round, naming their own role in it."""
-    with st.form("team_open", border=True):
+    """The CEO starts a round, naming their own role in it. Not an st.form (see invite_form):
+    the role reaches the server as it is typed, so an untouched default follows a language
+    switch ("대표이사" / "CEO") and a typed role is kept."""
+    defaults = {t("team.ceo_role_default", other) for other in LANGS}
+    if st.session_state.get("team_ceo_role", "") in defaults | {""}:
+        st.session_state["team_ceo_role"] = t("team.ceo_role_default", lang)
+    with st.container(border=True, key="team_open"):
         st.markdown(f"**{t('team.open_title', lang)}**")
         role = st.text_input(
-            t("team.ceo_role_label", lang),
-            value=t("team.ceo_role_default", lang),
-            max_chars=store.TEAM_ROLE_MAX,
-            key="team_ceo_role",
+            t("team.ceo_role_label", lang), max_chars=store.TEAM_ROLE_MAX, key="team_ceo_role"
         )
-        opened = st.form_submit_button(
+        opened = st.button(
             t("team.open_button", lang),
             icon=":material/diversity_3:",
             type="primary",

@@ -145,3 +145,16 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     assert [
         str(c.key) for c in cto.get("flex_container") if str(c.key).startswith("team_agenda_")
     ] == [str(k) for k in agenda]
+
+
+def test_the_ceos_role_follows_a_language_switch_until_it_is_typed(
+    make_app: Callable[..., AppTest],
+) -> None:
+    _, token = _start(make_app)
+    ceo = _open(make_app, "c", token)
+    assert ceo.text_input(key="team_ceo_role").value == t("team.ceo_role_default", "ko")
+    ceo.segmented_control(key="lang_switch").set_value("en").run()
+    assert ceo.text_input(key="team_ceo_role").value == t("team.ceo_role_default", "en")
+    ceo.text_input(key="team_ceo_role").input("공동대표").run()
+    ceo.segmented_control(key="lang_switch").set_value("ko").run()
+    assert ceo.text_input(key="team_ceo_role").value == "공동대표"  # typed: kept as typed
