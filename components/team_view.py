@@ -122,6 +122,10 @@ def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str)
                     display_name=name,
                     pillars=pillars,
                 )
+            except store.TeamFull:
+                st.error(
+                    t("team.team_full", lang, n=store.TEAM_MEMBERS_MAX), icon=":material/group_off:"
+                )
             except (store.StoreError, DBAPIError):
                 st.error(t("team.round_failed", lang), icon=":material/sync_problem:")
             else:

@@ -127,8 +127,10 @@ from readiness.store.staff_sessions import (
     touch_staff_session,
 )
 from readiness.store.team import (
+    TEAM_MEMBERS_MAX,
     TEAM_NAME_MAX,
     TEAM_ROLE_MAX,
+    TeamFull,
     close_team_round,
     get_team_round,
     invite_member,
@@ -168,6 +170,7 @@ __all__ = [
     "CONTACT_FIELDS",
     "DIRECTORY_COLUMNS",
     "NORM_COLUMNS",
+    "TEAM_MEMBERS_MAX",
     "TEAM_NAME_MAX",
     "TEAM_ROLE_MAX",
     "TOKEN_BYTES",
@@ -192,6 +195,7 @@ __all__ = [
     "touch_staff_session",
     "StoreError",
     "Summary",
+    "TeamFull",
     "WorkshopStateError",
     "add_staff_user",
     "add_workshop",

@@ -25,6 +25,11 @@ from readiness.team import Response, consensus
 
 TEAM_ROLE_MAX = 60
 TEAM_NAME_MAX = 80
+TEAM_MEMBERS_MAX = 20  # the CEO and 19 colleagues: a management team, not a survey
+
+
+class TeamFull(StoreError):
+    """The round already has TEAM_MEMBERS_MAX members."""
 
 
 def open_team_round(
@@ -117,7 +122,12 @@ def invite_member(
         pillars=[p for p in bank.pillar_ids if p in chosen],
     )
     with write_session(engine) as session:
-        _round_open(session, round_id)
+        _round_open(session, round_id)  # locks the round: two invites at once count right
+        members = session.exec(
+            select(sa.func.count()).select_from(TeamMember).where(TeamMember.round_id == round_id)
+        ).one()
+        if members >= TEAM_MEMBERS_MAX:
+            raise TeamFull(f"a team round has at most {TEAM_MEMBERS_MAX} members")
         session.add(member)
     return member, token
 

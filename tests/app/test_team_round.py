@@ -158,3 +158,25 @@ def test_the_ceos_role_follows_a_language_switch_until_it_is_typed(
     ceo.text_input(key="team_ceo_role").input("공동대표").run()
     ceo.segmented_control(key="lang_switch").set_value("ko").run()
     assert ceo.text_input(key="team_ceo_role").value == "공동대표"  # typed: kept as typed
+
+
+def test_a_full_team_is_told_so_and_nobody_more_is_invited(
+    make_app: Callable[..., AppTest],
+) -> None:
+    _, token = _start(make_app)
+    ceo = _open(make_app, "c", token)
+    ceo.button(key="team_open_go").click().run()
+    company = store.company_by_token(engine=_engine(), token=token)
+    assert company is not None
+    team_round = store.latest_team_round(engine=_engine(), company_id=company.id)
+    assert team_round is not None
+    for n in range(store.TEAM_MEMBERS_MAX - 1):
+        store.invite_member(
+            engine=_engine(), bank=default_bank(), round_id=team_round.id, role=f"임원 {n}"
+        )
+    ceo.text_input(key="team_role").input("공장장")
+    ceo.button(key="team_invite_go").click().run()
+    assert not ceo.exception and not ceo.code  # no link
+    assert [e.value for e in ceo.error] == [t("team.team_full", "ko", n=store.TEAM_MEMBERS_MAX)]
+    members = store.team_members(engine=_engine(), round_id=team_round.id)
+    assert len(members) == store.TEAM_MEMBERS_MAX and "공장장" not in [m.role for m in members]

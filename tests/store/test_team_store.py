@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
@@ -162,3 +164,21 @@ def test_deleting_the_company_deletes_its_team_rounds_and_answers(
     with Session(engine) as session:
         for table in (TeamRound, TeamMember, TeamAnswer):
             assert session.exec(select(func.count()).select_from(table)).one() == 0
+
+
+def test_a_round_takes_at_most_twenty_people_even_when_invited_at_once(
+    engine: sa.Engine, bank: Bank, company_id: int
+) -> None:
+    round_id = stored_id(_open(engine, bank, company_id))  # the CEO is the first member
+
+    def invite(n: int) -> str:
+        try:
+            store.invite_member(engine=engine, bank=bank, round_id=round_id, role=f"임원 {n}")
+        except store.TeamFull:
+            return "full"
+        return "invited"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(invite, range(30)))
+    assert outcomes.count("invited") == store.TEAM_MEMBERS_MAX - 1
+    assert len(store.team_members(engine=engine, round_id=round_id)) == store.TEAM_MEMBERS_MAX
