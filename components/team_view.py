@@ -150,15 +150,28 @@ def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str)
         st.rerun()
 
 
-def members_table(members: list[TeamMember], qbank: Bank, lang: str) -> None:
-    """Who is in the round, their pillars and whether they have sent their answers."""
+def members_table(
+    members: list[TeamMember], progress: dict[int, int], qbank: Bank, lang: str
+) -> None:
+    """Who is in the round, their pillars, and how far each has got: sent, answering (a count of
+    questions, never the answers) or not started; so the CEO knows whom to remind."""
     st.subheader(t("team.members_title", lang))
+
+    def status(member: TeamMember) -> str:
+        if member.submitted_at:
+            return t("team.status_sent", lang)
+        answered = progress.get(stored_id(member), 0)
+        if not answered:
+            return t("team.status_not_started", lang)
+        total = sum(len(qbank.items_of(p)) for p in member.pillars if p in qbank.pillar_ids)
+        return t("team.status_answering", lang, answered=answered, total=total)
+
     rows = [
         [
             t("team.status_you", lang, role=m.role) if m.lead else m.role,
             m.display_name,
             ", ".join(qbank.pillar(p).name.get(lang) for p in m.pillars if p in qbank.pillar_ids),
-            t("team.status_sent" if m.submitted_at else "team.status_waiting", lang),
+            status(m),
         ]
         for m in members
     ]

@@ -70,6 +70,8 @@ if team_round is None or team_round.status == "closed":
 qbank = bank_for_version(team_round.bank_version)
 members = store.team_members(engine=engine(), round_id=team_round.id)
 view.invite_form(team_round, company, qbank, lang)
-view.members_table(members, qbank, lang)
+view.members_table(
+    members, store.team_progress(engine=engine(), round_id=team_round.id), qbank, lang
+)
 view.answer_section(next(m for m in members if m.lead), qbank, company, lang)
 view.close_section(team_round, members, qbank, lang)

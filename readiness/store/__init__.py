@@ -142,6 +142,7 @@ from readiness.store.team import (
     save_team_answer,
     submit_team_answers,
     team_members,
+    team_progress,
     team_responses,
     team_round_of_assessment,
 )
@@ -283,6 +284,7 @@ __all__ = [
     "save_team_answer",
     "submit_team_answers",
     "team_members",
+    "team_progress",
     "team_responses",
     "team_round_of_assessment",
     "update_company",

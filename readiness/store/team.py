@@ -174,6 +174,19 @@ def team_members(*, engine: sa.Engine, round_id: int) -> list[TeamMember]:
         )
 
 
+def team_progress(*, engine: sa.Engine, round_id: int) -> dict[int, int]:
+    """How many questions each member of the round has answered so far, by member id: a count
+    for the CEO to see who still has to answer, never which answers they gave."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(TeamAnswer.member_id, sa.func.count())
+            .join(TeamMember, col(TeamMember.id) == col(TeamAnswer.member_id))
+            .where(TeamMember.round_id == round_id)
+            .group_by(col(TeamAnswer.member_id))
+        ).all()
+    return {int(member_id): int(n) for member_id, n in rows}
+
+
 def own_team_answers(*, engine: sa.Engine, member_id: int) -> dict[str, int | None]:
     """One member's own answers, by item id: what that member, and only they, sees."""
     with read_session(engine) as session:

@@ -85,7 +85,7 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     members = ceo.dataframe[0].value
     assert (
         list(members.iloc[:, 3])
-        == [t("team.status_waiting", "ko")] + [t("team.status_sent", "ko")] * 2
+        == [t("team.status_not_started", "ko")] + [t("team.status_sent", "ko")] * 2
     )
     assert "<b>김철수</b>" in list(members.iloc[:, 1])  # a name is shown as typed, never as HTML
     ceo.checkbox(key="team_close_confirm").check().run()
@@ -180,3 +180,28 @@ def test_a_full_team_is_told_so_and_nobody_more_is_invited(
     assert [e.value for e in ceo.error] == [t("team.team_full", "ko", n=store.TEAM_MEMBERS_MAX)]
     members = store.team_members(engine=_engine(), round_id=team_round.id)
     assert len(members) == store.TEAM_MEMBERS_MAX and "공장장" not in [m.role for m in members]
+
+
+def test_the_ceo_sees_how_far_each_colleague_has_got_but_not_their_answers(
+    make_app: Callable[..., AppTest],
+) -> None:
+    _, token = _start(make_app)
+    ceo = _open(make_app, "c", token)
+    ceo.button(key="team_open_go").click().run()
+    cto_token = _invite(ceo, "CTO", "")
+    _invite(ceo, "공장장", "")
+    cto = _open(make_app, "t", cto_token)
+    radios = [r for r in cto.radio if str(r.key).startswith("t_")]
+    for radio, level in zip(radios[:3], (1, 4, 2), strict=True):
+        radio.set_value(level)
+    cto.run()  # three taps, saved as they go; not sent
+
+    ceo.run()
+    members = ceo.dataframe[0].value
+    assert list(members.iloc[:, 3]) == [
+        t("team.status_not_started", "ko"),
+        t("team.status_answering", "ko", answered=3, total=8),
+        t("team.status_not_started", "ko"),
+    ]
+    shown = members.astype(str).to_string()
+    assert not any(t("common.level_n", "ko", n=n) in shown for n in range(6))  # counts only

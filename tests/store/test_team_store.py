@@ -182,3 +182,29 @@ def test_a_round_takes_at_most_twenty_people_even_when_invited_at_once(
         outcomes = list(pool.map(invite, range(30)))
     assert outcomes.count("invited") == store.TEAM_MEMBERS_MAX - 1
     assert len(store.team_members(engine=engine, round_id=round_id)) == store.TEAM_MEMBERS_MAX
+
+
+def test_progress_counts_each_members_answers_in_this_round_only(
+    engine: sa.Engine, bank: Bank, company_id: int
+) -> None:
+    team_round = _open(engine, bank, company_id)
+    member, _ = store.invite_member(
+        engine=engine, bank=bank, round_id=stored_id(team_round), role="CTO", pillars=["AI"]
+    )
+    for item_id in ("AI01", "AI02"):
+        store.save_team_answer(
+            engine=engine, bank=bank, member_id=stored_id(member), item_id=item_id, level=3
+        )
+    other, _ = store.create_company(
+        engine=engine, profile=CompanyProfile(name="다른회사", ksic="C29", employees=45)
+    )
+    other_round = store.open_team_round(
+        engine=engine, company_id=stored_id(other), wave=2026, bank=bank, ceo_role="CEO"
+    )
+    lead = store.lead_member(engine=engine, round_id=stored_id(other_round))
+    store.save_team_answer(
+        engine=engine, bank=bank, member_id=stored_id(lead), item_id="EXP01", level=1
+    )
+    assert store.team_progress(engine=engine, round_id=stored_id(team_round)) == {
+        stored_id(member): 2
+    }
