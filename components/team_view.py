@@ -28,7 +28,6 @@ from readiness.i18n import LANGS, t
 from readiness.models import Company, TeamMember, TeamRound
 from readiness.store.rows import stored_id
 from readiness.team import divergence, team_items
-from readiness.text import display_cells
 
 NEW_LINK = "team_new_link"
 _CLEAR_INVITE = "team_invite_clear"
@@ -166,19 +165,26 @@ def members_table(
         total = sum(len(qbank.items_of(p)) for p in member.pillars if p in qbank.pillar_ids)
         return t("team.status_answering", lang, answered=answered, total=total)
 
+    def who(member: TeamMember) -> str:
+        role = t("team.status_you", lang, role=member.role) if member.lead else member.role
+        return f"{role} ({member.display_name})" if member.display_name else role
+
+    # A static table that wraps to a phone's width (the status column stays in view); st.table
+    # renders Markdown, so every cell (roles and names are typed by the CEO) goes through plain().
     rows = [
         [
-            t("team.status_you", lang, role=m.role) if m.lead else m.role,
-            m.display_name,
-            ", ".join(qbank.pillar(p).name.get(lang) for p in m.pillars if p in qbank.pillar_ids),
-            status(m),
+            plain(who(m), limit=150),
+            plain(status(m)),
+            plain(
+                ", ".join(
+                    qbank.pillar(p).name.get(lang) for p in m.pillars if p in qbank.pillar_ids
+                )
+            ),
         ]
         for m in members
     ]
-    columns = [t(f"team.col_{c}", lang) for c in ("role", "name", "pillars", "status")]
-    st.dataframe(
-        pd.DataFrame(display_cells(rows), columns=columns), hide_index=True, key="team_members"
-    )
+    columns = [t(f"team.col_{c}", lang) for c in ("role", "status", "pillars")]
+    st.container(key="team_members").table(pd.DataFrame(rows, columns=columns), hide_index=True)
 
 
 def answer_section(member: TeamMember, qbank: Bank, company: Company, lang: str) -> None:

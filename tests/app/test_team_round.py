@@ -82,12 +82,14 @@ def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     assert [r.value for r in export.radio if str(r.key).startswith("t_")] == EXPORT_LEVELS
 
     ceo.run()
-    members = ceo.dataframe[0].value
-    assert (
-        list(members.iloc[:, 3])
-        == [t("team.status_not_started", "ko")] + [t("team.status_sent", "ko")] * 2
-    )
-    assert "<b>김철수</b>" in list(members.iloc[:, 1])  # a name is shown as typed, never as HTML
+    members = ceo.table[0].value
+    assert list(members.iloc[:, 1]) == [
+        plain(t("team.status_not_started", "ko")),
+        plain(t("team.status_sent", "ko")),
+        plain(t("team.status_sent", "ko")),
+    ]
+    # A name is shown as typed (Markdown made inert), never as HTML.
+    assert plain("CTO (<b>김철수</b>)") in list(members.iloc[:, 0])
     ceo.checkbox(key="team_close_confirm").check().run()
     ceo.button(key="team_close").click().run()
     assert not ceo.exception
@@ -197,11 +199,11 @@ def test_the_ceo_sees_how_far_each_colleague_has_got_but_not_their_answers(
     cto.run()  # three taps, saved as they go; not sent
 
     ceo.run()
-    members = ceo.dataframe[0].value
-    assert list(members.iloc[:, 3]) == [
-        t("team.status_not_started", "ko"),
-        t("team.status_answering", "ko", answered=3, total=8),
-        t("team.status_not_started", "ko"),
+    members = ceo.table[0].value
+    assert list(members.iloc[:, 1]) == [
+        plain(t("team.status_not_started", "ko")),
+        plain(t("team.status_answering", "ko", answered=3, total=8)),
+        plain(t("team.status_not_started", "ko")),
     ]
     shown = members.astype(str).to_string()
     assert not any(t("common.level_n", "ko", n=n) in shown for n in range(6))  # counts only
