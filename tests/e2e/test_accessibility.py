@@ -235,12 +235,46 @@ def _tokens_cache() -> dict[str, str]:
     return {}
 
 
+def _team_company(engine: Any) -> str:
+    """A company with an open team round: the CEO and three colleagues, one of them answering,
+    one who has sent (the members table shows each status)."""
+    from readiness import store
+    from readiness.bank import default_bank
+    from readiness.profile import CompanyProfile
+    from readiness.waves import current_wave
+
+    bank = default_bank()
+    company, token = store.create_company(
+        engine=engine,
+        profile=CompanyProfile(name="접근성 팀 A11y Team", ksic="C29", employees=45),
+    )
+    team_round = store.open_team_round(
+        engine=engine, company_id=company.id, wave=current_wave(), bank=bank, ceo_role="대표이사"
+    )
+    for role, pillars, answered, sent in (
+        ("CTO", ["AI"], 3, False),
+        ("수출 담당", ["EXP"], len(bank.items_of("EXP")), True),
+        ("공장장", ["AI", "SRV"], 0, False),
+    ):
+        member, _ = store.invite_member(
+            engine=engine, bank=bank, round_id=team_round.id, role=role, pillars=pillars
+        )
+        for item in [i for p in pillars for i in bank.items_of(p)][:answered]:
+            store.save_team_answer(
+                engine=engine, bank=bank, member_id=member.id, item_id=item.id, level=3
+            )
+        if sent:
+            store.submit_team_answers(engine=engine, member_id=member.id)
+    return token
+
+
 @pytest.fixture
 def tokens(
-    _tokens_cache: dict[str, str], browser: Browser, app_server: str, wait_idle
+    _tokens_cache: dict[str, str], browser: Browser, app_server: str, app_engine: Any, wait_idle
 ) -> dict[str, str]:
-    """Private-link tokens, made once per module: "draft" (nothing answered) and "results" (two
-    submitted quick scans, so the results page shows progress, history and its selectbox)."""
+    """Private-link tokens, made once per module: "draft" (nothing answered), "results" (two
+    submitted quick scans, so the results page shows progress, history and its selectbox) and
+    "team" (an open team round with colleagues at each stage)."""
     if _tokens_cache:
         return _tokens_cache
     context = browser.new_context(viewport=DESKTOP)
@@ -258,7 +292,7 @@ def tokens(
         expect(page.get_by_role("heading", name=WORDS["ko"]["history"])).to_be_visible()
     finally:
         context.close()
-    _tokens_cache.update(draft=draft, results=token)
+    _tokens_cache.update(draft=draft, results=token, team=_team_company(app_engine))
     return _tokens_cache
 
 
@@ -347,6 +381,14 @@ def _visit_team(page: Page, base: str, lang: str, tokens: dict[str, str], wait_i
     wait_idle(page)
 
 
+def _visit_team_round(page: Page, base: str, lang: str, tokens: dict[str, str], wait_idle) -> None:
+    """The CEO's page of an open round: the invitation, the members table and their own answers."""
+    page.goto(f"{base}/team?c={tokens['team']}&lang={lang}")
+    expect(page.get_by_text(t("team.members_title", lang), exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=t("team.invite_button", lang))).to_be_visible()
+    wait_idle(page)
+
+
 PAGES = {
     "home": _visit_home,
     "start": _visit_start,
@@ -358,6 +400,7 @@ PAGES = {
     "invalid-link": _visit_invalid_link,
     "staff-login": _visit_staff_login,
     "team": _visit_team,
+    "team-round": _visit_team_round,
 }
 
 
