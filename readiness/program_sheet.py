@@ -49,10 +49,11 @@ COLUMNS = (
 )
 MAX_ROWS = 500  # programmes on the sheet; the other two sheets hold a handful of rows each
 MAX_COLUMNS = 64  # cells read per row: COLUMNS and room for an unknown column to be named
-# The workbook's files once unpacked: the shipped catalog is about 60 KB, and 500 programmes with
-# every text at its longest about 8 MB. Checked before the workbook is opened, since opening
-# scans a sheet without a declared size to its end (7 s for a million rows zipped into 5 MB).
-MAX_UNPACKED_BYTES = 16 * 1024 * 1024
+# The workbook's files once unpacked: the shipped catalog is about 0.1 MB, and 500 programmes with
+# every text at 400 characters 5.4 MB (bench/program_upload.py). Checked before the workbook is
+# opened, since opening scans a sheet without a declared size to its end (7 s for a million rows
+# zipped into 5 MB).
+MAX_UNPACKED_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def test_a_million_rows_zipped_small_are_refused_before_the_workbook_is_opened()
     assert (
         upload.problems[0]
         .text("en")
-        .startswith("The workbook unpacks to 69 MB, more than the 16 MB")
+        .startswith("The workbook unpacks to 69 MB, more than the 8 MB")
     )
     assert upload.problems[0].text("ko").startswith("이 파일은 압축을 풀면 69 MB로")
 
