@@ -49,6 +49,7 @@ COLUMNS = (
 )
 MAX_ROWS = 500  # programmes on the sheet; the other two sheets hold a handful of rows each
 MAX_COLUMNS = 64  # cells read per row: COLUMNS and room for an unknown column to be named
+MAX_ROW_NUMBER = 10_000  # no row below this is read, blank rows between programmes allowed
 # The workbook's files once unpacked: the shipped catalog is about 0.1 MB, and 500 programmes with
 # every text at 400 characters 5.4 MB (bench/program_upload.py). Checked before the workbook is
 # opened, since opening scans a sheet without a declared size to its end (7 s for a million rows
@@ -153,13 +154,17 @@ class _TooManyRows(Exception):
 
 
 def _sheet_rows(workbook: Any, title: str) -> Iterator[tuple[int, list[str]]]:
-    """The sheet's non-empty rows as text, streamed: past the header and MAX_ROWS rows it raises
-    _TooManyRows, so a sheet of a million rows (a few MB zipped) is refused after reading 501 of
-    them, not after holding them all. Cells past MAX_COLUMNS are not read."""
+    """The sheet's non-empty rows as text, streamed: past the header and MAX_ROWS rows, or past
+    row MAX_ROW_NUMBER, it raises _TooManyRows, so a long sheet is refused after reading its first
+    rows, not after holding them all. Cells past MAX_COLUMNS are not read."""
     sheet = workbook[title]
     sheet.reset_dimensions()  # trust the cells, not a (possibly huge or wrong) declared range
     kept = 0
     for n, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        # openpyxl yields every empty row up to the last one written: one cell at row 1,048,000
+        # (a file of a few KB) would be a million empty rows to walk.
+        if n > MAX_ROW_NUMBER:
+            raise _TooManyRows(title)
         cells = [_cell(v) for v in row]
         if any(cells):
             kept += 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import io
-import zipfile
 from typing import Any
 from unittest import mock
 
@@ -15,6 +14,7 @@ from readiness import program_sheet
 from readiness.bank import default_bank
 from readiness.program_sheet import COLUMNS, catalog_xlsx, problem_rows, read_catalog_xlsx
 from readiness.programs import load_catalog, parse_catalog
+from tests.workbooks import far_cell, with_rows
 
 BANK = default_bank()
 
@@ -117,28 +117,8 @@ def test_a_file_that_is_no_workbook_or_lacks_a_column_is_refused() -> None:
     assert upload.problems[0].text("ko").startswith("없는 열: gaps.")
 
 
-def _with_rows(data: bytes, rows: int) -> bytes:
-    """The workbook with `rows` more one-cell rows on its programmes sheet, written as raw XML:
-    a million of them zip to about 5 MB, well under the upload limit."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    sheet = "xl/worksheets/sheet1.xml"
-    extra = b"".join(
-        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
-        for n in range(100, 100 + rows)
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            body = source.read(name)
-            target.writestr(
-                name,
-                body.replace(b"</sheetData>", extra + b"</sheetData>") if name == sheet else body,
-            )
-    return out.getvalue()
-
-
 def test_a_million_rows_zipped_small_are_refused_before_the_workbook_is_opened() -> None:
-    big = _with_rows(catalog_xlsx(load_catalog()), 1_000_000)
+    big = with_rows(catalog_xlsx(load_catalog()), 1_000_000)
     assert len(big) < 20 * 1024 * 1024  # within the upload limit, so the page gets to read it
     with mock.patch("openpyxl.load_workbook") as opened:
         upload = read_catalog_xlsx(big, bank=BANK)
@@ -153,7 +133,7 @@ def test_a_million_rows_zipped_small_are_refused_before_the_workbook_is_opened()
 
 
 def test_a_sheet_of_more_rows_than_programmes_is_refused_after_reading_the_first_rows() -> None:
-    many = _with_rows(catalog_xlsx(load_catalog()), 20_000)
+    many = with_rows(catalog_xlsx(load_catalog()), 20_000)
     seen: list[int] = []
     original = program_sheet._cell
     with mock.patch.object(
@@ -162,8 +142,23 @@ def test_a_sheet_of_more_rows_than_programmes_is_refused_after_reading_the_first
         upload = read_catalog_xlsx(many, bank=BANK)
     assert upload.catalog is None and len(upload.problems) == 1
     assert upload.problems[0].text("en").startswith("The sheet programs has more than 500 rows")
-    # It stopped at row 502, not after 20,000 rows (cells read: rows x columns, roughly).
-    assert len(seen) < 600 * program_sheet.MAX_COLUMNS
+    # It stopped after 502 programme rows (the added rows start at row 1,000), not after 20,000.
+    assert len(seen) < 2_000 * program_sheet.MAX_COLUMNS
+
+
+def test_one_cell_far_down_the_sheet_is_refused_without_walking_the_rows_above_it() -> None:
+    """openpyxl yields every empty row above the last one written: a few KB could cost seconds."""
+    far = catalog_xlsx(load_catalog())
+    far = far_cell(far, row=1_048_000)
+    seen: list[int] = []
+    original = program_sheet._cell
+    with mock.patch.object(
+        program_sheet, "_cell", side_effect=lambda v: seen.append(1) or original(v)
+    ):
+        upload = read_catalog_xlsx(far, bank=BANK)
+    assert upload.catalog is None
+    assert upload.problems[0].problem.key == "program_sheet.too_many_rows"
+    assert len(seen) < (program_sheet.MAX_ROW_NUMBER + 100) * program_sheet.MAX_COLUMNS
 
 
 def test_a_catalog_for_another_question_bank_or_without_a_version_is_refused() -> None:
