@@ -23,11 +23,11 @@ from components.widgets import (
     save_tap,
 )
 from readiness import store
-from readiness.bank import Bank
+from readiness.bank import Bank, Pillar
 from readiness.i18n import LANGS, t
 from readiness.models import Company, TeamMember, TeamRound
 from readiness.store.rows import stored_id
-from readiness.team import divergence, team_items
+from readiness.team import divergence, member_label, team_items
 
 NEW_LINK = "team_new_link"
 _CLEAR_INVITE = "team_invite_clear"
@@ -149,6 +149,11 @@ def invite_form(team_round: TeamRound, company: Company, qbank: Bank, lang: str)
         st.rerun()
 
 
+def pillars_of(member: TeamMember, qbank: Bank) -> list[Pillar]:
+    """The bank's pillars assigned to a member (stored in the bank's order)."""
+    return [qbank.pillar(p) for p in member.pillars if p in qbank.pillar_ids]
+
+
 def members_table(
     members: list[TeamMember], progress: dict[int, int], qbank: Bank, lang: str
 ) -> None:
@@ -162,12 +167,12 @@ def members_table(
         answered = progress.get(stored_id(member), 0)
         if not answered:
             return t("team.status_not_started", lang)
-        total = sum(len(qbank.items_of(p)) for p in member.pillars if p in qbank.pillar_ids)
+        total = sum(len(qbank.items_of(p.id)) for p in pillars_of(member, qbank))
         return t("team.status_answering", lang, answered=answered, total=total)
 
     def who(member: TeamMember) -> str:
         role = t("team.status_you", lang, role=member.role) if member.lead else member.role
-        return f"{role} ({member.display_name})" if member.display_name else role
+        return member_label(role, member.display_name)
 
     # A static table that wraps to a phone's width (the status column stays in view); st.table
     # renders Markdown, so every cell (roles and names are typed by the CEO) goes through plain().
@@ -175,11 +180,7 @@ def members_table(
         [
             plain(who(m), limit=150),
             plain(status(m)),
-            plain(
-                ", ".join(
-                    qbank.pillar(p).name.get(lang) for p in m.pillars if p in qbank.pillar_ids
-                )
-            ),
+            plain(", ".join(p.name.get(lang) for p in pillars_of(m, qbank))),
         ]
         for m in members
     ]
@@ -191,7 +192,7 @@ def answer_section(member: TeamMember, qbank: Bank, company: Company, lang: str)
     """The member's own answers to their assigned pillars, saved on every tap, and "send"."""
     member_id = stored_id(member)
     segment = qbank.segment_for(company.ksic, company.roles, company.products)
-    steps = [qbank.pillar(p) for p in member.pillars if p in qbank.pillar_ids]
+    steps = pillars_of(member, qbank)
     step_key = f"team_step_{member_id}"
 
     def answer_key(item_id: str) -> str:

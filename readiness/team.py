@@ -20,6 +20,12 @@ DIVERGENCE_SPREAD = 2
 """Levels apart, from lowest to highest answer, that put an item on the meeting's agenda."""
 
 
+def member_label(role: str, name: str) -> str:
+    """How a respondent is named in the team view and the members table: "CTO (김철수)", or the
+    role alone when the CEO gave no name (two engineers stay apart by their names)."""
+    return f"{role} ({name})" if name else role
+
+
 @dataclass(frozen=True)
 class Response:
     """One respondent's answers (level None = not applicable) to the pillars assigned to them."""

@@ -21,7 +21,7 @@ from readiness.store.assessments import NewAssessment, submit_assessment
 from readiness.store.companies import hash_token, new_token
 from readiness.store.errors import StoreError
 from readiness.store.rows import stored_id
-from readiness.team import Response, consensus
+from readiness.team import Response, consensus, member_label
 
 TEAM_ROLE_MAX = 60
 TEAM_NAME_MAX = 80
@@ -244,7 +244,7 @@ def _responses(session: Session, round_id: int) -> list[Response]:
     ).all()
     return [
         Response(
-            label=f"{m.role} ({m.display_name})" if m.display_name else m.role,
+            label=member_label(m.role, m.display_name),
             pillars=frozenset(m.pillars),
             answers=_answers_of(session, stored_id(m)),
         )
