@@ -33,6 +33,15 @@ def _open(make_app: Callable[..., AppTest], param: str, token: str) -> AppTest:
     return at.switch_page("pages/team.py").run()
 
 
+def _round_opened(make_app: Callable[..., AppTest]) -> tuple[AppTest, str]:
+    """A new company's CEO on the team page, a round just opened; and the company's token."""
+    _, token = _start(make_app)
+    ceo = _open(make_app, "c", token)
+    assert not ceo.exception
+    ceo.button(key="team_open_go").click().run()
+    return ceo, token
+
+
 def _invite(at: AppTest, role: str, name: str) -> str:
     at.text_input(key="team_role").input(role)
     at.text_input(key="team_name").input(name)
@@ -63,10 +72,7 @@ def _answer(at: AppTest, levels: list[int]) -> None:
 def test_the_team_answers_apart_and_the_consensus_becomes_the_result(
     make_app: Callable[..., AppTest],
 ) -> None:
-    _, token = _start(make_app)
-    ceo = _open(make_app, "c", token)
-    assert not ceo.exception
-    ceo.button(key="team_open_go").click().run()
+    ceo, token = _round_opened(make_app)
     cto_token = _invite(ceo, "CTO", "<b>김철수</b>")
     export_token = _invite(ceo, "수출 담당", "이영희")
 
@@ -165,9 +171,7 @@ def test_the_ceos_role_follows_a_language_switch_until_it_is_typed(
 def test_a_full_team_is_told_so_and_nobody_more_is_invited(
     make_app: Callable[..., AppTest],
 ) -> None:
-    _, token = _start(make_app)
-    ceo = _open(make_app, "c", token)
-    ceo.button(key="team_open_go").click().run()
+    ceo, token = _round_opened(make_app)
     company = store.company_by_token(engine=_engine(), token=token)
     assert company is not None
     team_round = store.latest_team_round(engine=_engine(), company_id=company.id)
@@ -187,9 +191,7 @@ def test_a_full_team_is_told_so_and_nobody_more_is_invited(
 def test_the_ceo_sees_how_far_each_colleague_has_got_but_not_their_answers(
     make_app: Callable[..., AppTest],
 ) -> None:
-    _, token = _start(make_app)
-    ceo = _open(make_app, "c", token)
-    ceo.button(key="team_open_go").click().run()
+    ceo, token = _round_opened(make_app)
     cto_token = _invite(ceo, "CTO", "")
     _invite(ceo, "공장장", "")
     cto = _open(make_app, "t", cto_token)
