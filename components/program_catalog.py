@@ -22,6 +22,7 @@ from readiness.text import display
 
 _VERSION = "program_upload_version"
 _DONE = "program_upload_done"
+_READ = "program_upload_read"  # (file id, what the workbook holds)
 PROBLEMS_SHOWN = 100  # a workbook with more problems is better started again from the download
 
 
@@ -77,8 +78,14 @@ def _upload(staff: StaffSession, bank: Bank, current: ProgramCatalog, lang: str)
     if done:
         st.success(t("programs.applied", lang, n=done), icon=":material/task_alt:")
     if upload is None:
+        st.session_state.pop(_READ, None)
         return
-    read = program_sheet.read_catalog_xlsx(upload.getvalue(), bank=bank)
+    # Read once per uploaded file, not on every rerun of the page (up to 0.7 s for a long sheet).
+    held = st.session_state.get(_READ)
+    if held is None or held[0] != upload.file_id:
+        held = (upload.file_id, program_sheet.read_catalog_xlsx(upload.getvalue(), bank=bank))
+        st.session_state[_READ] = held
+    read = held[1]
     m1, m2 = st.columns(2)
     m1.metric(t("programs.rows", lang), f"{read.rows:,}")
     m2.metric(t("programs.problems_n", lang), f"{len(read.problems):,}")
