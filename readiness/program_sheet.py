@@ -351,10 +351,8 @@ def read_catalog_xlsx(data: bytes, *, bank: Bank) -> CatalogUpload:
         _read(workbook, upload, bank)
     except _TooManyRows as exc:
         upload.problems = [SheetProblem(0, "", _sheet("too_many_rows", sheet=str(exc), n=MAX_ROWS))]
-        upload.catalog = None
     except Exception:  # a broken sheet inside a valid zip
         upload.problems = [SheetProblem(0, "", _sheet("not_xlsx"))]
-        upload.catalog = None
     finally:
         workbook.close()
     return upload
